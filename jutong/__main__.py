@@ -1,0 +1,5 @@
+import sys
+
+from jutong.cli import main
+
+sys.exit(main())

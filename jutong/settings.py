@@ -1,0 +1,214 @@
+"""Settings: the one place paths, URIs and engine options come from.
+
+Precedence, highest first:
+1. environment variables ``JUTONG_<FIELD>`` (e.g. ``JUTONG_LAKE_ROOT``);
+2. the settings file: ``$JUTONG_SETTINGS``, else ``<home>/jutong.toml`` when it exists
+   (keys are the field names, top-level or under a ``[jutong]`` table);
+3. the embedded defaults below, relative to ``home``.
+
+``home`` is ``$JUTONG_HOME``, else the folder of the settings file, else the checkout this
+package was installed from (the folder holding ``catalog/``), else the working directory.
+Relative paths in the file or the environment are resolved against ``home``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+import warnings
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+ENV_PREFIX = "JUTONG_"
+_META_ENV = {"JUTONG_SETTINGS", "JUTONG_HOME"}
+# Secrets are read by the modules that need them, never stored in Settings.
+_SECRET_ENV_PREFIXES = ("JUTONG_KEY_", "JUTONG_SECRET_")
+
+
+class SettingsError(ValueError):
+    """A settings file or variable that cannot be used."""
+
+
+def _default_key_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "jutong" / "keys"
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    # resource catalog (YAML, one file per dataset)
+    catalog_dir: Path
+    # the lake: raw / staging / base / theme zones, quarantine; local path or object-store URI
+    lake_root: Path
+    # where departments deliver extracts: landing/<department>/<dataset>/<file>
+    landing_dir: Path
+    # keys for pseudonyms and tokens (outside the repository)
+    key_dir: Path
+    # Iceberg catalog (pyiceberg SQL catalog: SQLite embedded, PostgreSQL at scale; or REST)
+    iceberg_catalog_name: str = "jutong"
+    iceberg_catalog_type: str = "sql"  # sql | rest
+    iceberg_catalog_uri: str = ""
+    iceberg_warehouse: str = ""
+    # object storage for the warehouse when it is s3:// (later issues)
+    s3_endpoint: str = ""
+    s3_region: str = ""
+    # Spark
+    spark_master: str = "local[*]"
+    spark_driver_memory: str = "4g"
+    spark_shuffle_partitions: int = 8
+    # Airflow
+    airflow_home: Path = field(default=Path())
+    airflow_parallelism: int = 0  # 0 = sized for the machine (2 x cores, at least 4)
+    airflow_database_uri: str = ""  # empty = SQLite inside airflow_home
+    # governance database (requests, tickets, audit): SQLite embedded, PostgreSQL at scale
+    governance_db_uri: str = ""
+    # the source file of these settings, if any (for messages)
+    source: str = "defaults"
+
+    # ---- derived locations -------------------------------------------------------------
+    @property
+    def raw_dir(self) -> Path:
+        """Immutable copies of delivered extracts and their manifests."""
+        return self.lake_root / "raw"
+
+    @property
+    def quarantine_dir(self) -> Path:
+        """Extracts refused at ingestion, each with a reason file."""
+        return self.lake_root / "quarantine"
+
+    @property
+    def dags_dir(self) -> Path:
+        return self.home / "dags"
+
+    @property
+    def parallelism(self) -> int:
+        return self.airflow_parallelism or max(4, 2 * (os.cpu_count() or 1))
+
+    def airflow_env(self) -> dict[str, str]:
+        """Environment for an Airflow process running this project's DAGs."""
+        env = {
+            "AIRFLOW_HOME": str(self.airflow_home),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(self.dags_dir),
+            "AIRFLOW__CORE__PLUGINS_FOLDER": str(self.home / "plugins"),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__CORE__PARALLELISM": str(self.parallelism),
+            "AIRFLOW__CORE__MAX_ACTIVE_TASKS_PER_DAG": str(self.parallelism),
+            "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
+            "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "True",
+            "JUTONG_HOME": str(self.home),
+        }
+        if self.airflow_database_uri:
+            env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = self.airflow_database_uri
+        return env
+
+
+_PATH_FIELDS = {"home", "catalog_dir", "lake_root", "landing_dir", "key_dir", "airflow_home"}
+_FIELD_TYPES = {f.name: f.type for f in fields(Settings)}
+_SETTABLE = set(_FIELD_TYPES) - {"home", "source"}
+
+
+def _repo_root() -> Path | None:
+    root = Path(__file__).resolve().parent.parent
+    return root if (root / "catalog").is_dir() else None
+
+
+def _coerce(name: str, value: object, home: Path, where: str) -> object:
+    kind = _FIELD_TYPES[name]
+    if name in _PATH_FIELDS:
+        if not isinstance(value, str) or not value:
+            raise SettingsError(f"{where}: setting '{name}' must be a non-empty path")
+        p = Path(os.path.expanduser(value))
+        return p if p.is_absolute() else (home / p)
+    if kind == "int" or kind is int:
+        try:
+            return int(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise SettingsError(
+                f"{where}: setting '{name}' must be an integer, got {value!r}"
+            ) from None
+    if not isinstance(value, str):
+        raise SettingsError(f"{where}: setting '{name}' must be a string, got {value!r}")
+    return value
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Build the settings from the environment, the settings file and the defaults."""
+    env = dict(os.environ if environ is None else environ)
+    file_values: dict[str, object] = {}
+    settings_file: Path | None = None
+    if env.get("JUTONG_SETTINGS"):
+        settings_file = Path(env["JUTONG_SETTINGS"]).expanduser()
+        if not settings_file.is_file():
+            raise SettingsError(f"JUTONG_SETTINGS points to {settings_file}, which is not a file")
+
+    if env.get("JUTONG_HOME"):
+        home = Path(env["JUTONG_HOME"]).expanduser().resolve()
+    elif settings_file is not None:
+        home = settings_file.resolve().parent
+    else:
+        home = _repo_root() or Path.cwd().resolve()
+    if settings_file is None and (home / "jutong.toml").is_file():
+        settings_file = home / "jutong.toml"
+
+    if settings_file is not None:
+        try:
+            data = tomllib.loads(settings_file.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"{settings_file}: not valid TOML: {exc}") from None
+        data = data.get("jutong", data)
+        for key, value in data.items():
+            if key not in _SETTABLE:
+                raise SettingsError(
+                    f"{settings_file}: unknown setting '{key}' "
+                    f"(known: {', '.join(sorted(_SETTABLE))})"
+                )
+            file_values[key] = _coerce(key, value, home, str(settings_file))
+
+    env_values: dict[str, object] = {}
+    for key, value in env.items():
+        if not key.startswith(ENV_PREFIX) or key in _META_ENV:
+            continue
+        if key.startswith(_SECRET_ENV_PREFIXES):
+            continue
+        name = key[len(ENV_PREFIX) :].lower()
+        if name not in _SETTABLE:
+            warnings.warn(f"ignoring unknown environment variable {key}", stacklevel=2)
+            continue
+        env_values[name] = _coerce(name, value, home, f"environment variable {key}")
+
+    values = {**file_values, **env_values}
+    lake_root = values.get("lake_root", home / "lake")
+    s = Settings(
+        home=home,
+        catalog_dir=values.pop("catalog_dir", home / "catalog"),  # type: ignore[arg-type]
+        lake_root=values.pop("lake_root", lake_root),  # type: ignore[arg-type]
+        landing_dir=values.pop("landing_dir", home / "landing"),  # type: ignore[arg-type]
+        key_dir=values.pop("key_dir", _default_key_dir()),  # type: ignore[arg-type]
+        airflow_home=values.pop("airflow_home", home / "airflow_home"),  # type: ignore[arg-type]
+        source=str(settings_file) if settings_file else "defaults",
+    )
+    s = replace(s, **values)  # type: ignore[arg-type]
+    if not s.iceberg_catalog_uri:
+        s = replace(s, iceberg_catalog_uri=f"sqlite:///{s.lake_root / 'iceberg_catalog.db'}")
+    if not s.iceberg_warehouse:
+        s = replace(s, iceberg_warehouse=(s.lake_root / "warehouse").as_uri())
+    if not s.governance_db_uri:
+        s = replace(s, governance_db_uri=f"sqlite:///{s.lake_root / 'governance.db'}")
+    return s
+
+
+_cached: Settings | None = None
+
+
+def get_settings() -> Settings:
+    """The process's settings, loaded once."""
+    global _cached
+    if _cached is None:
+        _cached = load_settings()
+    return _cached
+
+
+def reset_settings_cache() -> None:
+    global _cached
+    _cached = None
