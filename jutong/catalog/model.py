@@ -1,0 +1,298 @@
+"""The resource catalog (政务数据资源目录) as a typed model.
+
+One YAML file per department dataset, ``catalog/<department>/<dataset>.yaml``
+(SX-Reg art. 8; LZ-Rules art. 13: classification, format, update cycle, share attribute,
+share method, data items and provider). Unknown fields are refused, so a misspelt key is an
+error rather than a silently ignored setting.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+IDENT = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class UpdateCycle(StrEnum):
+    realtime = "realtime"
+    daily = "daily"
+    weekly = "weekly"
+    monthly = "monthly"
+    quarterly = "quarterly"
+    yearly = "yearly"
+    on_change = "on_change"
+
+    @property
+    def max_age_days(self) -> int | None:
+        """How old the newest batch may be before the data is stale (timeliness)."""
+        return {
+            "realtime": 1,
+            "daily": 2,
+            "weekly": 8,
+            "monthly": 35,
+            "quarterly": 95,
+            "yearly": 370,
+            "on_change": None,
+        }[self.value]
+
+
+class ExtractFormat(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+    jsonl = "jsonl"
+
+
+class ItemType(StrEnum):
+    string = "string"
+    integer = "integer"
+    decimal = "decimal"
+    date = "date"
+    datetime = "datetime"
+    boolean = "boolean"
+    geometry_wkt = "geometry_wkt"
+
+
+class IdentifierRole(StrEnum):
+    resident_id = "resident_id"
+    uscc = "uscc"
+    none = "none"
+
+
+class PiiClass(StrEnum):
+    none = "none"
+    person_name = "person_name"
+    resident_id = "resident_id"
+    mobile = "mobile"
+    landline = "landline"
+    address = "address"
+    birth_date = "birth_date"
+    sex = "sex"
+    ethnicity = "ethnicity"
+    email = "email"
+    bank_card = "bank_card"
+    passport = "passport"
+    vehicle_plate = "vehicle_plate"
+    free_text = "free_text"
+
+
+class MaskingRule(StrEnum):
+    """Column masking rules; their formats are defined by the masking package (GX-Reg art. 25)."""
+
+    keep = "keep"
+    id_mask = "id_mask"  # first 1 + last 1
+    name_mask = "name_mask"  # surname + *
+    mobile_mask = "mobile_mask"  # first 3 + last 4
+    bank_card_mask = "bank_card_mask"  # last 4
+    address_to_county = "address_to_county"
+    birth_year = "birth_year"
+    birth_5y_band = "birth_5y_band"
+    pseudonym = "pseudonym"  # keyed HMAC-SHA256, key per purpose
+    suppress = "suppress"
+
+
+class ShareType(StrEnum):
+    """GX-Reg art. 19; LZ-Rules art. 22."""
+
+    unconditional = "unconditional"  # 无条件共享
+    conditional = "conditional"  # 有条件共享
+    none = "none"  # 不予共享
+
+    @property
+    def label(self) -> str:
+        return {"unconditional": "无条件共享", "conditional": "有条件共享", "none": "不予共享"}[
+            self.value
+        ]
+
+
+class OpenType(StrEnum):
+    """GX-Reg art. 25; GX-Open art. 16."""
+
+    unconditional = "unconditional"  # 无条件开放
+    conditional = "conditional"  # 有条件开放 / 依申请开放
+    none = "none"  # 不予开放
+
+    @property
+    def label(self) -> str:
+        return {"unconditional": "无条件开放", "conditional": "有条件开放", "none": "不予开放"}[
+            self.value
+        ]
+
+
+class BaseDatabase(StrEnum):
+    """GX-Reg art. 23; SX-Reg art. 9; LZ-Rules art. 15."""
+
+    population = "population"  # 人口
+    legal_entity = "legal_entity"  # 法人
+    spatial = "spatial"  # 自然资源和空间地理
+    e_license = "e_license"  # 电子证照
+    none = "none"
+
+
+class DataItem(_Strict):
+    name: str
+    label: str = Field(min_length=1)
+    source_column: str | None = None
+    type: ItemType
+    required: bool
+    identifier: IdentifierRole = IdentifierRole.none
+    pii: PiiClass
+    sensitivity: Annotated[int, Field(ge=1, le=4)]  # 1 public … 4 highly sensitive
+    masking: MaskingRule | None = None
+    allowed_values: list[str] | None = None
+    check_type: bool = False  # type is fixed: ingestion refuses values that do not parse
+    golden_field: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if not IDENT.match(v):
+            raise ValueError(f"'{v}' is not a valid item name (lower-case letters, digits, _)")
+        return v
+
+    @property
+    def column(self) -> str:
+        """The column header in the department's extract."""
+        return self.source_column or self.name
+
+    @model_validator(mode="after")
+    def _consistent(self) -> DataItem:
+        if self.identifier is IdentifierRole.resident_id and self.pii is not PiiClass.resident_id:
+            raise ValueError("an item with identifier resident_id must have pii resident_id")
+        if self.check_type and self.type not in (
+            ItemType.integer,
+            ItemType.decimal,
+            ItemType.boolean,
+        ):
+            raise ValueError("check_type applies to integer, decimal and boolean items only")
+        if self.pii is not PiiClass.none and self.sensitivity < 2:
+            raise ValueError("personal information (pii other than none) needs sensitivity >= 2")
+        return self
+
+
+class Extract(_Strict):
+    format: ExtractFormat
+    encoding: str = "utf-8"
+    delimiter: str = ","
+    sheet: str | None = None
+    file_pattern: str = "*"
+
+    @field_validator("encoding")
+    @classmethod
+    def _encoding(cls, v: str) -> str:
+        import codecs
+
+        try:
+            return codecs.lookup(v).name
+        except LookupError:
+            raise ValueError(f"unknown encoding '{v}'") from None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Extract:
+        if self.format is ExtractFormat.csv and len(self.delimiter) != 1:
+            raise ValueError("delimiter must be one character")
+        if self.format is not ExtractFormat.csv and self.encoding not in ("utf-8",):
+            raise ValueError(f"{self.format.value} extracts are UTF-8; encoding applies to csv")
+        return self
+
+
+class Share(_Strict):
+    type: ShareType
+    legal_basis: str | None = None
+    method: str = "api"  # api | file | database
+
+    @model_validator(mode="after")
+    def _basis(self) -> Share:
+        # LZ-Rules art. 22: conditional and not-shared entries must state their legal basis.
+        if self.type is not ShareType.unconditional and not self.legal_basis:
+            raise ValueError(
+                f"share type '{self.type.value}' needs a legal_basis (LZ-Rules art. 22)"
+            )
+        return self
+
+
+class Open(_Strict):
+    type: OpenType
+    conditions: str | None = None
+
+    @model_validator(mode="after")
+    def _conditions(self) -> Open:
+        if self.type is OpenType.conditional and not self.conditions:
+            raise ValueError("open type 'conditional' needs its conditions (GX-Open art. 16)")
+        return self
+
+
+class Base(_Strict):
+    feeds: BaseDatabase
+    authoritative_for: list[str] = Field(default_factory=list)  # 一数一源, GX-Reg art. 16
+
+
+class CatalogEntry(_Strict):
+    id: str
+    title: str = Field(min_length=1)
+    title_en: str | None = None
+    department: str
+    source_system: str = Field(min_length=1)
+    summary: str = Field(min_length=1)
+    domain: str = Field(min_length=1)
+    update_cycle: UpdateCycle
+    extract: Extract
+    items: list[DataItem] = Field(min_length=1)
+    share: Share
+    open: Open
+    base: Base
+    ingest_schedule: str = "@hourly"  # how often the landing folder is polled
+
+    @property
+    def dataset(self) -> str:
+        return self.id.split(".", 1)[1]
+
+    @property
+    def table_name(self) -> str:
+        """Iceberg table name within a zone namespace, e.g. ``gongan__huji``."""
+        return f"{self.department}__{self.dataset}"
+
+    @property
+    def dag_id(self) -> str:
+        return f"ingest__{self.department}__{self.dataset}"
+
+    def item(self, name: str) -> DataItem:
+        for it in self.items:
+            if it.name == name:
+                return it
+        raise KeyError(f"{self.id}: no data item '{name}'")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CatalogEntry:
+        m = re.fullmatch(r"([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)", self.id)
+        if not m:
+            raise ValueError(f"id: '{self.id}' must be '<department>.<dataset>' in lower case")
+        if m.group(1) != self.department:
+            raise ValueError(
+                f"id: '{self.id}' does not start with its department '{self.department}'"
+            )
+        names = [i.name for i in self.items]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise ValueError(f"items: duplicate item names: {', '.join(dup)}")
+        cols = [i.column for i in self.items]
+        dup = sorted({c for c in cols if cols.count(c) > 1})
+        if dup:
+            raise ValueError(f"items: duplicate source columns: {', '.join(dup)}")
+        golden = {i.golden_field for i in self.items if i.golden_field}
+        missing = [f for f in self.base.authoritative_for if f not in golden]
+        if missing:
+            raise ValueError(
+                "base.authoritative_for: names fields no item maps to (golden_field): "
+                + ", ".join(missing)
+            )
+        if self.base.authoritative_for and self.base.feeds is BaseDatabase.none:
+            raise ValueError("base.feeds: authoritative_for needs a base database")
+        return self
