@@ -1,0 +1,136 @@
+"""Run this project's DAGs through real Airflow from the command line.
+
+``run_dags`` starts one Python process with the Airflow environment of the settings, parses the
+DAG folder with Airflow's DagBag and runs each DAG with ``dag.test()`` (the embedded default:
+no scheduler to start). Airflow's own log goes to a file; the caller gets each run's state and
+its failed tasks.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jutong.settings import Settings, get_settings
+
+
+@dataclass
+class DagRunResult:
+    dag_id: str
+    state: str
+    seconds: float
+    failed_tasks: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def airflow_environ(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(settings.airflow_env())
+    # airflow standalone starts its components as `airflow ...` from PATH
+    bindir = str(Path(sys.executable).parent)
+    env["PATH"] = os.pathsep.join([bindir, env.get("PATH", "")])
+    return env
+
+
+def airflow_bin() -> str:
+    return str(Path(sys.executable).with_name("airflow"))
+
+
+def ensure_airflow_db(settings: Settings) -> None:
+    """Create or upgrade Airflow's metadata database once per Airflow version."""
+    import importlib.metadata
+
+    version = importlib.metadata.version("apache-airflow")
+    settings.airflow_home.mkdir(parents=True, exist_ok=True)
+    stamp = settings.airflow_home / f".jutong-db-migrated-{version}"
+    if stamp.exists() and (
+        settings.airflow_database_uri or (settings.airflow_home / "airflow.db").exists()
+    ):
+        return
+    proc = subprocess.run(
+        [airflow_bin(), "db", "migrate"],
+        env=airflow_environ(settings),
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(
+            f"airflow db migrate failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}"
+        )
+    stamp.write_text(time.strftime("%Y-%m-%dT%H:%M:%S"))
+
+
+def run_dags(settings: Settings, dag_ids: list[str], log_file: Path) -> list[DagRunResult]:
+    """Run the DAGs in order in one Airflow process; Airflow's output goes to ``log_file``."""
+    ensure_airflow_db(settings)
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    result_file = log_file.with_suffix(".results.json")
+    result_file.unlink(missing_ok=True)
+    with open(log_file, "w", encoding="utf-8") as log:
+        proc = subprocess.run(
+            [sys.executable, "-m", "jutong.orchestration.runner", str(result_file), *dag_ids],
+            env=airflow_environ(settings),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    if not result_file.exists():
+        tail = log_file.read_text(encoding="utf-8", errors="replace")[-3000:]
+        raise RuntimeError(
+            f"the Airflow run failed before running DAGs (exit {proc.returncode}); log {log_file}:\n{tail}"
+        )
+    return [DagRunResult(**r) for r in json.loads(result_file.read_text(encoding="utf-8"))]
+
+
+def _main(result_file: str, dag_ids: list[str]) -> int:
+    # Runs inside the Airflow environment (see run_dags).
+    from airflow.dag_processing.dagbag import DagBag
+
+    settings = get_settings()
+    bag = DagBag(dag_folder=str(settings.dags_dir))
+    results: list[dict] = []
+    if bag.import_errors:
+        for path, err in bag.import_errors.items():
+            print(f"DAG import error in {path}:\n{err}")
+    for dag_id in dag_ids:
+        dag = bag.get_dag(dag_id)
+        if dag is None:
+            errs = [f"{p}: {e.strip().splitlines()[-1]}" for p, e in bag.import_errors.items()]
+            results.append(
+                {
+                    "dag_id": dag_id,
+                    "state": "missing",
+                    "seconds": 0.0,
+                    "errors": errs or ["no such DAG"],
+                }
+            )
+            continue
+        t0 = time.perf_counter()
+        dr = dag.test()
+        failed = []
+        errors = []
+        for ti in dr.get_task_instances():
+            if ti.state in ("failed", "upstream_failed"):
+                name = ti.task_id + (
+                    f"[{ti.map_index}]" if ti.map_index is not None and ti.map_index >= 0 else ""
+                )
+                failed.append(name)
+        results.append(
+            {
+                "dag_id": dag_id,
+                "state": str(dr.state.value if hasattr(dr.state, "value") else dr.state),
+                "seconds": round(time.perf_counter() - t0, 1),
+                "failed_tasks": failed,
+                "errors": errors,
+            }
+        )
+    Path(result_file).write_text(json.dumps(results), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1], sys.argv[2:]))
