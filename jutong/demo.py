@@ -1,0 +1,164 @@
+"""``jutong demo``: a synthetic province delivered, ingested through Airflow, summarised.
+
+1. generate the province (``jutong synth``; reused when already generated with the same
+   parameters — generation is deterministic, so the files are identical either way);
+2. deliver every extract to the landing folder, plus one deliberately broken delivery
+   (a re-sent enterprise extract whose export dropped the 住所 column) to show quarantine;
+3. run every ``ingest__*`` DAG through Airflow;
+4. print per dataset: files, batches, rows, quarantined.
+
+Running it twice delivers the same files again: they are recognised and add no batch.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from jutong.catalog import load_catalog
+from jutong.ingest.cli import print_status
+from jutong.ingest.status import dataset_status
+from jutong.orchestration.runner import run_dags
+from jutong.settings import Settings, get_settings
+
+BROKEN_DATASET = "shichang.qiye"
+BROKEN_DROPPED_COLUMN = "住所"
+
+
+def _say(msg: str) -> None:
+    print(msg, flush=True)
+
+
+def province_dir(settings: Settings, seed: int) -> Path:
+    return settings.home / "demo" / f"province-seed{seed}"
+
+
+def generate_province(settings: Settings, people: int, orgs: int, seed: int) -> Path:
+    from jutong.synth import generate
+
+    out = province_dir(settings, seed)
+    meta = out / "synth.json"
+    if meta.exists():
+        params = json.loads(meta.read_text(encoding="utf-8")).get("parameters", {})
+        if (
+            params.get("people") == people
+            and params.get("orgs") == orgs
+            and params.get("seed") == seed
+        ):
+            _say(
+                f"[1/4] province already generated in {out} (people={people:,}, orgs={orgs:,}, seed={seed})"
+            )
+            return out
+    _say(
+        f"[1/4] generating a synthetic province: people={people:,}, orgs={orgs:,}, seed={seed} -> {out}"
+    )
+    if out.exists():
+        shutil.rmtree(out)
+    t0 = time.perf_counter()
+    generate(out, people=people, orgs=orgs, seed=seed, progress=lambda m: _say(f"      {m}"))
+    _say(f"      done in {time.perf_counter() - t0:.1f} s")
+    return out
+
+
+def make_broken_copy(src: Path, dst: Path, drop_column: str) -> None:
+    """A copy of a CSV extract without one column: the kind of export mistake ingestion refuses."""
+    import csv
+
+    with (
+        open(src, encoding="utf-8", newline="") as fin,
+        open(dst, "w", encoding="utf-8", newline="") as fout,
+    ):
+        reader = csv.reader(fin)
+        writer = csv.writer(fout)
+        header = next(reader)
+        drop = header.index(drop_column)
+        writer.writerow(h for i, h in enumerate(header) if i != drop)
+        for row in reader:
+            writer.writerow(v for i, v in enumerate(row) if i != drop)
+
+
+def deliver(settings: Settings, province: Path, with_broken: bool = True) -> list[Path]:
+    """Copy the province's extracts into landing/<department>/<dataset>/, as departments would."""
+    delivered = []
+    extracts = province / "extracts"
+    for f in sorted(extracts.rglob("*")):
+        if not f.is_file():
+            continue
+        rel = f.relative_to(extracts)
+        target = settings.landing_dir / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(f, target)
+        delivered.append(target)
+    if with_broken:
+        dept, dataset = BROKEN_DATASET.split(".")
+        srcs = sorted((extracts / dept / dataset).glob("*.csv"))
+        if srcs:
+            target = settings.landing_dir / dept / dataset / f"{srcs[0].stem}_resend.csv"
+            make_broken_copy(srcs[0], target, BROKEN_DROPPED_COLUMN)
+            delivered.append(target)
+    return delivered
+
+
+def run_demo(people: int, orgs: int, seed: int, with_broken: bool = True) -> int:
+    settings = get_settings()
+    catalog = load_catalog(settings.catalog_dir)
+    _say(f"Jutong demo — home {settings.home}, lake {settings.lake_root}")
+    province = generate_province(settings, people, orgs, seed)
+
+    files = deliver(settings, province, with_broken)
+    _say(
+        f"[2/4] delivered {len(files)} file(s) to {settings.landing_dir}"
+        + (
+            f" (including one broken re-send of {BROKEN_DATASET} without column '{BROKEN_DROPPED_COLUMN}')"
+            if with_broken
+            else ""
+        )
+    )
+
+    dag_ids = [e.dag_id for e in catalog]
+    log_file = settings.airflow_home / "logs" / "demo" / "ingest.log"
+    _say(f"[3/4] running {len(dag_ids)} ingestion DAG(s) through Airflow (log: {log_file})")
+    t0 = time.perf_counter()
+    results = run_dags(settings, dag_ids, log_file)
+    unexpected = []
+    quarantined_now = {s.dataset for s in dataset_status(settings, catalog) if s.quarantined}
+    for r in results:
+        note = ""
+        if r.state != "success":
+            ds = next((e.id for e in catalog if e.dag_id == r.dag_id), "?")
+            if (
+                with_broken
+                and ds == BROKEN_DATASET
+                and ds in quarantined_now
+                and all(t.startswith("ingest[") for t in r.failed_tasks)
+            ):
+                note = "  (expected: the broken re-send was refused and quarantined)"
+            else:
+                unexpected.append(r)
+                note = f"  failed tasks: {', '.join(r.failed_tasks) or '-'} {'; '.join(r.errors)}"
+        _say(f"      {r.dag_id:<32} {r.state:<8} {r.seconds:5.1f} s{note}")
+    _say(f"      {len(results)} DAG run(s) in {time.perf_counter() - t0:.0f} s")
+
+    _say("[4/4] the lake now holds:\n")
+    print_status(dataset_status(settings, catalog))
+    _say("")
+    _say(f"raw copies and manifests: {settings.raw_dir}")
+    _say(f"quarantine:               {settings.quarantine_dir}")
+    _say(f"Iceberg catalog:          {settings.iceberg_catalog_uri}")
+    _say(f"ground truth (not ingested): {province / 'truth'}")
+    _say("Airflow UI: make airflow   (then http://localhost:8080)")
+    if unexpected:
+        _say(f"\n{len(unexpected)} DAG run(s) failed unexpectedly; see {log_file}")
+        return 1
+    return 0
+
+
+def main_from_args(args) -> int:
+    try:
+        return run_demo(args.people, args.orgs, args.seed, not args.no_broken)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
