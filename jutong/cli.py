@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     catalog_cli.register(sub)
     ingest_cli.register(sub)
-    for mod in ("jutong.synth.cli", "jutong.identifiers.cli"):
+    for mod in ("jutong.synth.cli", "jutong.identifiers.cli", "jutong.staging_cli"):
         __import__(mod, fromlist=["register"]).register(sub)
 
     dp = sub.add_parser("demo", help="generate a province, ingest it through Airflow, summarise")

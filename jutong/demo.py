@@ -4,8 +4,9 @@
    parameters — generation is deterministic, so the files are identical either way);
 2. deliver every extract to the landing folder, plus one deliberately broken delivery
    (a re-sent enterprise extract whose export dropped the 住所 column) to show quarantine;
-3. run every ``ingest__*`` DAG through Airflow;
-4. print per dataset: files, batches, rows, quarantined.
+3. run every ``ingest__*`` DAG, then every ``standardize__*`` DAG, through Airflow;
+4. print per dataset: files, batches, rows, quarantined; then the staging zone's rows, valid
+   rows and, per identifier, the counts of valid, repaired and invalid values.
 
 Running it twice delivers the same files again: they are recognised and add no batch.
 """
@@ -23,6 +24,8 @@ from jutong.ingest.cli import print_status
 from jutong.ingest.status import dataset_status
 from jutong.orchestration.runner import run_dags
 from jutong.settings import Settings, get_settings
+from jutong.staging_cli import print_staging
+from jutong.staging_status import staging_status
 
 BROKEN_DATASET = "shichang.qiye"
 BROKEN_DROPPED_COLUMN = "住所"
@@ -118,9 +121,13 @@ def run_demo(people: int, orgs: int, seed: int, with_broken: bool = True) -> int
         )
     )
 
-    dag_ids = [e.dag_id for e in catalog]
-    log_file = settings.airflow_home / "logs" / "demo" / "ingest.log"
-    _say(f"[3/4] running {len(dag_ids)} ingestion DAG(s) through Airflow (log: {log_file})")
+    dag_ids = [e.dag_id for e in catalog] + [
+        f"standardize__{e.department}__{e.dataset}" for e in catalog
+    ]
+    log_file = settings.airflow_home / "logs" / "demo" / "demo.log"
+    _say(
+        f"[3/4] running {len(dag_ids)} DAG(s) through Airflow: ingest, then standardize (log: {log_file})"
+    )
     t0 = time.perf_counter()
     results = run_dags(settings, dag_ids, log_file)
     unexpected = []
@@ -144,6 +151,8 @@ def run_demo(people: int, orgs: int, seed: int, with_broken: bool = True) -> int
 
     _say("[4/4] the lake now holds:\n")
     print_status(dataset_status(settings, catalog))
+    _say("\nstaging (standardized, typed; identifiers per GB 11643-1999 and GB 32100-2015):\n")
+    print_staging(staging_status(settings, catalog))
     _say("")
     _say(f"raw copies and manifests: {settings.raw_dir}")
     _say(f"quarantine:               {settings.quarantine_dir}")

@@ -92,6 +92,7 @@ class Lake:
         *,
         partition_by: Iterable[str] = (),
         properties: dict[str, str] | None = None,
+        location: str | None = None,
     ):
         """Load the table, creating it (with identity partitions) when it does not exist."""
         self.ensure_namespace(zone)
@@ -104,7 +105,12 @@ class Lake:
                     upd.union_by_name(schema)
                 table = self.catalog.load_table(ident)
             return table
-        table = self.catalog.create_table(ident, schema=schema, properties=properties or {})
+        # Columns are optional in the table: files whose writer marked a column required
+        # (Spark does for non-null expressions) still fit, and later batches may hold nulls.
+        schema = pa.schema([f.with_nullable(True) for f in schema])
+        table = self.catalog.create_table(
+            ident, schema=schema, properties=properties or {}, location=location
+        )
         parts = list(partition_by)
         if parts:
             with table.update_spec() as spec:
@@ -113,7 +119,7 @@ class Lake:
             table = self.catalog.load_table(ident)
         # An empty first snapshot, so that every later write can go through a branch
         # (Iceberg only lets a table without snapshots be written on main).
-        empty = pa.schema([pa.field(f.name, f.type) for f in schema]).empty_table()
+        empty = schema.empty_table()
         table.append(empty, snapshot_properties={"jutong.operation": "create"})
         return self.catalog.load_table(ident)
 

@@ -98,6 +98,23 @@ class MaskingRule(StrEnum):
     suppress = "suppress"
 
 
+class StandardizeRule(StrEnum):
+    """How the standardize job treats an item (default derived from identifier, pii and type)."""
+
+    resident_id = "resident_id"  # GB 11643-1999
+    uscc = "uscc"  # GB 32100-2015 (legacy registration numbers and organisation codes recognised)
+    party_id = "party_id"  # a resident ID or a credit code, whichever the value is
+    person_name = "person_name"
+    phone = "phone"
+    sex = "sex"  # GB/T 2261.1
+    date = "date"
+    division = "division"  # GB/T 2260 code, historical codes kept
+    address = "address"
+    integer = "integer"
+    decimal = "decimal"
+    text = "text"  # trimmed; empty -> null
+
+
 class ShareType(StrEnum):
     """GX-Reg art. 19; LZ-Rules art. 22."""
 
@@ -149,6 +166,7 @@ class DataItem(_Strict):
     allowed_values: list[str] | None = None
     check_type: bool = False  # type is fixed: ingestion refuses values that do not parse
     golden_field: str | None = None
+    rule: StandardizeRule | None = None
 
     @field_validator("name")
     @classmethod
@@ -161,6 +179,32 @@ class DataItem(_Strict):
     def column(self) -> str:
         """The column header in the department's extract."""
         return self.source_column or self.name
+
+    @property
+    def standardize_rule(self) -> StandardizeRule:
+        if self.rule is not None:
+            return self.rule
+        if self.identifier is IdentifierRole.resident_id:
+            return StandardizeRule.resident_id
+        if self.identifier is IdentifierRole.uscc:
+            return StandardizeRule.uscc
+        by_pii = {
+            PiiClass.person_name: StandardizeRule.person_name,
+            PiiClass.mobile: StandardizeRule.phone,
+            PiiClass.landline: StandardizeRule.phone,
+            PiiClass.sex: StandardizeRule.sex,
+            PiiClass.birth_date: StandardizeRule.date,
+            PiiClass.address: StandardizeRule.address,
+        }
+        if self.pii in by_pii:
+            return by_pii[self.pii]
+        by_type = {
+            ItemType.date: StandardizeRule.date,
+            ItemType.datetime: StandardizeRule.date,
+            ItemType.integer: StandardizeRule.integer,
+            ItemType.decimal: StandardizeRule.decimal,
+        }
+        return by_type.get(self.type, StandardizeRule.text)
 
     @model_validator(mode="after")
     def _consistent(self) -> DataItem:

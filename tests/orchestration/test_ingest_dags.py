@@ -115,6 +115,10 @@ print(json.dumps({"errors": {k: v for k, v in bag.import_errors.items()}, "dags"
     for e in catalog:
         assert ingest[e.dag_id]["outlets"] == [f"raw.{e.table_name}"]
         assert e.department in ingest[e.dag_id]["tags"]
+        std = info["dags"][f"standardize__{e.department}__{e.dataset}"]
+        assert std["outlets"] == [f"staging.{e.table_name}"]
+        assert std["schedule"] == "AssetTriggeredTimetable"  # runs on the raw table's Asset
+    assert len(info["dags"]) == 2 * len(catalog)
 
 
 def test_a_broken_catalog_is_an_import_error_naming_the_file(new_home):
@@ -166,6 +170,16 @@ def test_extracts_land_through_airflow_and_redelivery_adds_nothing(tmp_path, new
     assert status["gongan.huji"].quarantined == 1 and status["shichang.qiye"].quarantined == 1
     assert sum(st.quarantined for st in status.values()) == 2
     assert not any((s.landing_dir).rglob("*.csv")) and not any(s.landing_dir.rglob("*.xlsx"))
+
+    # standardize through Airflow: staging rows = raw rows for every dataset
+    std_ids = [f"standardize__{e.department}__{e.dataset}" for e in catalog]
+    results = run_dags(s, std_ids, tmp_path / "std.log")
+    assert {r.state for r in results} == {"success"}, (tmp_path / "std.log").read_text()[-3000:]
+    for e in catalog:
+        staged = (
+            lake.table("staging", e.table_name).scan(selected_fields=("_row_number",)).to_arrow()
+        )
+        assert staged.num_rows == expected[e.id], e.id
 
     # the same extracts delivered again: recognised, no second batch, all runs green
     snapshots = {
