@@ -1,4 +1,5 @@
-"""The six catalog datasets the synthetic departments deliver, read straight from the YAML."""
+"""The six catalog datasets the synthetic departments deliver: the generator's view of the
+validated resource catalog (``jutong.catalog``)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from jutong.catalog import load_catalog
 
 DATASETS = (
     "gongan.huji",
@@ -75,39 +76,33 @@ def default_catalog_dir() -> Path:
 
 
 def load_specs(catalog_dir: Path | None = None) -> dict[str, DatasetSpec]:
+    """The six datasets' specs from the catalog (validated by ``jutong.catalog``)."""
     root = Path(catalog_dir) if catalog_dir is not None else default_catalog_dir()
+    catalog = load_catalog(root)
     out: dict[str, DatasetSpec] = {}
     for ds_id in DATASETS:
-        department, dataset = ds_id.split(".")
-        path = root / department / f"{dataset}.yaml"
-        if not path.is_file():
-            raise FileNotFoundError(f"catalog entry for {ds_id} not found: {path}")
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if doc.get("id") != ds_id:
-            raise ValueError(f"{path}: id is {doc.get('id')!r}, expected {ds_id!r}")
-        extract = doc.get("extract") or {}
-        fmt = extract.get("format")
-        if fmt not in EXTENSIONS:
-            raise ValueError(f"{path}: unsupported extract format {fmt!r}")
+        if ds_id not in catalog.entries:
+            raise FileNotFoundError(f"catalog {root} has no entry {ds_id}")
+        entry = catalog.get(ds_id)
         items = tuple(
             Item(
-                name=it["name"],
-                source_column=it["source_column"],
-                type=it.get("type", "string"),
-                required=bool(it.get("required", False)),
-                check_type=bool(it.get("check_type", False)),
-                allowed_values=tuple(it["allowed_values"]) if it.get("allowed_values") else None,
+                name=it.name,
+                source_column=it.column,
+                type=it.type.value,
+                required=it.required,
+                check_type=it.check_type,
+                allowed_values=tuple(it.allowed_values) if it.allowed_values else None,
             )
-            for it in doc["items"]
+            for it in entry.items
         )
         out[ds_id] = DatasetSpec(
             id=ds_id,
-            department=doc.get("department", department),
-            dataset=dataset,
-            format=fmt,
-            encoding=extract.get("encoding", "utf-8"),
-            delimiter=extract.get("delimiter", ","),
-            sheet=extract.get("sheet"),
+            department=entry.department,
+            dataset=entry.dataset,
+            format=entry.extract.format.value,
+            encoding=entry.extract.encoding,
+            delimiter=entry.extract.delimiter,
+            sheet=entry.extract.sheet,
             items=items,
         )
     return out
