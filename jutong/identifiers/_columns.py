@@ -3,7 +3,8 @@
 Rules receive a column as a sequence, NumPy object array, pandas Series or pyarrow array of
 str-or-None and work on it as one Arrow string array. Rows that already have the fixed width
 of the identifier are viewed as an ``(n, width)`` uint8 matrix straight from the Arrow data
-buffer (no Python object per row); only rows that need repair go through the scalar path.
+buffer (no Python object per row; ``fixed_width_blocks``); rows that need repair are cleaned
+as one array by the column forms of the cleaners (``_clean``).
 Reasons, warnings and repairs travel as bit masks (one bit per code, in the order of the
 rule's code tuple) and are decoded to lists of codes only for output.
 """
@@ -81,6 +82,51 @@ def fixed_width_matrix(arr: pa.Array, width: int) -> np.ndarray:
     if block.size != n * width:
         raise ValueError("rows are not all of the fixed width")
     return block.reshape(n, width)
+
+
+def fixed_width_blocks(arr: pa.Array, width: int, block_rows: int | None = None):
+    """Yield ``(start, stop, rows, matrix)`` per block of ``block_rows`` (BLOCK_ROWS) rows.
+
+    ``matrix`` is a ``(k, width)`` uint8 matrix of the rows of the block that have exactly
+    ``width`` bytes (and are not null), in order; ``rows`` is None when that is every row of
+    the block (the matrix is then a view of the Arrow data buffer), else the bool mask of those
+    rows within the block. Blocks without any such row are skipped.
+
+    The other rows are usually rare and scattered: the matrix is then the concatenation of the
+    byte runs between them (one ``memcpy`` per run); when they are many, a gather of the rows
+    from a sliding-window view of the buffer."""
+    n = len(arr)
+    if n == 0:
+        return
+    block_rows = block_rows or BLOCK_ROWS
+    off = offsets_of(arr)
+    buf = arr.buffers()[2]
+    data = np.frombuffer(buf, dtype=np.uint8) if buf is not None else np.zeros(0, np.uint8)
+    nulls = null_mask(arr) if arr.null_count else None
+    for start in range(0, n, block_rows):
+        stop = min(start + block_rows, n)
+        rows = np.diff(off[start : stop + 1]) == width
+        if nulls is not None:
+            rows &= ~nulls[start:stop]
+        if rows.all():
+            yield start, stop, None, data[off[start] : off[stop]].reshape(-1, width)
+            continue
+        miss = np.flatnonzero(~rows)
+        if miss.size == rows.size:
+            continue
+        seg_start = np.concatenate(([0], miss + 1))
+        seg_stop = np.concatenate((miss, [rows.size]))
+        keep = seg_stop > seg_start
+        if np.count_nonzero(keep) <= rows.size // 32:
+            a = off[start + seg_start[keep]].tolist()
+            b = off[start + seg_stop[keep]].tolist()
+            mat = np.concatenate([data[x:y] for x, y in zip(a, b, strict=True)])
+        else:
+            window = np.lib.stride_tricks.as_strided(
+                data, shape=(data.size - width + 1, width), strides=(1, 1), writeable=False
+            )
+            mat = window[off[start:stop][rows]]
+        yield start, stop, rows, mat.reshape(-1, width)
 
 
 def matrix_from_strings(strings: Sequence[str], width: int) -> np.ndarray:
@@ -191,6 +237,28 @@ def replace_rows(arr: pa.Array, rows: np.ndarray, values: Sequence[str | None]) 
     order = np.argsort(rows, kind="stable")
     repl = pa.array([values[i] for i in order], type=arr.type)
     return pc.replace_with_mask(arr, pa.array(mask), repl)
+
+
+def replace_sorted_rows(arr: pa.Array, rows: np.ndarray, values: pa.Array) -> pa.Array:
+    """``arr`` with the given rows (ascending) replaced by the Arrow array ``values``."""
+    if rows.size == 0:
+        return arr
+    mask = np.zeros(len(arr), bool)
+    mask[rows] = True
+    return pc.replace_with_mask(arr, pa.array(mask), values.cast(arr.type))
+
+
+def add_null_rows(
+    rows: np.ndarray, values: pa.Array, null_rows: list[np.ndarray]
+) -> tuple[np.ndarray, pa.Array]:
+    """``(rows, values)`` (ascending rows) plus the rows of ``null_rows`` with null values."""
+    if not null_rows:
+        return rows, values
+    extra = np.concatenate(null_rows)
+    rows = np.concatenate([rows, extra])
+    values = pa.concat_arrays([values.cast(pa.string()), pa.nulls(extra.size, pa.string())])
+    order = np.argsort(rows, kind="stable")
+    return rows[order], values.take(pa.array(order))
 
 
 def decode_small_ints(codes: np.ndarray, labels: Sequence[str], mask: np.ndarray) -> pa.Array:
