@@ -92,6 +92,47 @@ def bad_check(value: str, alphabet: str, rng: np.random.Generator) -> str:
     return value[:-1] + others[int(rng.integers(0, len(others)))]
 
 
+def _structural_id_dirt(
+    values: list[str],
+    i: int,
+    u: float,
+    rates: DirtRates,
+    tags: list[str],
+    alphabet: str,
+    rng: np.random.Generator,
+) -> tuple[str | None, float]:
+    """The dirt shared by person and organisation IDs: missing, placeholder, wrong check
+    character. Returns (value, remaining threshold): value None when the ID was replaced
+    outright (missing or placeholder, nothing more to apply)."""
+    t_missing = rates.id_missing
+    t_placeholder = t_missing + rates.id_placeholder
+    t_bad = t_placeholder + rates.id_bad_check
+    if u < t_missing:
+        values[i] = ""
+        tags.append("id:missing")
+        return None, t_bad
+    if u < t_placeholder:
+        values[i] = pools.ID_PLACEHOLDERS[int(rng.integers(0, len(pools.ID_PLACEHOLDERS)))]
+        tags.append("id:placeholder")
+        return None, t_bad
+    v = values[i]
+    if u < t_bad:
+        tags.append("id:bad_check")
+        return bad_check(v, alphabet, rng), -1.0  # -1: no further structural dirt
+    return v, t_bad
+
+
+def _cosmetic_id_dirt(v: str, draws, rates: DirtRates, tags: list[str], rng) -> str:
+    """Full-width digits and stray spaces (draws: two uniform numbers)."""
+    if draws[0] < rates.id_fullwidth:
+        v = v.translate(FULLWIDTH)
+        tags.append("id:fullwidth")
+    if draws[1] < rates.id_spaces:
+        v = with_spaces(v, rng)
+        tags.append("id:spaces")
+    return v
+
+
 def dirty_person_ids(
     values: list[str], role: Role, rates: DirtRates, rng: np.random.Generator
 ) -> None:
@@ -99,40 +140,21 @@ def dirty_person_ids(
     n = len(values)
     u = rng.random(n)
     cosmetic = rng.random((n, 3))
-    t_missing = rates.id_missing
-    t_placeholder = t_missing + rates.id_placeholder
-    t_bad = t_placeholder + rates.id_bad_check
-    t_legacy = t_bad + rates.id_legacy15
     for i in range(n):
         key = role.true_key[i]
         if key is None or role.kind[i] != "person":
             continue
         tags = role.dirt[i]
-        v = values[i]
-        if u[i] < t_missing:
-            values[i] = ""
-            tags.append("id:missing")
+        v, t_bad = _structural_id_dirt(values, i, u[i], rates, tags, RID_CHECK_CHARS, rng)
+        if v is None:
             continue
-        if u[i] < t_placeholder:
-            values[i] = pools.ID_PLACEHOLDERS[int(rng.integers(0, len(pools.ID_PLACEHOLDERS)))]
-            tags.append("id:placeholder")
-            continue
-        if u[i] < t_bad:
-            v = bad_check(v, RID_CHECK_CHARS, rng)
-            tags.append("id:bad_check")
-        elif u[i] < t_legacy and key[6:8] == "19":
+        if t_bad >= 0 and u[i] < t_bad + rates.id_legacy15 and key[6:8] == "19":
             v = key[:6] + key[8:17]
             tags.append("id:legacy15")
         if v.endswith("X") and cosmetic[i, 0] < rates.id_lower_x:
             v = v[:-1] + "x"
             tags.append("id:lower_x")
-        if cosmetic[i, 1] < rates.id_fullwidth:
-            v = v.translate(FULLWIDTH)
-            tags.append("id:fullwidth")
-        if cosmetic[i, 2] < rates.id_spaces:
-            v = with_spaces(v, rng)
-            tags.append("id:spaces")
-        values[i] = v
+        values[i] = _cosmetic_id_dirt(v, cosmetic[i, 1:], rates, tags, rng)
 
 
 def dirty_org_ids(
@@ -142,28 +164,21 @@ def dirty_org_ids(
     n = len(values)
     u = rng.random(n)
     cosmetic = rng.random((n, 2))
-    t_missing = rates.id_missing
-    t_placeholder = t_missing + rates.id_placeholder
-    t_bad = t_placeholder + rates.id_bad_check
-    t_legacy = t_bad + (rates.id_org_legacy if legacy_ok else 0.0)
+    legacy_rate = rates.id_org_legacy if legacy_ok else 0.0
     for i in range(n):
         key = role.true_key[i]
         if key is None or role.kind[i] != "org":
             continue
         tags = role.dirt[i]
-        v = values[i]
-        if u[i] < t_missing:
-            values[i] = ""
-            tags.append("id:missing")
+        v, t_bad = _structural_id_dirt(values, i, u[i], rates, tags, USCC_CHARSET, rng)
+        if v is None:
             continue
-        if u[i] < t_placeholder:
-            values[i] = pools.ID_PLACEHOLDERS[int(rng.integers(0, len(pools.ID_PLACEHOLDERS)))]
-            tags.append("id:placeholder")
-            continue
-        if u[i] < t_bad:
-            v = bad_check(v, USCC_CHARSET, rng)
-            tags.append("id:bad_check")
-        elif u[i] < t_legacy and role.legacy is not None and role.legacy[i] is not None:
+        if (
+            t_bad >= 0
+            and u[i] < t_bad + legacy_rate
+            and role.legacy is not None
+            and role.legacy[i] is not None
+        ):
             org_code, regno = role.legacy[i]
             if regno and rng.random() < 0.5:
                 v = regno
@@ -171,13 +186,7 @@ def dirty_org_ids(
             else:
                 v = f"{org_code[:8]}-{org_code[8]}" if rng.random() < 0.6 else org_code
                 tags.append("id:orgcode")
-        if cosmetic[i, 0] < rates.id_fullwidth:
-            v = v.translate(FULLWIDTH)
-            tags.append("id:fullwidth")
-        if cosmetic[i, 1] < rates.id_spaces:
-            v = with_spaces(v, rng)
-            tags.append("id:spaces")
-        values[i] = v
+        values[i] = _cosmetic_id_dirt(v, cosmetic[i], rates, tags, rng)
 
 
 # --- names ---------------------------------------------------------------------------------
