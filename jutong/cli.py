@@ -36,9 +36,23 @@ def _cmd_demo(args) -> int:
     return main_from_args(args)
 
 
+# Modules that add subcommands: each has ``register(subparsers)``. One line per module.
+COMMAND_MODULES = (
+    "jutong.catalog.cli",
+    "jutong.ingest.cli",
+    "jutong.synth.cli",
+    "jutong.identifiers.cli",
+    "jutong.staging_cli",
+    "jutong.workdays_cli",
+    "masking.scan_cli",
+    "masking.release_cli",
+    "masking.mask_cli",
+    "jutong.quality.cli",
+    "jutong.base.cli",
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    from jutong.catalog import cli as catalog_cli
-    from jutong.ingest import cli as ingest_cli
 
     parser = argparse.ArgumentParser(
         prog="jutong",
@@ -47,9 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"jutong {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
     sub = parser.add_subparsers(dest="command", required=True)
-    catalog_cli.register(sub)
-    ingest_cli.register(sub)
-    for mod in ("jutong.synth.cli", "jutong.identifiers.cli", "jutong.staging_cli"):
+    for mod in COMMAND_MODULES:
         __import__(mod, fromlist=["register"]).register(sub)
 
     dp = sub.add_parser("demo", help="generate a province, ingest it through Airflow, summarise")

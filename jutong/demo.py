@@ -112,21 +112,33 @@ def run_demo(people: int, orgs: int, seed: int, with_broken: bool = True) -> int
     province = generate_province(settings, people, orgs, seed)
 
     files = deliver(settings, province, with_broken)
+    if with_broken:
+        from jutong.quality.demo import deliver_bad_batch
+
+        files.append(deliver_bad_batch(settings, settings.landing_dir))
     _say(
         f"[2/4] delivered {len(files)} file(s) to {settings.landing_dir}"
         + (
-            f" (including one broken re-send of {BROKEN_DATASET} without column '{BROKEN_DROPPED_COLUMN}')"
+            f" (including one broken re-send of {BROKEN_DATASET} without column "
+            f"'{BROKEN_DROPPED_COLUMN}' and one social-insurance batch with 10 % bad IDs)"
             if with_broken
             else ""
         )
     )
 
-    dag_ids = [e.dag_id for e in catalog] + [
-        f"standardize__{e.department}__{e.dataset}" for e in catalog
-    ]
+    from masking.release import load_definitions
+    from spark_jobs.base.run import BASES
+
+    dag_ids = (
+        [e.dag_id for e in catalog]
+        + [f"standardize__{e.department}__{e.dataset}" for e in catalog]
+        + [f"build__{b}" for b in BASES]
+        + [f"release__{rid}" for rid in load_definitions(settings)]
+    )
     log_file = settings.airflow_home / "logs" / "demo" / "demo.log"
     _say(
-        f"[3/4] running {len(dag_ids)} DAG(s) through Airflow: ingest, then standardize (log: {log_file})"
+        f"[3/4] running {len(dag_ids)} DAG(s) through Airflow: ingest, standardize + quality "
+        f"gate, base databases, open releases (log: {log_file})"
     )
     t0 = time.perf_counter()
     results = run_dags(settings, dag_ids, log_file)
@@ -154,6 +166,18 @@ def run_demo(people: int, orgs: int, seed: int, with_broken: bool = True) -> int
     _say("\nstaging (standardized, typed; identifiers per GB 11643-1999 and GB 32100-2015):\n")
     print_staging(staging_status(settings, catalog))
     _say("")
+    _section(settings, "jutong.quality.demo")
+    _say("base databases (GX-Reg art. 23; jutong base status):\n")
+    from jutong.base.cli import base_status, status_lines
+
+    for line in status_lines(base_status(settings)):
+        _say(line)
+    _say(
+        f"\nentity resolution vs the ground truth: jutong er evaluate --truth {province / 'truth'}"
+    )
+    _say("clerical review queue: jutong review list\n")
+    _section(settings, "masking.release")
+    _section(settings, "jutong.governance.tickets")
     _say(f"raw copies and manifests: {settings.raw_dir}")
     _say(f"quarantine:               {settings.quarantine_dir}")
     _say(f"Iceberg catalog:          {settings.iceberg_catalog_uri}")
@@ -163,6 +187,13 @@ def run_demo(people: int, orgs: int, seed: int, with_broken: bool = True) -> int
         _say(f"\n{len(unexpected)} DAG run(s) failed unexpectedly; see {log_file}")
         return 1
     return 0
+
+
+def _section(settings: Settings, module: str) -> None:
+    """Print a part's demo summary (its ``demo_summary(settings)`` lines)."""
+    for line in __import__(module, fromlist=["demo_summary"]).demo_summary(settings):
+        _say(line)
+    _say("")
 
 
 def main_from_args(args) -> int:

@@ -26,7 +26,7 @@ from jutong.settings import Settings
 
 log = logging.getLogger(__name__)
 
-ZONES = ("raw", "staging", "base", "theme", "meta")
+ZONES = ("raw", "staging", "quarantine", "base", "theme", "meta")
 
 
 class AuditError(RuntimeError):
@@ -150,8 +150,13 @@ class Lake:
         *,
         properties: dict[str, str],
         audit: Callable[[object, int], None],
+        replace: bool = False,
     ) -> int:
         """Add ``files`` to ``table`` through a hidden branch, audit, then publish.
+
+        With ``replace`` the branch first drops every current row, so the published
+        snapshot holds exactly ``files`` (a full rebuild, e.g. a base database's current
+        records; earlier snapshots keep the earlier contents).
 
         ``audit(table, snapshot_id)`` inspects the branch snapshot and raises to refuse.
         Returns the published snapshot id. On any failure the branch and the files are
@@ -163,7 +168,14 @@ class Lake:
         try:
             if base_id is not None:
                 table.manage_snapshots().create_branch(base_id, branch).commit()
-            table.add_files(files, snapshot_properties=properties, branch=branch)
+            if replace and base_id is not None:
+                from pyiceberg.expressions import AlwaysTrue
+
+                with table.transaction() as tx:
+                    tx.delete(AlwaysTrue(), snapshot_properties=properties, branch=branch)
+                    tx.add_files(files, snapshot_properties=properties, branch=branch)
+            else:
+                table.add_files(files, snapshot_properties=properties, branch=branch)
             table = table.refresh()
             snap = table.snapshot_by_name(branch)
             if snap is None:
@@ -171,7 +183,7 @@ class Lake:
             audit(table, snap.snapshot_id)
             current = table.refresh().current_snapshot()
             current_id = current.snapshot_id if current else None
-            if current_id != base_id or snap.parent_snapshot_id != base_id:
+            if current_id != base_id or not self._descends_from(table, snap, base_id):
                 raise ConcurrentPublishError(
                     f"{table.name()}: main moved from {base_id} to {current_id} during the write"
                 )
@@ -193,6 +205,18 @@ class Lake:
                 log.exception("could not remove branch %s", branch)
             self.delete_files(files)
             raise
+
+    @staticmethod
+    def _descends_from(table, snap, ancestor_id: int | None) -> bool:
+        """Whether ``ancestor_id`` is on the parent chain of ``snap`` (branch commits)."""
+        by_id = {s.snapshot_id: s for s in table.snapshots()}
+        parent = snap.parent_snapshot_id
+        while parent is not None:
+            if parent == ancestor_id:
+                return True
+            p = by_id.get(parent)
+            parent = p.parent_snapshot_id if p else None
+        return ancestor_id is None
 
     @staticmethod
     def snapshot_with_property(table, key: str, value: str) -> int | None:

@@ -4,12 +4,15 @@ For every data item the catalog's rule (``DataItem.standardize_rule``) gives the
 value; the raw text is kept beside it (``<item>_raw``) where the two differ. Identifiers carry
 their validity (``<item>_valid``) and repairs (``<item>_repairs``); every row carries
 ``_valid`` and the list ``_reasons`` (``item:reason``) of what is wrong with it, and
-``_warnings`` (e.g. an abolished county code, GB 11643-1999 allows it). No row is dropped:
+``_warnings`` (e.g. an abolished county code, GB 11643-1999 allows it); an exact copy of an
+earlier row of its batch carries that row's number in ``_duplicate_of``. No row is dropped:
 staging rows = raw rows, per batch (DESIGN.md "nothing is lost").
 
 ``standardize_frame`` is the pure transform ``f(df, entry, as_of) -> df``; ``run_standardize``
 does the I/O: new raw batches in, one write-audit-publish per batch into
-``staging.<department>__<dataset>``.
+``staging.<department>__<dataset>``, audited by the quality gate (``jutong.quality``): a
+blocked batch publishes nothing, rows failing a row-level expectation go to
+``quarantine.<department>__<dataset>``.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from pathlib import Path
 from pyarrow.fs import FileSelector
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
+from pyspark.sql.window import Window
 
 from jutong.catalog.model import CatalogEntry, DataItem, StandardizeRule
 from jutong.lake import AuditError, Lake
@@ -170,16 +174,24 @@ def standardize_frame(df: DataFrame, entry: CatalogEntry, as_of: dt.date) -> Dat
         warning_arrays.append(ic.warnings)
     reasons = F.array_compact(F.flatten(F.array(*reason_arrays)))
     warnings = F.flatten(F.array(*warning_arrays))
+    # An exact copy of an earlier row of the same batch (every delivered value equal) points
+    # to that row: the base build links it to its survivor instead of counting it twice.
+    same_content = Window.partitionBy("_batch_id", *[F.col(i.name) for i in entry.items])
+    first_row = F.min("_row_number").over(same_content)
+    duplicate_of = F.when(first_row != F.col("_row_number"), first_row)
     out = df.select(
         *cols,
         *[F.col(c) for c in PROVENANCE],
         reasons.alias("_reasons"),
         warnings.alias("_warnings"),
+        duplicate_of.alias("_duplicate_of"),
     )
     return out.withColumn("_valid", F.size("_reasons") == 0).withColumn("_as_of", F.lit(as_of))
 
 
 # ---- I/O ---------------------------------------------------------------------------------
+
+QUARANTINE_ZONE = "quarantine"
 
 
 @dataclass
@@ -190,14 +202,21 @@ class BatchResult:
     valid_rows: int
     identifiers: dict[str, dict[str, int]]  # item -> {valid, repaired, invalid, missing}
     snapshot_id: int | None
+    status: str = "passed"  # passed | blocked (the quality gate)
+    published: int = 0  # rows published to staging
+    quarantined: int = 0  # rows sent to quarantine.<department>__<dataset>
+    failures: list[str] = field(default_factory=list)
+    ticket: str | None = None
 
 
 def pending_batches(lake: Lake, entry: CatalogEntry) -> list[str]:
-    """Raw batches of the dataset not yet in staging, in load order."""
+    """Raw batches of the dataset not yet in staging nor blocked by the gate, in load order."""
     if not lake.table_exists(RAW_ZONE, entry.table_name):
         return []
     raw = lake.table(RAW_ZONE, entry.table_name)
-    done: set[str] = set()
+    from jutong.quality.store import blocked_batches
+
+    done: set[str] = blocked_batches(lake.settings, entry.id)
     if lake.table_exists(STAGING_ZONE, entry.table_name):
         for snap in lake.table(STAGING_ZONE, entry.table_name).snapshots():
             b = snap.summary.additional_properties.get("jutong.batch_id") if snap.summary else None
@@ -219,10 +238,17 @@ def _batch_files(raw_table, batch_id: str) -> list[str]:
 def identifier_counts(df: DataFrame, entry: CatalogEntry) -> dict[str, dict[str, int]]:
     """Per identifier item: valid as delivered, repaired (valid after normalization), invalid,
     missing."""
+    return _batch_counts(df, entry)[0]
+
+
+def _batch_counts(df: DataFrame, entry: CatalogEntry) -> tuple[dict[str, dict[str, int]], dict]:
+    """One pass: the identifier counts, and the batch's valid rows, exact copies, load time."""
     items = [i.name for i in entry.items if i.standardize_rule in IDENTIFIER_RULES]
-    if not items:
-        return {}
-    aggs = []
+    aggs = [
+        F.sum(F.when(F.col("_valid"), 1).otherwise(0)).alias("_|valid_rows"),
+        F.sum(F.when(F.col("_duplicate_of").isNotNull(), 1).otherwise(0)).alias("_|duplicates"),
+        F.max("_loaded_at").alias("_|loaded_at"),
+    ]
     for n in items:
         present = F.coalesce(F.trim(F.coalesce(F.col(f"{n}_raw"), F.col(n))), F.lit("")) != ""
         repaired = F.col(f"{n}_valid") & (F.size(f"{n}_repairs") > 0)
@@ -234,10 +260,68 @@ def identifier_counts(df: DataFrame, entry: CatalogEntry) -> dict[str, dict[str,
         ]
     row = df.agg(*aggs).collect()[0].asDict()
     out: dict[str, dict[str, int]] = {n: {} for n in items}
+    extra: dict = {}
     for key, v in row.items():
         n, what = key.split("|")
-        out[n][what] = int(v or 0)
-    return out
+        if n == "_":
+            extra[what] = v if what == "loaded_at" else int(v or 0)
+        else:
+            out[n][what] = int(v or 0)
+    return out, extra
+
+
+def _write_batch(df: DataFrame, base: str, batch_id: str, rows: int) -> list[str]:
+    """Write ``df`` as Parquet under ``<base>/data/_batch_id=<batch>/<random>/``; the files."""
+    folder = f"{base}/data/_batch_id={batch_id}/{uuid.uuid4().hex[:8]}"
+    df.coalesce(max(1, min(4, rows // 500_000 + 1))).write.mode("error").parquet(folder)
+    fs, fpath = Lake.filesystem(folder)
+    names = sorted(
+        Path(info.path).name
+        for info in fs.get_file_info(FileSelector(fpath))
+        if Path(info.path).name.startswith("part-") and info.path.endswith(".parquet")
+    )
+    if not names:
+        raise AuditError(f"batch {batch_id}: Spark wrote no data file in {folder}")
+    return [f"{folder}/{n}" for n in names]
+
+
+def _table_for(lake: Lake, zone: str, entry: CatalogEntry, files: list[str]):
+    import pyarrow.parquet as pq
+
+    if lake.table_exists(zone, entry.table_name):
+        return lake.table(zone, entry.table_name)
+    fs, path = Lake.filesystem(files[0])
+    schema = pq.read_schema(path, filesystem=fs)
+    return lake.ensure_table(
+        zone,
+        entry.table_name,
+        schema,
+        partition_by=["_batch_id"],
+        properties={"jutong.catalog_id": entry.id, "jutong.zone": zone},
+        location=_default_location(lake, entry, zone),
+    )
+
+
+def _location(lake: Lake, entry: CatalogEntry, zone: str) -> str:
+    if lake.table_exists(zone, entry.table_name):
+        return lake.table(zone, entry.table_name).location().rstrip("/")
+    return _default_location(lake, entry, zone).rstrip("/")
+
+
+def _batch_rows(table, batch_id: str, snapshot_id: int | None = None) -> int:
+    from pyiceberg.expressions import EqualTo
+
+    if table is None or table.current_snapshot() is None:
+        return 0
+    return (
+        table.scan(
+            row_filter=EqualTo("_batch_id", batch_id),
+            selected_fields=("_row_number",),
+            snapshot_id=snapshot_id,
+        )
+        .to_arrow()
+        .num_rows
+    )
 
 
 def run_standardize(
@@ -248,89 +332,223 @@ def run_standardize(
     *,
     lake: Lake | None = None,
     progress: Callable[[str], None] | None = None,
+    suite: dict | None = None,
 ) -> list[BatchResult]:
-    """Standardize every raw batch of ``entry`` not yet in staging; one publish per batch."""
-    import pyarrow.parquet as pq
+    """Standardize every raw batch of ``entry`` not yet in staging; one gated publish per batch.
+
+    Write-audit-publish with the quality gate as the audit (GX-Reg art. 18, 24; LZ-Rules art.
+    24, 34): the batch's suite (``jutong.quality.suites``, or ``suite``) is evaluated with Great
+    Expectations. A blocked batch publishes nothing (staging stays exactly as it was), is
+    recorded and gets a correction ticket for its department. A passing batch's rows that fail a
+    row-level expectation go to ``quarantine.<department>__<dataset>`` (with
+    ``_failed_expectations`` and ``_gated_at``), the others to staging; published +
+    quarantined = rows in, asserted by the audit and recorded in the snapshot properties.
+    """
+    from jutong.quality import gate as qgate
+    from jutong.quality.suites import suite_for
 
     lake = lake or Lake(settings)
     results: list[BatchResult] = []
     batches = pending_batches(lake, entry)
     if not batches:
         return results
+    suite = suite if suite is not None else suite_for(entry, settings)
     raw_table = lake.table(RAW_ZONE, entry.table_name)
     for batch_id in batches:
         paths = _batch_files(raw_table, batch_id)
         if not paths:
             raise AuditError(f"{entry.id}: raw batch {batch_id} has no data files")
         raw_df = spark.read.parquet(*paths)
-        raw_rows = raw_df.count()
-        out = standardize_frame(raw_df, entry, as_of).cache()
+        out = standardize_frame(raw_df, entry, as_of)
+        gated_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        name = f"{entry.id}.{batch_id}"
+        failures, _ = qgate.precheck(out, suite, name)
+        flagged = None
         try:
-            # Files where they will stay (add_files registers them in place), one batch per folder.
-            staging = None
-            if lake.table_exists(STAGING_ZONE, entry.table_name):
-                staging = lake.table(STAGING_ZONE, entry.table_name)
-            base = (staging.location() if staging else _default_location(lake, entry)).rstrip("/")
-            folder = f"{base}/data/_batch_id={batch_id}/{uuid.uuid4().hex[:8]}"
-            out.coalesce(max(1, min(4, raw_rows // 500_000 + 1))).write.mode("error").parquet(
-                folder
-            )
-            fs, fpath = Lake.filesystem(folder)
-            names = sorted(
-                Path(info.path).name
-                for info in fs.get_file_info(FileSelector(fpath))
-                if Path(info.path).name.startswith("part-") and info.path.endswith(".parquet")
-            )
-            files = [f"{folder}/{n}" for n in names]
-            if not files:
-                raise AuditError(f"{entry.id} batch {batch_id}: Spark wrote no data file")
-            if staging is None:
-                schema = pq.read_schema(f"{fpath}/{names[0]}", filesystem=fs)
-                staging = lake.ensure_table(
-                    STAGING_ZONE,
-                    entry.table_name,
-                    schema,
-                    partition_by=["_batch_id"],
-                    properties={"jutong.catalog_id": entry.id, "jutong.zone": STAGING_ZONE},
-                    location=base,
-                )
-            counts = identifier_counts(out, entry)
-            valid_rows = out.filter("_valid").count()
-            props = {
-                "jutong.batch_id": batch_id,
-                "jutong.dataset": entry.id,
-                "jutong.as_of": as_of.isoformat(),
-                "jutong.rows": str(raw_rows),
-                "jutong.valid_rows": str(valid_rows),
-            }
-            for n, c in counts.items():
-                for what, v in c.items():
-                    props[f"jutong.id.{n}.{what}"] = str(v)
-
-            def audit(table, snapshot_id: int, _batch=batch_id, _n=raw_rows) -> None:
-                from pyiceberg.expressions import EqualTo
-
-                got = table.scan(
-                    row_filter=EqualTo("_batch_id", _batch),
-                    selected_fields=("_row_number",),
-                    snapshot_id=snapshot_id,
-                ).to_arrow()
-                if got.num_rows != _n:
-                    raise AuditError(
-                        f"{entry.id} batch {_batch}: {got.num_rows} staging rows for {_n} raw rows"
+            if failures:
+                result = qgate.GateResult(name, False, 0, failures, 0)
+                raw_rows = raw_df.count()
+                counts, extra = {}, {"valid_rows": 0, "duplicates": 0, "loaded_at": None}
+            else:
+                flagged = qgate.row_failure_flags(out, suite).cache()
+                raw_rows = flagged.count()
+                counts, extra = _batch_counts(flagged, entry)
+                max_age = (suite.get("meta", {}).get("jutong", {}) or {}).get("max_age_days")
+                params = {
+                    "fresh_since": dt.datetime.combine(
+                        as_of - dt.timedelta(days=max_age or 0), dt.time()
                     )
-
-            sid = lake.publish_files(staging, files, properties=props, audit=audit)
+                }
+                result = qgate.check_frame(
+                    flagged, suite, settings=settings, name=name, parameters=params, flagged=flagged
+                )
+            if result.passed:
+                res = _publish_gated(
+                    lake, entry, batch_id, flagged, raw_rows, result, counts, extra, as_of, gated_at
+                )
+            else:
+                res = BatchResult(
+                    entry.id,
+                    batch_id,
+                    raw_rows,
+                    int(extra.get("valid_rows", 0)),
+                    counts,
+                    None,
+                    status="blocked",
+                    failures=result.failures,
+                )
+            _record(settings, entry, res, result, extra, suite, as_of, gated_at)
         finally:
-            out.unpersist()
-        res = BatchResult(entry.id, batch_id, raw_rows, valid_rows, counts, sid)
+            if flagged is not None:
+                flagged.unpersist()
         results.append(res)
         if progress:
-            progress(f"{entry.id}: batch {batch_id}: {raw_rows:,} rows, {valid_rows:,} valid")
+            if res.status == "blocked":
+                progress(
+                    f"{entry.id}: batch {batch_id}: BLOCKED by the quality gate "
+                    f"({raw_rows:,} rows; ticket {res.ticket}): " + "; ".join(res.failures)
+                )
+            else:
+                progress(
+                    f"{entry.id}: batch {batch_id}: {raw_rows:,} rows, {res.valid_rows:,} valid; "
+                    f"gate passed: {res.published:,} published, {res.quarantined:,} quarantined"
+                )
     return results
 
 
-def _default_location(lake: Lake, entry: CatalogEntry) -> str:
-    """The staging table's location, fixed before its first files are written (the schema
-    comes from those files, and add_files registers files in place)."""
-    return f"{lake.settings.iceberg_warehouse.rstrip('/')}/{STAGING_ZONE}/{entry.table_name}"
+def _publish_gated(
+    lake, entry, batch_id, flagged, raw_rows, result, counts, extra, as_of, gated_at
+) -> BatchResult:
+    bad = F.size("_failed_expectations") > 0
+    quarantined = result.failed_rows
+    published = raw_rows - quarantined
+    props = {
+        "jutong.batch_id": batch_id,
+        "jutong.dataset": entry.id,
+        "jutong.as_of": as_of.isoformat(),
+        "jutong.rows": str(raw_rows),
+        "jutong.valid_rows": str(extra["valid_rows"]),
+        "jutong.published_rows": str(published),
+        "jutong.quarantined_rows": str(quarantined),
+        "jutong.gate": "passed",
+        "jutong.gate_evaluated": str(result.evaluated),
+    }
+    for n, c in counts.items():
+        for what, v in c.items():
+            props[f"jutong.id.{n}.{what}"] = str(v)
+
+    quarantine = None
+    if lake.table_exists(QUARANTINE_ZONE, entry.table_name):
+        quarantine = lake.table(QUARANTINE_ZONE, entry.table_name)
+    already = quarantine is not None and (
+        Lake.snapshot_with_property(quarantine, "jutong.batch_id", batch_id) is not None
+    )
+    if quarantined and not already:  # a retry after a failed staging publish does not repeat it
+        qdf = flagged.filter(bad).withColumn("_gated_at", F.lit(gated_at).cast("timestamp"))
+        qfiles = _write_batch(qdf, _location(lake, entry, QUARANTINE_ZONE), batch_id, quarantined)
+        quarantine = _table_for(lake, QUARANTINE_ZONE, entry, qfiles)
+
+        def audit_q(table, snapshot_id: int, _b=batch_id, _n=quarantined) -> None:
+            got = _batch_rows(table, _b, snapshot_id)
+            if got != _n:
+                raise AuditError(f"{entry.id} batch {_b}: {got} quarantine rows for {_n} failing")
+
+        lake.publish_files(
+            quarantine, qfiles, properties={**props, "jutong.zone": "quarantine"}, audit=audit_q
+        )
+        quarantine = lake.table(QUARANTINE_ZONE, entry.table_name)
+
+    files = _write_batch(
+        flagged.filter(~bad).drop("_failed_expectations"),
+        _location(lake, entry, STAGING_ZONE),
+        batch_id,
+        published,
+    )
+    staging = _table_for(lake, STAGING_ZONE, entry, files)
+
+    def audit(table, snapshot_id: int, _b=batch_id, _n=raw_rows, _p=published) -> None:
+        got = _batch_rows(table, _b, snapshot_id)
+        q = _batch_rows(quarantine, _b) if quarantine is not None else 0
+        if got != _p or got + q != _n:
+            raise AuditError(
+                f"{entry.id} batch {_b}: {got} staging + {q} quarantined rows for {_n} raw rows "
+                f"(the gate published {_p})"
+            )
+
+    sid = lake.publish_files(staging, files, properties=props, audit=audit)
+    return BatchResult(
+        entry.id,
+        batch_id,
+        raw_rows,
+        int(extra["valid_rows"]),
+        counts,
+        sid,
+        status="passed",
+        published=published,
+        quarantined=quarantined,
+    )
+
+
+def _record(settings, entry, res, result, extra, suite, as_of, gated_at) -> None:
+    """Keep the gate's verdict (governance DB); for a blocked batch open a correction ticket
+    for the providing department (GX-Reg art. 18: the provider corrects within 5 working
+    days)."""
+    from dataclasses import asdict
+
+    from jutong.quality.scores import batch_scores
+    from jutong.quality.store import GateRun, record
+
+    if res.status == "blocked":
+        from jutong.governance.tickets import open_ticket
+
+        ticket = open_ticket(
+            settings,
+            department=entry.department,
+            kind="blocked_batch",
+            subject=f"{entry.title} ({entry.id}) batch {res.batch_id} blocked by the quality gate",
+            details={
+                "dataset": entry.id,
+                "batch_id": res.batch_id,
+                "rows": res.rows,
+                "failures": res.failures,
+            },
+            source_ref=f"gate:{entry.id}:{res.batch_id}",
+        )
+        res.ticket = ticket.id
+    loaded = extra.get("loaded_at")
+    age = (as_of - loaded.date()).days if loaded is not None else None
+    max_age = (suite.get("meta", {}).get("jutong", {}) or {}).get("max_age_days")
+    outcomes = [asdict(o) for o in result.outcomes]
+    scores = batch_scores(
+        outcomes,
+        rows_in=res.rows,
+        published=res.published,
+        duplicates=int(extra.get("duplicates", 0)),
+        age_days=age,
+        max_age_days=max_age,
+    )
+    record(
+        settings,
+        GateRun(
+            dataset=entry.id,
+            department=entry.department,
+            batch_id=res.batch_id,
+            status=res.status,
+            rows_in=res.rows,
+            published=res.published,
+            quarantined=res.quarantined,
+            evaluated=result.evaluated,
+            failures=res.failures,
+            outcomes=outcomes,
+            scores=scores,
+            ticket=res.ticket,
+            as_of=as_of,
+            gated_at=gated_at,
+        ),
+    )
+
+
+def _default_location(lake: Lake, entry: CatalogEntry, zone: str = STAGING_ZONE) -> str:
+    """The table's location, fixed before its first files are written (the schema comes from
+    those files, and add_files registers files in place)."""
+    return f"{lake.settings.iceberg_warehouse.rstrip('/')}/{zone}/{entry.table_name}"

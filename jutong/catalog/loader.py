@@ -13,6 +13,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from jutong.catalog.model import CatalogEntry
 
 SINGLE_SOURCE_BASES = ("population", "legal_entity")
+# Folders of the catalog that hold other definitions, not entries (open releases: masking.release).
+NOT_ENTRY_FOLDERS = frozenset({"releases"})
 
 
 class CatalogError(ValueError):
@@ -136,7 +138,7 @@ def load_catalog(root: Path | str) -> Catalog:
     entries: dict[str, CatalogEntry] = {}
     files: dict[str, Path] = {}
     for path in sorted(root.glob("*/*.y*ml")):
-        if path.suffix not in (".yaml", ".yml"):
+        if path.suffix not in (".yaml", ".yml") or path.parent.name in NOT_ENTRY_FOLDERS:
             continue
         data = _read_yaml(path, problems)
         if data is None:

@@ -265,6 +265,10 @@ class Share(_Strict):
 class Open(_Strict):
     type: OpenType
     conditions: str | None = None
+    # Open person-level releases: the quasi-identifier items (besides those the PII class
+    # implies: birth date, sex, ethnicity, address) and the k of k-anonymity (PIPL art. 73).
+    quasi_identifiers: list[str] = Field(default_factory=list)
+    k: int = Field(default=5, ge=2)
 
     @model_validator(mode="after")
     def _conditions(self) -> Open:
@@ -273,9 +277,91 @@ class Open(_Strict):
         return self
 
 
+class EntityKind(StrEnum):
+    """What a mention in a row refers to: a person (population) or an organisation."""
+
+    person = "person"
+    org = "org"
+
+    @property
+    def base(self) -> str:
+        return "population" if self is EntityKind.person else "legal_entity"
+
+
+# Golden fields of the person and organisation base databases (the key excluded).
+PERSON_FIELDS = (
+    "name",
+    "sex",
+    "birth_date",
+    "ethnicity",
+    "domicile_address",
+    "residence_address",
+    "mobile",
+    "marital_status",
+)
+ORG_FIELDS = (
+    "registration_no",
+    "org_name",
+    "org_type",
+    "legal_rep_name",
+    "registered_address",
+    "registered_capital",
+    "established_on",
+    "status",
+)
+KEY_FIELDS = ("id_number", "uscc")
+
+
+class Mention(_Strict):
+    """A person or organisation a row refers to, and the golden fields that row can give
+    it. A row may mention several (a marriage: husband and wife; an enterprise: itself and
+    its legal representative). Entity resolution (the base-database build) links every
+    mention to one golden record."""
+
+    role: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    kind: EntityKind
+    key: str  # the identifier item (resident ID or credit code)
+    # only rows with these item values carry this mention (holder columns typed per row)
+    when: dict[str, str] = Field(default_factory=dict)
+    # golden field -> item; empty = the items' golden_field (for the database the entry feeds)
+    fields: dict[str, str] = Field(default_factory=dict)
+    # golden field -> value implied by the role (a husband is male: "1", GB/T 2261.1)
+    constants: dict[str, str] = Field(default_factory=dict)
+    # golden field -> {delivered value: golden value}; a value mapped to null gives nothing
+    values: dict[str, dict[str, str | None]] = Field(default_factory=dict)
+
+    @property
+    def allowed_fields(self) -> tuple[str, ...]:
+        return PERSON_FIELDS if self.kind is EntityKind.person else ORG_FIELDS
+
+
 class Base(_Strict):
     feeds: BaseDatabase
     authoritative_for: list[str] = Field(default_factory=list)  # 一数一源, GX-Reg art. 16
+    mentions: list[Mention] = Field(default_factory=list)
+
+
+class QualitySpec(_Strict):
+    """Quality-gate thresholds of a dataset (GX-Reg art. 18, 24; LZ-Rules art. 24, 34).
+
+    Rates are shares of the batch's rows. A batch that breaks one is blocked: nothing of it
+    reaches staging and a correction ticket goes to the providing department."""
+
+    # invalid or missing values of an identifier item (resident ID, credit code)
+    max_invalid_id_rate: Annotated[float, Field(ge=0, le=1)] = 0.02
+    # rows failing a row-level expectation (quarantined); more than this blocks the batch
+    max_failed_row_rate: Annotated[float, Field(ge=0, le=1)] = 0.05
+    # birth date / sex disagreeing with the resident ID
+    max_inconsistent_rate: Annotated[float, Field(ge=0, le=1)] = 0.02
+    # items that identify a row: unique within a batch (exact copies excepted)
+    unique_key: list[str] = Field(default_factory=list)
+    # days a batch may be old (default: the update cycle's max_age_days); None = never stale
+    freshness_days: Annotated[int, Field(ge=0)] | None = None
+    # whether a stale batch is blocked (default: reported only, as timeliness)
+    block_stale: bool = False
+    # a rate counts as broken only when more rows than this fail (tiny batches: 1 missing ID
+    # in 37 rows is 2.7 %, not a systematic fault)
+    grace_rows: Annotated[int, Field(ge=0)] = 2
 
 
 class CatalogEntry(_Strict):
@@ -293,6 +379,7 @@ class CatalogEntry(_Strict):
     open: Open
     base: Base
     ingest_schedule: str = "@hourly"  # how often the landing folder is polled
+    quality: QualitySpec = QualitySpec()
 
     @property
     def dataset(self) -> str:
@@ -339,4 +426,41 @@ class CatalogEntry(_Strict):
             )
         if self.base.authoritative_for and self.base.feeds is BaseDatabase.none:
             raise ValueError("base.feeds: authoritative_for needs a base database")
+        self._check_mentions()
         return self
+
+    def _check_mentions(self) -> None:
+        names = {i.name for i in self.items}
+        roles = [(m.role, m.kind) for m in self.base.mentions]
+        dup = sorted({f"{r} ({k})" for r, k in roles if roles.count((r, k)) > 1})
+        if dup:
+            raise ValueError(f"base.mentions: duplicate roles: {', '.join(dup)}")
+        for n, m in enumerate(self.base.mentions):
+            where = f"base.mentions[{n}] (role '{m.role}')"
+            key = self.item(m.key) if m.key in names else None
+            if key is None:
+                raise ValueError(f"{where}: key '{m.key}' is not a data item")
+            if key.standardize_rule.value not in ("resident_id", "uscc", "party_id"):
+                raise ValueError(f"{where}: key '{m.key}' is not an identifier item")
+            for item in [*m.when, *m.fields.values()]:
+                if item not in names:
+                    raise ValueError(f"{where}: '{item}' is not a data item")
+            for f in [*m.fields, *m.constants, *m.values]:
+                if f not in m.allowed_fields:
+                    raise ValueError(
+                        f"{where}: '{f}' is not a golden field of {m.kind.base} "
+                        f"({', '.join(m.allowed_fields)})"
+                    )
+
+    def mention_fields(self, mention: Mention) -> dict[str, str]:
+        """Golden field -> item for one mention (explicit, or the items' golden_field when
+        the mention is of the kind of database this entry feeds)."""
+        if mention.fields:
+            return dict(mention.fields)
+        if self.base.feeds.value != mention.kind.base:
+            return {}
+        return {
+            i.golden_field: i.name
+            for i in self.items
+            if i.golden_field in mention.allowed_fields and i.name != mention.key
+        }

@@ -10,6 +10,7 @@ code is legitimate.
 from __future__ import annotations
 
 import csv
+import functools
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -48,6 +49,7 @@ def load_divisions() -> dict[str, Division]:
     return out
 
 
+@functools.cache
 def province_codes() -> frozenset[str]:
     """The 2-digit province codes of GB/T 2260 (the only hard check on a resident ID's region)."""
     return frozenset(d.code[:2] for d in load_divisions().values() if d.level == "province")

@@ -118,7 +118,13 @@ print(json.dumps({"errors": {k: v for k, v in bag.import_errors.items()}, "dags"
         std = info["dags"][f"standardize__{e.department}__{e.dataset}"]
         assert std["outlets"] == [f"staging.{e.table_name}"]
         assert std["schedule"] == "AssetTriggeredTimetable"  # runs on the raw table's Asset
-    assert len(info["dags"]) == 2 * len(catalog)
+    # the base databases: one build DAG each, on the Assets they consume, emitting their own
+    for base in ("population", "legal_entity", "spatial", "e_license"):
+        b = info["dags"][f"build__{base}"]
+        assert b["outlets"] == [f"base.{base}"]
+        assert b["schedule"] == "AssetTriggeredTimetable"
+    releases = [k for k in info["dags"] if k.startswith("release__")]
+    assert len(info["dags"]) == 2 * len(catalog) + 4 + len(releases)
 
 
 def test_a_broken_catalog_is_an_import_error_naming_the_file(new_home):

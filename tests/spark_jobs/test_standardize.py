@@ -128,6 +128,7 @@ def test_province_standardized_matches_ground_truth(
     for e in catalog:
         results = run_standardize(spark, s, e, AS_OF, lake=lake)
         assert len(results) == 1
+        assert results[0].status == "passed", results[0].failures  # the quality gate
     # idempotent: nothing pending, a second run adds nothing
     assert all(pending_batches(lake, e) == [] for e in catalog)
     assert all(run_standardize(spark, s, e, AS_OF, lake=lake) == [] for e in catalog)
@@ -141,7 +142,13 @@ def test_province_standardized_matches_ground_truth(
             .num_rows
         )
         staged = lake.table("staging", e.table_name).scan().to_arrow()
-        assert staged.num_rows == raw == status[e.id].rows  # staging rows = raw rows
+        quarantined = (
+            lake.table("quarantine", e.table_name).scan().to_arrow().num_rows
+            if lake.table_exists("quarantine", e.table_name)
+            else 0
+        )
+        # nothing lost: staging rows + quarantined rows = raw rows
+        assert staged.num_rows + quarantined == raw == status[e.id].rows
         assert sum(staged.column("_valid").to_pylist()) == status[e.id].valid_rows
 
     # the household register's identifiers against the generator's ground truth
@@ -172,3 +179,20 @@ def test_province_standardized_matches_ground_truth(
     assert status["gongan.huji"].identifiers["id_number"] == {
         k: want[k] for k in ("valid", "repaired", "invalid", "missing")
     }
+
+    # exact copies point to the row they copy, as the generator recorded them (every dataset)
+    all_staged = {
+        e.id: lake.table("staging", e.table_name).scan().to_arrow().to_pylist() for e in catalog
+    }
+    want_dups = {
+        (r["dataset"], r["row_number"]): r["duplicate_of_row"]
+        for r in truth
+        if r["duplicate_of_row"] is not None
+    }
+    got_dups = {
+        (ds, row["_row_number"]): row["_duplicate_of"]
+        for ds, rows in all_staged.items()
+        for row in rows
+        if row["_duplicate_of"] is not None
+    }
+    assert want_dups and got_dups == want_dups

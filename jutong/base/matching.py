@@ -1,0 +1,257 @@
+"""Probabilistic matching of mentions that have no valid key, with Splink (DuckDB backend).
+
+Exact matching on the normalized resident ID / credit code resolves almost every mention.
+What is left — an ID with a wrong check character, an empty or placeholder ID, a legacy
+code no register maps — is scored against the mentions whose entity is known, by
+Fellegi–Sunter as Splink implements it:
+
+- **u** probabilities from random pairs of known mentions (``estimate_u_using_random_sampling``);
+- **m** probabilities from pairs of known mentions of the same entity, the valid key being
+  the label (``estimate_m_from_label_column``) — the departments' own dirt (homophone
+  names, outdated addresses, missing values) is what the model learns;
+- the prior from the number of candidate entities (one of them, at most, is the one).
+
+Then ``predict_between`` scores unkeyed mentions against the known ones (never against each
+other: a shared placeholder or empty ID is never evidence, DOMAIN.md). The caller decides
+with two thresholds: merge above ``MATCH_UPPER``, clerical review between, apart below.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+from jutong.catalog.model import EntityKind
+
+log = logging.getLogger(__name__)
+
+# Match probability at or above which an unkeyed mention merges into an entity, and below
+# which it stays apart; in between it goes to the clerical review queue.
+MATCH_UPPER = 0.99
+MATCH_LOWER = 0.60
+
+# Features compared, per entity kind (columns of the mention frame).
+PERSON_FEATURES = ("id17", "m_name", "m_birth", "m_sex", "m_division", "m_mobile")
+ORG_FEATURES = ("id17", "m_name", "m_birth", "m_division", "m_rep")
+
+
+@dataclass(frozen=True)
+class MatchModel:
+    """What was learned, for the build report."""
+
+    kind: str
+    candidates: int
+    unkeyed: int
+    pairs_scored: int
+    match_weights: dict[str, dict[str, float]]
+
+
+def features(kind: EntityKind) -> tuple[str, ...]:
+    return PERSON_FEATURES if kind is EntityKind.person else ORG_FEATURES
+
+
+def _settings(kind: EntityKind, link_type: str, prior: float):
+    import splink.comparison_library as cl
+    from splink import SettingsCreator, block_on
+
+    name = cl.JaroWinklerAtThresholds("m_name", [0.9, 0.7])
+    if kind is EntityKind.person:
+        comparisons = [
+            cl.ExactMatch("id17"),
+            name,
+            cl.ExactMatch("m_birth"),
+            cl.ExactMatch("m_sex"),
+            cl.ExactMatch("m_division"),
+            cl.ExactMatch("m_mobile"),
+        ]
+        blocking = [
+            block_on("id17"),
+            block_on("m_name", "m_birth"),
+            block_on("m_name", "m_sex", "m_division"),
+            block_on("m_mobile"),
+        ]
+    else:
+        comparisons = [
+            cl.ExactMatch("id17"),
+            name,
+            cl.ExactMatch("m_birth"),
+            cl.ExactMatch("m_division"),
+            cl.ExactMatch("m_rep"),
+        ]
+        blocking = [
+            block_on("id17"),
+            block_on("m_name"),
+            block_on("m_rep", "m_division"),
+        ]
+    return SettingsCreator(
+        link_type=link_type,
+        unique_id_column_name="uid",
+        comparisons=comparisons,
+        blocking_rules_to_generate_predictions=blocking,
+        probability_two_random_records_match=prior,
+        retain_matching_columns=False,
+        retain_intermediate_calculation_columns=False,
+    )
+
+
+def score_unkeyed(
+    kind: EntityKind,
+    unkeyed: pa.Table,
+    known: pa.Table,
+    *,
+    threshold: float = MATCH_LOWER,
+    seed: int = 42,
+) -> tuple[pa.Table, MatchModel]:
+    """Score ``unkeyed`` mentions (column ``mention_id`` + features) against ``known``
+    mentions (column ``entity_id`` + features). Returns the pairs at or above
+    ``threshold`` as (mention_id, entity_id, match_probability, match_weight) — the best
+    pair per (mention, entity) — and what the model learned."""
+    from splink import Linker
+    from splink.backends.duckdb import DuckDBAPI
+
+    cols = list(features(kind))
+    empty = pa.table(
+        {
+            "mention_id": pa.array([], pa.string()),
+            "entity_id": pa.array([], pa.string()),
+            "match_probability": pa.array([], pa.float64()),
+            "match_weight": pa.array([], pa.float64()),
+        }
+    )
+    n_entities = len(set(known.column("entity_id").to_pylist())) if known.num_rows else 0
+    if unkeyed.num_rows == 0 or n_entities < 2:
+        return empty, MatchModel(kind.value, n_entities, unkeyed.num_rows, 0, {})
+
+    # one candidate row per distinct feature combination of an entity
+    known_rows = known.select(["entity_id", *cols]).group_by(["entity_id", *cols]).aggregate([])
+    known_rows = known_rows.append_column(
+        "uid", pa.array([f"k{i}" for i in range(known_rows.num_rows)], pa.string())
+    )
+    unk = unkeyed.select(["mention_id", *cols]).rename_columns(["uid", *cols])
+    unk = unk.append_column("entity_id", pa.nulls(unk.num_rows, pa.string()))
+
+    db = DuckDBAPI()
+    prior = 1.0 / n_entities
+    # u from pairs of different entities: one row per entity, so that random pairs are
+    # non-matches (several rows of one entity would count its own agreement as chance)
+    one_each = _one_row_per_entity(known_rows, cols)
+    u_trainer = Linker(
+        db.register(one_each, table_name="known_one_each"),
+        _settings(kind, "dedupe_only", prior),
+        log_level=None,
+    )
+    u_trainer.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+    # m from pairs of rows sharing a valid key: what the departments' dirt looks like
+    m_trainer = Linker(
+        db.register(known_rows, table_name="known_train"),
+        _settings(kind, "dedupe_only", prior),
+        log_level=None,
+    )
+    m_trainer.training.estimate_m_from_label_column("entity_id")
+    n = one_each.num_rows
+    model = _combine(
+        u_trainer.misc.save_model_to_json(),
+        m_trainer.misc.save_model_to_json(),
+        u_floor=1.0 / max(n * (n - 1) / 2, 1.0),
+        m_floor=1e-4,
+    )
+    model["link_type"] = "link_only"
+    model["probability_two_random_records_match"] = 1.0 / n_entities
+
+    left = db.register(unk, table_name="unkeyed")
+    right = db.register(known_rows, table_name="known")
+    linker = Linker([left, right], model, log_level=None)
+    pred = linker.inference.predict_between(
+        left, right, threshold_match_probability=threshold, warning_mode="never"
+    )
+    pairs = pred.as_duckdbpyrelation().arrow() if hasattr(pred, "as_duckdbpyrelation") else None
+    if pairs is None:
+        pairs = pa.Table.from_pandas(pred.as_pandas_dataframe(), preserve_index=False)
+    if hasattr(pairs, "read_all"):
+        pairs = pairs.read_all()
+    # pairs are (left, right) in either order; map candidate uids back to entities
+    uid_entity = dict(
+        zip(
+            known_rows.column("uid").to_pylist(),
+            known_rows.column("entity_id").to_pylist(),
+            strict=False,
+        )
+    )
+    best: dict[tuple[str, str], tuple[float, float]] = {}
+    for l_uid, r_uid, p, w in zip(
+        pairs.column("uid_l").to_pylist(),
+        pairs.column("uid_r").to_pylist(),
+        pairs.column("match_probability").to_pylist(),
+        pairs.column("match_weight").to_pylist(),
+        strict=False,
+    ):
+        mention, cand = (r_uid, l_uid) if l_uid in uid_entity else (l_uid, r_uid)
+        entity = uid_entity.get(cand)
+        if entity is None or mention in uid_entity:
+            continue
+        k = (mention, entity)
+        if k not in best or p > best[k][0]:
+            best[k] = (float(p), float(w))
+    out = pa.table(
+        {
+            "mention_id": pa.array([k[0] for k in best], pa.string()),
+            "entity_id": pa.array([k[1] for k in best], pa.string()),
+            "match_probability": pa.array([v[0] for v in best.values()], pa.float64()),
+            "match_weight": pa.array([v[1] for v in best.values()], pa.float64()),
+        }
+    )
+    weights = _learned_weights(model)
+    return out, MatchModel(kind.value, n_entities, unkeyed.num_rows, len(pairs), weights)
+
+
+def _one_row_per_entity(rows: pa.Table, cols: list[str]) -> pa.Table:
+    """The most complete row of each entity (most non-null features)."""
+    import pyarrow.compute as pc
+
+    filled = None
+    for c in cols:
+        v = pc.cast(pc.is_valid(rows.column(c)), pa.int32())
+        filled = v if filled is None else pc.add(filled, v)
+    t = rows.append_column("_filled", filled).sort_by(
+        [("entity_id", "ascending"), ("_filled", "descending")]
+    )
+    ent = t.column("entity_id").to_pylist()
+    keep = [i for i in range(len(ent)) if i == 0 or ent[i] != ent[i - 1]]
+    return t.take(pa.array(keep)).drop_columns(["_filled"])
+
+
+def _combine(u_model: dict, m_model: dict, *, u_floor: float, m_floor: float) -> dict:
+    """u probabilities of one trained model with the m probabilities of the other. A level
+    never seen in training gets a floor instead of Splink's default: never seen among
+    different entities (u) means rare by chance, never seen among rows of one entity (m)
+    means rare in the departments' data — not "no evidence"."""
+    out = dict(u_model)
+    comps = []
+    for cu, cm in zip(u_model["comparisons"], m_model["comparisons"], strict=True):
+        levels = []
+        for lu, lm in zip(cu["comparison_levels"], cm["comparison_levels"], strict=True):
+            lvl = dict(lu)
+            if lvl.get("is_null_level"):
+                levels.append(lvl)
+                continue
+            lvl["m_probability"] = max(float(lm.get("m_probability") or 0.0), m_floor)
+            lvl["u_probability"] = max(float(lu.get("u_probability") or 0.0), u_floor)
+            levels.append(lvl)
+        comps.append({**cu, "comparison_levels": levels})
+    out["comparisons"] = comps
+    return out
+
+
+def _learned_weights(model: dict) -> dict[str, dict[str, float]]:
+    """Comparison -> level label -> m/u Bayes factor, for the build report."""
+    out: dict[str, dict[str, float]] = {}
+    for comp in model.get("comparisons", []):
+        levels = {}
+        for lvl in comp.get("comparison_levels", []):
+            m, u = lvl.get("m_probability"), lvl.get("u_probability")
+            if m is not None and u:
+                levels[lvl.get("label_for_charts", "?")] = round(m / u, 3)
+        out[comp.get("output_column_name", "?")] = levels
+    return out

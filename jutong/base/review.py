@@ -1,0 +1,175 @@
+"""The clerical review queue: unkeyed mentions whose best match is in the grey zone.
+
+Every base build puts each grey-zone pair (mention, candidate entity, probability, the
+features compared) here as ``pending`` unless a quality owner already decided it; a
+decision (``accepted``: merge; ``rejected``: keep apart) is stored with who and when, and
+every later build applies it (the mention id — dataset, batch, row, role — and the entity
+id are both stable across runs).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from jutong.governance.db import ensure_tables, metadata, utcnow
+from jutong.settings import Settings
+
+review_items = sa.Table(
+    "review_items",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("base", sa.String(32), nullable=False),
+    sa.Column("mention_id", sa.String(200), nullable=False),
+    sa.Column("entity_id", sa.String(32), nullable=False),
+    sa.Column("match_probability", sa.Float, nullable=False),
+    sa.Column("details", sa.Text, nullable=False),  # JSON: the two records side by side
+    sa.Column("status", sa.String(16), nullable=False),  # pending | accepted | rejected
+    sa.Column("first_seen", sa.DateTime, nullable=False),
+    sa.Column("last_seen", sa.DateTime, nullable=False),
+    sa.Column("decided_by", sa.String(100)),
+    sa.Column("decided_at", sa.DateTime),
+    sa.Column("note", sa.Text),
+    sa.UniqueConstraint("base", "mention_id", "entity_id", name="uq_review_pair"),
+)
+
+STATUSES = ("pending", "accepted", "rejected")
+
+
+class ReviewError(ValueError):
+    """A review command that cannot be carried out (unknown id, already decided)."""
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    id: int
+    base: str
+    mention_id: str
+    entity_id: str
+    match_probability: float
+    details: dict
+    status: str
+    first_seen: dt.datetime
+    last_seen: dt.datetime
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    note: str | None
+
+    @classmethod
+    def from_row(cls, r) -> ReviewItem:
+        d = dict(r._mapping)
+        d["details"] = json.loads(d["details"])
+        return cls(**d)
+
+
+def _engine(settings: Settings):
+    return ensure_tables(settings, review_items)
+
+
+def decisions(settings: Settings, base: str) -> dict[tuple[str, str], str]:
+    """(mention_id, entity_id) -> accepted | rejected, for one base database."""
+    eng = _engine(settings)
+    q = sa.select(review_items.c.mention_id, review_items.c.entity_id, review_items.c.status)
+    q = q.where(review_items.c.base == base, review_items.c.status != "pending")
+    with eng.connect() as c:
+        return {(m, e): s for m, e, s in c.execute(q)}
+
+
+def sync_pending(settings: Settings, base: str, pairs: list[dict]) -> int:
+    """Record this build's undecided grey-zone pairs (``mention_id``, ``entity_id``,
+    ``match_probability``, ``details``) as pending; pending pairs no longer proposed are
+    dropped (the mention found a key or a better match). Returns the pending count."""
+    eng = _engine(settings)
+    now = utcnow()
+    wanted = {(p["mention_id"], p["entity_id"]): p for p in pairs}
+    t = review_items
+    with eng.begin() as c:
+        existing = {
+            (r.mention_id, r.entity_id): r for r in c.execute(sa.select(t).where(t.c.base == base))
+        }
+        for key, p in wanted.items():
+            row = existing.get(key)
+            values = {
+                "match_probability": float(p["match_probability"]),
+                "details": json.dumps(p.get("details", {}), ensure_ascii=False, default=str),
+                "last_seen": now,
+            }
+            if row is None:
+                c.execute(
+                    t.insert().values(
+                        base=base,
+                        mention_id=key[0],
+                        entity_id=key[1],
+                        status="pending",
+                        first_seen=now,
+                        **values,
+                    )
+                )
+            elif row.status == "pending":
+                c.execute(t.update().where(t.c.id == row.id).values(**values))
+        stale = [r.id for k, r in existing.items() if r.status == "pending" and k not in wanted]
+        if stale:
+            c.execute(t.delete().where(t.c.id.in_(stale)))
+        return c.execute(
+            sa.select(sa.func.count()).where(t.c.base == base, t.c.status == "pending")
+        ).scalar_one()
+
+
+def list_items(
+    settings: Settings, *, base: str | None = None, status: str | None = "pending"
+) -> list[ReviewItem]:
+    eng = _engine(settings)
+    t = review_items
+    q = sa.select(t).order_by(t.c.id)
+    if base:
+        q = q.where(t.c.base == base)
+    if status:
+        if status not in STATUSES:
+            raise ReviewError(f"unknown status '{status}' (one of {', '.join(STATUSES)})")
+        q = q.where(t.c.status == status)
+    with eng.connect() as c:
+        return [ReviewItem.from_row(r) for r in c.execute(q)]
+
+
+def decide(
+    settings: Settings, item_id: int, decision: str, *, by: str, note: str | None = None
+) -> ReviewItem:
+    """Accept or reject one pending pair; the next build applies it."""
+    if decision not in ("accepted", "rejected"):
+        raise ReviewError(f"decision must be accepted or rejected, not '{decision}'")
+    if not by or not by.strip():
+        raise ReviewError("a decision needs the name of who made it (--by)")
+    eng = _engine(settings)
+    t = review_items
+    with eng.begin() as c:
+        row = c.execute(sa.select(t).where(t.c.id == item_id)).first()
+        if row is None:
+            raise ReviewError(f"no review item {item_id}")
+        if row.status != "pending":
+            raise ReviewError(
+                f"review item {item_id} was already {row.status} by {row.decided_by} "
+                f"at {row.decided_at:%Y-%m-%d %H:%M}"
+            )
+        if decision == "accepted":
+            # one entity per mention: accepting a pair settles the mention's other pairs
+            other = c.execute(
+                sa.select(t.c.id).where(
+                    t.c.base == row.base,
+                    t.c.mention_id == row.mention_id,
+                    t.c.status == "accepted",
+                )
+            ).first()
+            if other is not None:
+                raise ReviewError(
+                    f"mention {row.mention_id} is already merged by review item {other.id}"
+                )
+        c.execute(
+            t.update()
+            .where(t.c.id == item_id)
+            .values(status=decision, decided_by=by.strip(), decided_at=utcnow(), note=note)
+        )
+        row = c.execute(sa.select(t).where(t.c.id == item_id)).one()
+    return ReviewItem.from_row(row)

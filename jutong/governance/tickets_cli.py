@@ -1,0 +1,207 @@
+"""``jutong quality tickets | resolve | extend | report-error``: correction tickets.
+
+GX-Reg art. 18: the provider department verifies reported data within 5 working days,
+extendable once by up to 5 more with its head's approval; every correction is traceable.
+The ``jutong quality`` parser itself lives in ``jutong/quality/cli.py``, which calls
+:func:`register` with its subparsers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import hashlib
+import json
+import os
+import sys
+
+from jutong.textable import render
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
+
+
+def _settings():
+    from jutong.settings import get_settings
+
+    return get_settings()
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    from jutong.catalog.loader import CatalogError
+    from jutong.governance.tickets import TicketError
+    from jutong.workdays import CalendarConfigError, CalendarRangeError
+
+    return (TicketError, CalendarRangeError, CalendarConfigError, CatalogError)
+
+
+def _fail(err: BaseException) -> int:
+    msg = str(err).strip().splitlines()
+    print(f"jutong quality: {' / '.join(m.strip() for m in msg if m.strip())}", file=sys.stderr)
+    return 1
+
+
+def _as_of(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--as-of: '{text}' is not a date YYYY-MM-DD") from None
+
+
+def _due_text(t) -> str:
+    if t.due_on is None:
+        return "refused (beyond calendar)"
+    return t.due_on.isoformat() + (f" (+{t.extension_days})" if t.extension_days else "")
+
+
+def _state(t, as_of: dt.date) -> str:
+    if t.status == "resolved":
+        return "resolved 已处理"
+    if t.is_overdue(as_of):
+        return f"OVERDUE 逾期 {(as_of - t.due_on).days}d"
+    return "open 处理中"
+
+
+def cmd_tickets(args) -> int:
+    from jutong.governance.tickets import list_tickets, today_cn
+
+    try:
+        settings = _settings()
+        as_of = _as_of(args.as_of) or today_cn()
+        tickets = list_tickets(
+            settings,
+            overdue=args.overdue,
+            department=args.department,
+            status=None if args.all else "open",
+            as_of=as_of,
+        )
+    except argparse.ArgumentTypeError as err:
+        return _fail(err)
+    except _user_errors() as err:
+        return _fail(err)
+    if args.json:
+        print(json.dumps([t.to_dict() for t in tickets], ensure_ascii=False, indent=2))
+        return 0
+    if not tickets:
+        what = "overdue" if args.overdue else ("" if args.all else "open")
+        print(f"No {what + ' ' if what else ''}correction tickets (as of {as_of}).")
+        return 0
+    rows = [
+        (
+            t.id,
+            t.department,
+            t.kind,
+            t.subject if len(t.subject) <= 48 else t.subject[:47] + "…",
+            t.received_on.isoformat(),
+            _due_text(t),
+            _state(t, as_of),
+        )
+        for t in tickets
+    ]
+    print(render(["id", "department", "kind", "subject", "received", "due", "status"], rows))
+    print(f"{len(tickets)} ticket(s) as of {as_of}; deadlines in working days (GX-Reg art. 18).")
+    return 0
+
+
+def cmd_resolve(args) -> int:
+    from jutong.governance.tickets import resolve_ticket
+
+    try:
+        t = resolve_ticket(_settings(), args.id, note=args.note, resolved_by=args.by or _os_user())
+    except _user_errors() as err:
+        return _fail(err)
+    print(f"{t.id} resolved by {t.resolved_by}: {t.resolution_note}")
+    return 0
+
+
+def cmd_extend(args) -> int:
+    from jutong.governance.tickets import extend_ticket
+
+    try:
+        t = extend_ticket(
+            _settings(), args.id, days=args.days, approved_by=args.approved_by, reason=args.reason
+        )
+    except _user_errors() as err:
+        return _fail(err)
+    print(
+        f"{t.id} extended by {t.extension_days} working day(s), approved by "
+        f"{t.extension_approved_by}: now due {t.due_on} (GX-Reg art. 18)"
+    )
+    return 0
+
+
+def cmd_report_error(args) -> int:
+    from jutong.catalog.loader import load_catalog
+    from jutong.governance.tickets import open_ticket
+
+    by = args.by or _os_user()
+    try:
+        settings = _settings()
+        catalog = load_catalog(settings.catalog_dir)
+        try:
+            entry = catalog.get(args.dataset)
+        except KeyError as err:
+            return _fail(ValueError(err.args[0]))
+        digest = hashlib.sha256(args.note.strip().encode("utf-8")).hexdigest()[:12]
+        row = "" if args.row is None else f":row={args.row}"
+        t = open_ticket(
+            settings,
+            department=entry.department,
+            kind="reported_error",
+            subject=f"{entry.id}: reported error{'' if args.row is None else f' in row {args.row}'}",
+            details={"dataset": entry.id, "row": args.row, "note": args.note, "reported_by": by},
+            source_ref=f"reported_error:{entry.id}{row}:{digest}",
+            opened_by=by,
+            catalog=catalog,
+        )
+    except _user_errors() as err:
+        return _fail(err)
+    print(
+        f"{t.id} opened for {t.department} ({catalog.department_name(t.department)}): "
+        f"verify by {_due_text(t)} (GX-Reg art. 18)"
+    )
+    return 0
+
+
+def register(quality_subparsers: argparse._SubParsersAction) -> None:
+    """Add the ticket commands to the ``jutong quality`` subparsers."""
+    sub = quality_subparsers
+    tp = sub.add_parser("tickets", help="list correction tickets (纠错工单), open ones by default")
+    tp.add_argument("--overdue", action="store_true", help="only open tickets past their due day")
+    tp.add_argument("--department", help="only this provider department (id, e.g. gongan)")
+    tp.add_argument("--all", action="store_true", help="include resolved tickets")
+    tp.add_argument("--as-of", help="judge overdue as of this date (default: today, Beijing)")
+    tp.add_argument("--json", action="store_true")
+    tp.set_defaults(func=cmd_tickets)
+
+    rp = sub.add_parser("resolve", help="record who fixed a ticket and how")
+    rp.add_argument("id", help="ticket id, e.g. T-000123")
+    rp.add_argument("--note", required=True, help="what was verified or corrected")
+    rp.add_argument("--by", help="who resolved it (default: the OS user)")
+    rp.set_defaults(func=cmd_resolve)
+
+    ep = sub.add_parser(
+        "extend", help="extend a ticket once by up to 5 working days (GX-Reg art. 18)"
+    )
+    ep.add_argument("id", help="ticket id, e.g. T-000123")
+    ep.add_argument("--days", type=int, required=True, help="working days, 1–5")
+    ep.add_argument("--approved-by", required=True, help="the department head who approved")
+    ep.add_argument("--reason", required=True)
+    ep.set_defaults(func=cmd_extend)
+
+    xp = sub.add_parser(
+        "report-error",
+        help="record an error reported in a dataset; opens a ticket for its provider",
+    )
+    xp.add_argument("dataset", help="catalog id, e.g. gongan.huji")
+    xp.add_argument("--note", required=True, help="what is wrong")
+    xp.add_argument("--row", type=int, help="row number in the dataset, if known")
+    xp.add_argument("--by", help="who reported it (default: the OS user)")
+    xp.set_defaults(func=cmd_report_error)

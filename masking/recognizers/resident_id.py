@@ -1,0 +1,88 @@
+"""CN_RESIDENT_ID: resident ID numbers (公民身份号码), GB 11643-1999.
+
+18 characters (17 digits + digit or X, ISO 7064 MOD 11-2 check) or the legacy 15 digits,
+validated with ``jutong.identifiers`` (province code, real birth date, check character):
+spaced or hyphenated (``450102 19900101 123X``), full-width, lowercase ``x``, glued to Chinese
+characters. A 15-digit number has no check character, so it is accepted only when its address
+code is a known division or an ID word (身份证, 证件 …) precedes it, and never after an order or
+serial-number word. Masked before anything leaves the platform (GX-Reg art. 25; PIPL art. 73).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from functools import cache
+
+from jutong.identifiers import check_resident_id
+from jutong.reference import load_divisions, province_codes
+from masking.recognizers._common import (
+    NOT_PERSONAL_WORDS,
+    DigitRunRecognizer,
+    has_any,
+    window_before,
+)
+
+ENTITY = "CN_RESIDENT_ID"
+CONTEXT = ["身份证", "公民身份", "证件号", "身份号", "sfz", "sfzh", "idcard", "id_no", "zjhm"]
+
+
+_today: tuple[float, dt.date] = (0.0, dt.date.min)
+
+
+def today() -> dt.date:
+    """Today's date, read from the clock at most once a minute (``date.today`` is slow)."""
+    global _today
+    now = time.monotonic()
+    if now - _today[0] > 60:
+        _today = (now, dt.date.today())
+    return _today[1]
+
+
+@cache
+def _provinces() -> frozenset[str]:
+    return province_codes()
+
+
+def is_resident_id(value: str, as_of: dt.date | None = None) -> bool:
+    """A valid resident ID (18 characters, or 15 digits upgraded), as written or repaired
+    (``jutong.identifiers.check_resident_id``; birth dates up to ``as_of``, default today)."""
+    return check_resident_id(value, as_of or today()).valid
+
+
+def looks_like_resident_id(digits18: str) -> bool:
+    """Province code and birth date of a resident ID, whatever the check character: the card
+    and credit-code recognizers step aside for such 18-digit numbers."""
+    if len(digits18) != 18 or not digits18[:17].isdigit():
+        return False
+    if digits18[:2] not in _provinces():
+        return False
+    body = digits18[:17] + ("0" if digits18[17] in "Xx" else digits18[17])
+    r = check_resident_id(body, today())
+    return not (set(r.reasons) - {"bad_check"})
+
+
+class CnResidentIdRecognizer(DigitRunRecognizer):
+    LENGTHS = frozenset({15, 18})
+    ALLOW_X = True
+
+    def __init__(self) -> None:
+        super().__init__(ENTITY, CONTEXT)
+
+    def check_candidate(self, text, value, start, end, run, *, left, right):
+        if run.decimal or value[:2] not in _provinces():
+            return None
+        if len(value) == 15:
+            if not value.isdigit() or self.glued_to_code(run, left=left, right=right):
+                return None
+            before = window_before(text, start)
+            positive = has_any(before, CONTEXT[:4])
+            if not positive and has_any(before, NOT_PERSONAL_WORDS):
+                return None
+            if not positive and value[:6] not in load_divisions():
+                return None
+        elif "X" in value[:17]:
+            return None
+        if not is_resident_id(value):
+            return None
+        return start, end, 1.0

@@ -1,0 +1,89 @@
+"""Job entry points: build one base database (or all four, in dependency order)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from jutong.catalog.loader import load_catalog
+from jutong.catalog.model import EntityKind
+from jutong.lake import Lake
+from jutong.settings import Settings
+
+# population and legal_entity resolve the holders that spatial and e_license link to
+BASES = ("legal_entity", "population", "spatial", "e_license")
+UPSTREAM = {
+    "legal_entity": (),
+    "population": (),
+    "spatial": ("population", "legal_entity"),
+    "e_license": ("population", "legal_entity"),
+}
+
+
+def build_base(
+    spark,
+    settings: Settings,
+    base: str,
+    as_of: dt.date,
+    *,
+    progress: Callable[[str], None] | None = None,
+) -> dict:
+    """Build one base database from the staging zone; returns its summary."""
+    from spark_jobs.base.entities import build_entities
+    from spark_jobs.base.places import build_e_license, build_spatial
+
+    if base not in BASES:
+        raise ValueError(f"unknown base database '{base}' (one of {', '.join(BASES)})")
+    catalog = load_catalog(settings.catalog_dir)
+    lake = Lake(settings)
+    if base in ("population", "legal_entity"):
+        kind = EntityKind.person if base == "population" else EntityKind.org
+        r = build_entities(
+            spark,
+            settings,
+            catalog,
+            kind,
+            as_of,
+            lake=lake,
+            progress=progress,
+            gate=_gate(settings, base),
+        )
+    elif base == "spatial":
+        r = build_spatial(spark, settings, catalog, as_of, lake=lake, progress=progress)
+    else:
+        r = build_e_license(spark, settings, catalog, as_of, lake=lake, progress=progress)
+    return r.as_dict()
+
+
+def _gate(settings: Settings, base: str):
+    """The quality gate of a base-database publish (issue 5's checkpoint), when present."""
+    try:
+        from jutong.quality.gate import check_frame, simple_suite
+    except ImportError:  # the quality package is optional for the build itself
+        return None
+    key = {
+        "population": ("person_id", "resident_id", "valid_resident_id"),
+        "legal_entity": ("org_id", "uscc", "valid_uscc"),
+    }[base]
+
+    def gate(df, name: str) -> None:
+        suite = simple_suite(
+            f"base.{base}",
+            [
+                ("not_null", key[0]),
+                ("unique", key[0]),
+                ("not_null", key[1]),
+                ("unique", key[1]),
+                (key[2], key[1]),
+            ],
+        )
+        check_frame(df, suite, settings=settings, name=name, data_docs=False).raise_if_failed()
+
+    return gate
+
+
+def run_build(settings: Settings, base: str, as_of: dt.date, progress=None) -> dict:
+    from spark_jobs.session import get_spark
+
+    spark = get_spark(settings, f"jutong-build-{base}")
+    return build_base(spark, settings, base, as_of, progress=progress)

@@ -1,0 +1,356 @@
+"""Release build (policies, anonymity gate, residual scan, versioned folder, metadata,
+checksums) and the complaint state machine (GX-Open art. 16, 19, 22), on a real Iceberg lake."""
+
+import datetime as dt
+import hashlib
+import json
+import random
+from decimal import Decimal
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+import pytest
+import yaml
+
+from jutong.identifiers.checkdigits import resident_id_check, uscc_check
+from jutong.lake import Lake
+from masking import release as R
+
+AS_OF = dt.date(2024, 6, 1)
+COUNTIES = ("450102", "450103", "450202", "450203")
+
+POPULATION = pa.schema(
+    [
+        ("person_id", pa.string()),
+        ("resident_id", pa.string()),
+        ("name", pa.string()),
+        ("sex", pa.string()),
+        ("birth_date", pa.date32()),
+        ("ethnicity", pa.string()),
+        ("domicile_address", pa.string()),
+        ("domicile_division", pa.string()),
+        ("residence_address", pa.string()),
+        ("mobile", pa.string()),
+        ("marital_status", pa.string()),
+        ("_built_at", pa.timestamp("us")),
+    ]
+)
+LEGAL_ENTITY = pa.schema(
+    [
+        ("org_id", pa.string()),
+        ("uscc", pa.string()),
+        ("registration_no", pa.string()),
+        ("org_code", pa.string()),
+        ("org_name", pa.string()),
+        ("org_type", pa.string()),
+        ("legal_rep_name", pa.string()),
+        ("registered_address", pa.string()),
+        ("registered_division", pa.string()),
+        ("registered_capital", pa.decimal128(20, 4)),
+        ("established_on", pa.date32()),
+        ("status", pa.string()),
+        ("_built_at", pa.timestamp("us")),
+    ]
+)
+
+
+def rid(county: str, birth: dt.date, seq: int) -> str:
+    body = f"{county}{birth:%Y%m%d}{seq:03d}"
+    return body + resident_id_check(body)
+
+
+def population_rows(n: int, seed: int = 1) -> pa.Table:
+    from jutong.reference import full_name
+
+    rng = random.Random(seed)
+    rows = []
+    for i in range(n):
+        county = COUNTIES[i % len(COUNTIES)]
+        birth = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randint(0, 70 * 365))
+        rows.append(
+            {
+                "person_id": f"P{i:010d}",
+                "resident_id": rid(county, birth, rng.randint(0, 999)),
+                "name": rng.choice("黄李韦陈") + rng.choice("伟芳娜秀") + rng.choice(["", "英"]),
+                "sex": rng.choice("12"),
+                "birth_date": birth,
+                "ethnicity": rng.choice(["汉族", "壮族"]),
+                "domicile_address": full_name(county) + f"民主路{i}号",
+                "domicile_division": county,
+                "residence_address": full_name(county) + f"友爱路{i}号",
+                "mobile": f"138{rng.randint(0, 99999999):08d}",
+                "marital_status": "已婚",
+                "_built_at": dt.datetime(2024, 6, 1),
+            }
+        )
+    return pa.Table.from_pylist(rows, schema=POPULATION)
+
+
+def org_rows(n: int, seed: int = 2) -> pa.Table:
+    from jutong.reference import full_name
+
+    rng = random.Random(seed)
+    rows = []
+    for i in range(n):
+        county = COUNTIES[i % len(COUNTIES)]
+        body = f"9145{county[2:]}MA5K{i:05d}"[:17]
+        rows.append(
+            {
+                "org_id": f"E{i:010d}",
+                "uscc": body + uscc_check(body),
+                "registration_no": None,
+                "org_code": None,
+                "org_name": f"南宁市{i}号商贸有限公司",
+                "org_type": "有限责任公司",
+                "legal_rep_name": rng.choice("黄李欧") + ("阳" if i % 5 == 0 else "") + "伟强",
+                "registered_address": full_name(county) + f"民族大道{i}号",
+                "registered_division": county,
+                "registered_capital": Decimal("100.5000"),
+                "established_on": dt.date(2010, 1, 1) + dt.timedelta(days=i),
+                "status": "存续",
+                "_built_at": dt.datetime(2024, 6, 1),
+            }
+        )
+    return pa.Table.from_pylist(rows, schema=LEGAL_ENTITY)
+
+
+def load_base(settings, name: str, table: pa.Table) -> None:
+    lake = Lake(settings)
+    lake.ensure_table("base", name, table.schema).append(table)
+
+
+@pytest.fixture()
+def lake(settings):
+    load_base(settings, "population", population_rows(240))
+    load_base(settings, "legal_entity", org_rows(40))
+    return settings
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_definitions_load_and_bad_ones_name_file_and_field(settings):
+    defs = R.load_definitions(settings)
+    assert {"qiye_registrations", "population_by_county_sex_age"} <= set(defs)
+    bad = R.releases_dir(settings) / "broken.yaml"
+    bad.write_text(
+        "id: broken\ntitle: x\ncatalog_entry: a.b\nsource: {zone: base, table: t}\n"
+        "kind: records\ncolumns: [{name: a, policy: keep}]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(R.ReleaseError, match=r"broken.yaml: columns.*needs a reason"):
+        R.load_definitions(settings)
+
+
+def test_records_release_folder_metadata_checksums_and_masking(lake):
+    res = R.build_release(lake, "qiye_registrations", as_of=AS_OF, actor="tester")
+    assert res.version == 1 and res.rows == 40
+    folder = res.path
+    assert folder == lake.lake_root / "releases" / "qiye_registrations" / "v1"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "SHA256SUMS",
+        "data.csv",
+        "data.parquet",
+        "metadata.json",
+        "report.json",
+    ]
+    sums = dict(
+        reversed(line.split("  ")) for line in (folder / "SHA256SUMS").read_text().splitlines()
+    )
+    for name, digest in sums.items():
+        assert sha256(folder / name) == digest
+    data = pq.read_table(folder / "data.parquet")
+    csv = pacsv.read_csv(folder / "data.csv")
+    assert csv.num_rows == data.num_rows == 40
+    assert "legal_rep_id_number" not in data.column_names
+    names = data.column("legal_rep_name").to_pylist()
+    assert all(n.endswith("*") for n in names)
+    assert "欧阳**" in names  # compound surname kept whole
+    assert data.column("uscc").to_pylist() == org_rows(40).column("uscc").to_pylist()
+    assert "民族大道" in (folder / "data.csv").read_text(encoding="utf-8")
+    meta = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+    art16 = meta["gx_open_art16"]
+    for key in (
+        "domain",
+        "summary",
+        "data_items",
+        "format",
+        "open_type",
+        "open_conditions",
+        "update_frequency",
+        "provider",
+    ):
+        assert art16[key], key
+    assert art16["provider"] == "自治区市场监督管理局"
+    assert art16["open_type"] == "unconditional"
+    dist = {d["dcat:downloadURL"]: d for d in meta["dcat:distribution"]}
+    assert dist["data.csv"]["spdx:checksum"]["spdx:checksumValue"] == sums["data.csv"]
+    report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+    assert report["residual_scan"]["passed"] is True
+    cols = {c["column"]: c for c in report["masking"]["columns"]}
+    assert cols["legal_rep_name"]["action"] == "mask"
+    assert cols["legal_rep_name"]["rows_changed"] == 40
+    assert R.is_served(lake, "qiye_registrations")
+    assert R.serve_path(lake, "qiye_registrations") == folder / "data.csv"
+
+
+def test_second_build_is_a_new_version_only_when_data_changed(lake):
+    first = R.build_release(lake, "qiye_registrations", as_of=AS_OF)
+    again = R.build_release(lake, "qiye_registrations", as_of=AS_OF)
+    assert again.unchanged and again.version == first.version
+    Lake(lake).table("base", "legal_entity").append(org_rows(45).slice(40))
+    third = R.build_release(lake, "qiye_registrations", as_of=AS_OF)
+    assert third.version == 2 and third.rows == 45
+    assert (first.path / "data.csv").is_file()  # earlier versions stay
+
+
+def test_aggregate_release_suppresses_small_cells(lake):
+    res = R.build_release(lake, "population_by_county_sex_age", as_of=AS_OF)
+    data = pq.read_table(res.path / "data.parquet").to_pandas()
+    assert list(data.columns) == ["county_code", "county", "sex", "age_band", "count", "suppressed"]
+    assert set(data["county_code"]) == set(COUNTIES)
+    assert set(data["sex"]) == {"男", "女"}
+    shown = data["count"].dropna()
+    assert not ((shown > 0) & (shown < 5)).any()
+    assert data["suppressed"].any()
+    # no line (fixing all dimensions but one) with exactly one suppressed cell
+    for others in (["sex", "age_band"], ["county_code", "age_band"], ["county_code", "sex"]):
+        per_line = data.groupby(others)["suppressed"].sum()
+        assert not (per_line == 1).any()
+    assert data["count"].sum() <= 240
+    report = json.loads((res.path / "report.json").read_text(encoding="utf-8"))
+    assert report["anonymity"]["primary"] > 0
+    assert report["anonymity"]["secondary"] >= 0
+    meta = json.loads((res.path / "metadata.json").read_text(encoding="utf-8"))
+    assert meta["gx_open_art16"]["provider"] == "自治区公安厅"
+    assert "小于5" in meta["gx_open_art16"]["open_conditions"]
+
+
+def write_definition(settings, body: dict) -> None:
+    path = R.releases_dir(settings) / f"{body['id']}.yaml"
+    path.write_text(yaml.safe_dump(body, allow_unicode=True), encoding="utf-8")
+
+
+def test_anonymity_gate_refuses_a_release_under_k(lake):
+    # person-level open release of the population with exact birth dates as a quasi-identifier
+    # that may not be generalized: no class reaches k, nothing is published
+    write_definition(
+        lake,
+        {
+            "id": "people_under_k",
+            "title": "测试",
+            "catalog_entry": "shichang.qiye",  # an openable entry, to reach the gate
+            "source": {"zone": "base", "table": "population"},
+            "kind": "records",
+            "columns": [
+                {"name": "birth_date", "policy": "keep", "reason": "test"},
+                {"name": "domicile_division", "policy": "keep", "reason": "test"},
+            ],
+            "quasi_identifiers": [
+                {"column": "birth_date", "kind": "category", "max_level": 0},
+                {"column": "domicile_division", "kind": "division", "max_level": 0},
+            ],
+            "k": 5,
+        },
+    )
+    with pytest.raises(R.ReleaseRefused, match=r"anonymity gate.*k=5") as err:
+        R.build_release(lake, "people_under_k", as_of=AS_OF)
+    assert err.value.report["anonymity"]["passed"] is False
+    assert not (lake.lake_root / "releases" / "people_under_k").exists() or not any(
+        p.name.startswith("v") for p in (lake.lake_root / "releases" / "people_under_k").iterdir()
+    )
+    assert R.status(lake, "people_under_k") is None
+
+
+def test_generalization_reaches_k_with_a_report(lake):
+    write_definition(
+        lake,
+        {
+            "id": "people_generalized",
+            "title": "测试",
+            "catalog_entry": "shichang.qiye",
+            "source": {"zone": "base", "table": "population"},
+            "kind": "records",
+            "columns": [
+                {"name": "birth_date", "policy": "birth_5y_band", "reason": "qi"},
+                {"name": "domicile_division", "policy": "keep", "reason": "qi"},
+                {"name": "sex", "policy": "keep", "reason": "qi"},
+            ],
+            "quasi_identifiers": [
+                {"column": "birth_date", "kind": "band"},
+                {"column": "domicile_division", "kind": "division"},
+                {"column": "sex"},
+            ],
+            "k": 5,
+        },
+    )
+    res = R.build_release(lake, "people_generalized", as_of=AS_OF)
+    data = pq.read_table(res.path / "data.parquet")
+    sizes = data.group_by(data.column_names).aggregate([([], "count_all")])
+    assert min(sizes.column("count_all").to_pylist()) >= 5
+    anon = res.report["anonymity"]
+    assert anon["smallest_class"] >= 5 and anon["rows_in"] == 240
+    assert anon["rows_out"] + anon["rows_suppressed"] == 240
+    assert anon["steps"]
+
+
+def test_residual_scan_refuses_a_leaked_id(lake):
+    leaked = rid("450102", dt.date(1990, 1, 1), 123)
+    orgs = org_rows(40)
+    names = orgs.column("org_name").to_pylist()
+    names[7] = f"法定代表人身份证{leaked}的公司"
+    orgs = orgs.set_column(orgs.column_names.index("org_name"), "org_name", pa.array(names))
+    Lake(lake).table("base", "legal_entity").overwrite(orgs)
+    with pytest.raises(
+        R.ReleaseRefused, match=r"residual PII scan.*org_name.*row 8.*CN_RESIDENT_ID"
+    ):
+        R.build_release(lake, "qiye_registrations", as_of=AS_OF)
+    root = lake.lake_root / "releases" / "qiye_registrations"
+    assert not root.exists() or not list(root.iterdir())
+    assert not R.is_served(lake, "qiye_registrations")
+
+
+def test_suspend_withdraw_restore_and_serving(lake):
+    R.build_release(lake, "qiye_registrations", as_of=AS_OF)
+    R.suspend(lake, "qiye_registrations", "投诉：疑似泄露个人隐私", actor="open-data staff")
+    assert not R.is_served(lake, "qiye_registrations")
+    with pytest.raises(R.ReleaseNotServed, match="suspended.*投诉"):
+        R.serve_path(lake, "qiye_registrations")
+    with pytest.raises(R.ReleaseError, match="suspended"):
+        R.build_release(lake, "qiye_registrations", as_of=AS_OF)
+    R.restore(lake, "qiye_registrations", "核实无隐私问题", actor="reviewer")
+    assert R.serve_path(lake, "qiye_registrations").is_file()
+    R.suspend(lake, "qiye_registrations", "再次投诉")
+    R.withdraw(lake, "qiye_registrations", "核实属实，撤回")
+    with pytest.raises(R.ReleaseNotServed, match="withdrawn"):
+        R.serve_path(lake, "qiye_registrations")
+    with pytest.raises(R.ReleaseError, match="cannot restore.*withdrawn"):
+        R.restore(lake, "qiye_registrations", "x")
+    with pytest.raises(R.ReleaseError, match="reason is required"):
+        R.suspend(lake, "qiye_registrations", "  ")
+    ev = R.events(lake, "qiye_registrations")
+    assert [e["action"] for e in ev] == ["publish", "suspend", "restore", "suspend", "withdraw"]
+    assert ev[1]["actor"] == "open-data staff" and ev[1]["reason"].startswith("投诉")
+    assert all(isinstance(e["at"], dt.datetime) for e in ev)
+    # reopened after processing: a new build is served, the withdrawn version is not
+    res = R.build_release(lake, "qiye_registrations", as_of=AS_OF)
+    assert res.version == 2 and R.is_served(lake, "qiye_registrations")
+    assert R.events(lake, "qiye_registrations")[-1]["action"] == "reopen"
+    with pytest.raises(R.ReleaseNotServed, match="version 1"):
+        R.serve_path(lake, "qiye_registrations", version=1)
+
+
+def test_missing_source_table_is_a_clear_error(settings):
+    with pytest.raises(R.ReleaseError, match=r"base.legal_entity does not exist"):
+        R.build_release(settings, "qiye_registrations", as_of=AS_OF)
+
+
+def test_demo_releases_and_summary(lake):
+    results = R.demo_releases(lake, as_of=AS_OF)
+    assert [r.release_id for r in results] == ["qiye_registrations", "population_by_county_sex_age"]
+    lines = R.demo_summary(lake)
+    assert any(line.startswith("qiye_registrations v1: 40 rows, published") for line in lines)
+    assert all(str(r.path) in "\n".join(lines) for r in results)
