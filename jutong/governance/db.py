@@ -19,8 +19,9 @@ def engine(settings: Settings) -> sa.Engine:
     uri = settings.governance_db_uri
     eng = _ENGINES.get(uri)
     if eng is None:
-        if uri.startswith("sqlite:///"):
-            Path(uri.split(":///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
+        url = sa.engine.make_url(uri)
+        if url.get_backend_name() == "sqlite" and url.database:
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         eng = sa.create_engine(uri)
         _ENGINES[uri] = eng
     return eng

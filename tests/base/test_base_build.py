@@ -198,39 +198,45 @@ def test_rebuild_keeps_ids_and_history_and_new_batch_touches_only_its_entities(
     }
     # a later social-insurance batch changes three persons' mobile numbers
     entry = catalog.get("renshe.shebao")
-    src = next((province / "extracts" / "renshe" / "shebao").iterdir())
+    # (ingestion moved the delivered file; its read-only raw copy is in the lake)
+    src = next((settings.raw_dir / "renshe" / "shebao").rglob("*.jsonl"))
     lines = src.read_text(encoding="utf-8").splitlines()[:3]
     import json
 
-    changed = {}
     out = []
     for i, line in enumerate(lines):
         row = json.loads(line)
         row["lxdh"] = f"1390000{i:04d}"
         out.append(json.dumps(row, ensure_ascii=False))
-        changed[row["sfzh"].strip().upper()] = row["lxdh"]
+    old_batches = {r["batch_id"] for r in _table(settings, "population_links")}
     new_file = tmp_path / "shebao_20261115.jsonl"
     new_file.write_text("\n".join(out) + "\n", encoding="utf-8")
     ingest_file(settings, entry, new_file)
-    run_standardize(spark, settings, entry, AS_OF + dt.timedelta(days=14))
     later = AS_OF + dt.timedelta(days=14)
+    run_standardize(spark, settings, entry, later)
     res = build_entities(spark, settings, catalog, EntityKind.person, later)
-    touched = {k for k in changed if k in after}
-    assert res.new_versions == len(touched) > 0
-    now = {p["resident_id"]: p for p in _table(settings, "population")}
-    for rid in touched:
-        assert now[rid]["mobile"] == changed[rid]
-        assert now[rid]["_version"] == after[rid]["_version"] + 1
-        assert now[rid]["mobile_source"]["batch_id"] != after[rid]["mobile_source"]["batch_id"]
+    # the persons the new batch's rows resolved to, and the mobile each now has (last row)
+    changed: dict[str, str] = {}
+    for r in sorted(_table(settings, "population_links"), key=lambda r: r["row_number"]):
+        if r["batch_id"] not in old_batches and r["status"] == "matched":
+            changed[r["entity_id"]] = f"1390000{r['row_number'] - 1:04d}"
+    before_by_id = {p["person_id"]: p for p in after.values()}
+    touched = {pid for pid in changed if pid in before_by_id}
+    assert touched and res.new_versions == len(touched)
+    now = {p["person_id"]: p for p in _table(settings, "population")}
+    for pid in touched:
+        assert now[pid]["mobile"] == changed[pid]
+        assert now[pid]["_version"] == before_by_id[pid]["_version"] + 1
+        assert now[pid]["mobile_source"]["batch_id"] not in old_batches
     untouched = next(k for k in now if k not in touched)
-    assert now[untouched]["_version"] == after[untouched]["_version"]
+    assert now[untouched]["_version"] == before_by_id[untouched]["_version"]
     # as of the first run, the old mobile number
     old = {
-        r["resident_id"]: r
+        r["person_id"]: r
         for r in read_as_of(spark, Lake(settings), EntityKind.person, AS_OF).collect()
     }
-    rid = sorted(touched)[0]
-    assert old[rid]["mobile"] == after[rid]["mobile"] != changed[rid]
+    pid = sorted(touched)[0]
+    assert old[pid]["mobile"] == before_by_id[pid]["mobile"] != changed[pid]
 
 
 def test_failed_gate_leaves_published_table_unchanged(built, spark):
