@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pyarrow.fs import FileSelector
 from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
 
 from jutong.lake import AuditError, Lake
 
@@ -21,7 +22,11 @@ def read_table(spark: SparkSession, lake: Lake, zone: str, name: str) -> DataFra
     paths = table.inspect.files().column("file_path").to_pylist()
     if not paths:
         return None
-    return spark.read.parquet(*paths)
+    df = spark.read.parquet(*paths)
+    if zone == "staging" and "_duplicate_of" not in df.columns:
+        # staged before exact duplicates were marked: no row is known to be a copy
+        df = df.withColumn("_duplicate_of", F.lit(None).cast("long"))
+    return df
 
 
 def write_table(
