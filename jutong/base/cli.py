@@ -152,15 +152,28 @@ def _as_of(text: str | None) -> dt.date:
 
 
 def cmd_build(args) -> int:
+    from jutong.lake import AuditError
     from spark_jobs.base.run import BASES as ORDER
     from spark_jobs.base.run import run_build
 
     settings = get_settings()
     wanted = ORDER if args.base == "all" else (args.base,)
+    refused = []
     for base in wanted:
-        res = run_build(settings, base, _as_of(args.as_of), progress=print)
+        try:
+            res = run_build(settings, base, _as_of(args.as_of), progress=print)
+        except AuditError as exc:  # nothing published for this base; the others still build
+            print(f"{base}: not built: {exc}", file=sys.stderr)
+            refused.append(base)
+            continue
         if args.json:
             print(json.dumps(res, ensure_ascii=False, default=str, indent=2))
+    if refused:
+        print(
+            f"not built: {', '.join(refused)} (their published tables are unchanged)",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

@@ -278,41 +278,166 @@ def _review_details(
 
 # ---- survivorship ----------------------------------------------------------------------
 
-
-def _survivor(value: str, extra: list[str]) -> F.Column:
-    """The golden value of one field and its lineage: authoritative source first, then the
-    most recent non-null value (load time, dataset, batch, row as tie-breakers)."""
-    payload = F.struct(
-        F.col(value).alias("value"),
-        *[F.col(c).alias(c) for c in extra],
-        *[F.col(c).alias(c) for c in LINEAGE],
-    )
-    order = F.when(
-        F.col(value).isNotNull(),
-        F.struct(
-            F.array_contains("auth_fields", value).cast("int").alias("auth"),
-            F.col("loaded_at"),
-            F.col("dataset"),
-            F.col("batch_id"),
-            F.col("row_number"),
-        ),
-    )
-    return F.max_by(payload, order)
+# The survivorship order (authoritative first, then load time, dataset, batch, row, role) is
+# packed into one long per mention, so that Spark compares numbers instead of structs and
+# the lineage of a golden value is decoded from the winning number (bench/base_build.py):
+#   bit 62: authoritative for the field | bits 40-61: rank of the batch by (loaded_at,
+#   dataset, batch_id) | bits 4-39: row number | bits 0-3: role.
+_ROLE_BITS, _ROW_BITS, _BATCH_BITS = 4, 36, 22
+_AUTH_BIT = 1 << (_ROLE_BITS + _ROW_BITS + _BATCH_BITS)
 
 
-def golden_records(linked: DataFrame, kind: EntityKind) -> DataFrame:
-    """One row per entity from its matched mentions (pure transform)."""
+class SurvivorOrder:
+    """The batches of a set of mentions in survivorship order (one small Spark action), to
+    give each mention its order number and to decode a number back into its lineage."""
+
+    def __init__(self, mentions: DataFrame):
+        spark = mentions.sparkSession
+        has_role = "role" in mentions.columns
+        rows = (
+            mentions.groupBy("loaded_at", "dataset", "batch_id", "department")
+            .agg(
+                F.max("row_number").alias("max_row"),
+                F.min("row_number").alias("min_row"),
+                (F.collect_set("role") if has_role else F.array()).alias("roles"),
+                F.max(F.col("role").isNull() if has_role else F.lit(False)).alias("null_role"),
+            )
+            .collect()
+        )
+        for r in rows:
+            if r["dataset"] is None or r["batch_id"] is None or r["null_role"]:
+                raise ValueError(
+                    f"survivorship order cannot be built: mentions of dataset {r['dataset']} "
+                    f"batch {r['batch_id']} lack their dataset, batch or role"
+                )
+        rows.sort(
+            key=lambda r: (
+                r["loaded_at"] is not None,
+                r["loaded_at"] or dt.datetime.min,
+                r["dataset"],
+                r["batch_id"],
+                r["department"] or "",
+            )
+        )
+        roles = sorted({x for r in rows for x in r["roles"]})
+        problems = []
+        if len(rows) >= 1 << _BATCH_BITS:
+            problems.append(f"{len(rows):,} batches (at most {(1 << _BATCH_BITS) - 1:,})")
+        if len(roles) > 1 << _ROLE_BITS:
+            problems.append(f"{len(roles)} roles (at most {1 << _ROLE_BITS})")
+        for r in rows:
+            if (r["max_row"] or 0) >= 1 << _ROW_BITS or (r["min_row"] or 0) < 0:
+                problems.append(
+                    f"{r['dataset']} batch {r['batch_id']}: row number {r['max_row']} out of "
+                    f"range 0..{(1 << _ROW_BITS) - 1}"
+                )
+        if problems:
+            raise ValueError("survivorship order cannot be built: " + "; ".join(problems))
+        self.lineage = [
+            (r["department"], r["dataset"], r["batch_id"], r["loaded_at"]) for r in rows
+        ]
+        self.datasets = sorted({r["dataset"] for r in rows})
+        if len(self.datasets) > 63:
+            raise ValueError(
+                f"survivorship order cannot be built: {len(self.datasets)} datasets (at most 63)"
+            )
+        bit = {d: 1 << i for i, d in enumerate(self.datasets)}
+        table = [
+            (
+                r["dataset"],
+                r["batch_id"],
+                role,
+                (rank << (_ROW_BITS + _ROLE_BITS)) | ri,
+                bit[r["dataset"]],
+            )
+            for rank, r in enumerate(rows)
+            for ri, role in enumerate(roles if has_role else [None])
+            if not has_role or role in r["roles"]
+        ]
+        self._has_role = has_role
+        self._table = spark.createDataFrame(
+            table or [("", "", None, 0, 0)],
+            "dataset string, batch_id string, role string, _seq_base long, _ds_bit long",
+        )
+
+    def attach(self, df: DataFrame) -> DataFrame:
+        """``df`` with ``_seq``: the mention's place in survivorship order (without the
+        authoritative bit), and ``_ds_bit``: its dataset as a bit (see ``datasets_of``).
+        A broadcast join on (dataset, batch_id[, role])."""
+        on = ["dataset", "batch_id"] + (["role"] if self._has_role else [])
+        table = self._table if self._has_role else self._table.drop("role")
+        return df.join(F.broadcast(table), on).withColumn(
+            "_seq", F.col("_seq_base").bitwiseOR(F.shiftleft(F.col("row_number"), _ROLE_BITS))
+        )
+
+    def datasets_of(self, bits: F.Column) -> F.Column:
+        """The sorted names of the datasets whose bits are set in ``bits`` (a bit_or of
+        ``_ds_bit``)."""
+        return F.array_compact(
+            F.array(
+                *[
+                    F.when(bits.bitwiseAND(F.lit(1 << i)) != 0, F.lit(d))
+                    for i, d in enumerate(self.datasets)
+                ]
+                or [F.lit(None).cast("string")]
+            )
+        )
+
+    def lineage_of(self, seq: F.Column) -> F.Column:
+        """The lineage struct (``LINEAGE``) of the mention whose order number is ``seq``.
+        (One literal array per attribute: an array of structs is rebuilt on every row.)"""
+
+        def pick(values: list, type_: str) -> F.Column:
+            arr = F.array(*[F.lit(v) for v in values] or [F.lit(None)]).cast(f"array<{type_}>")
+            return F.element_at(arr, (rank + 1).cast("int"))
+
+        deps, dss, bids, ats = (
+            list(x) for x in (list(zip(*self.lineage, strict=True)) or [()] * 4)
+        )
+        rank = F.shiftright(seq, _ROW_BITS + _ROLE_BITS).bitwiseAND((1 << _BATCH_BITS) - 1)
+        row = F.shiftright(seq, _ROLE_BITS).bitwiseAND((1 << _ROW_BITS) - 1)
+        return F.when(
+            seq.isNotNull(),
+            F.struct(
+                pick(deps, "string").alias("department"),
+                pick(dss, "string").alias("dataset"),
+                pick(bids, "string").alias("batch_id"),
+                row.alias("row_number"),
+                pick(ats, "timestamp").alias("loaded_at"),
+            ),
+        )
+
+
+def _survivor_key(field_name: str) -> F.Column:
+    """The order number of a mention for one field: null where the field is empty, the
+    authoritative bit set where the mention's department is authoritative for it."""
+    auth = F.when(F.array_contains("auth_fields", field_name), F.lit(_AUTH_BIT)).otherwise(0)
+    return F.when(F.col(field_name).isNotNull(), F.col("_seq").bitwiseOR(auth))
+
+
+def golden_records(
+    linked: DataFrame, kind: EntityKind, order: SurvivorOrder | None = None
+) -> DataFrame:
+    """One row per entity from its matched mentions: per field the value of the mention
+    with the highest order number (authoritative, then most recent), with its lineage.
+    ``order``: the mentions' ``SurvivorOrder`` (built here when not given: one action)."""
+    order = order or SurvivorOrder(linked)
     fields = kind_fields(kind)
+    df = order.attach(linked)
     aggs = []
     for f in fields:
-        extra = [f"{f}_division"] if f in ADDRESS_FIELDS else []
-        aggs.append(_survivor(f, extra).alias(f"_s_{f}"))
+        k = _survivor_key(f)
+        aggs.append(F.max(k).alias(f"_k_{f}"))
+        aggs.append(F.max_by(F.col(f), k).alias(f"_v_{f}"))
+        if f in ADDRESS_FIELDS:
+            aggs.append(F.max_by(F.col(f"{f}_division"), k).alias(f"_d_{f}"))
+    # (no collect_set or first: they make Spark's aggregation several times slower)
     aggs += [
         F.count("*").alias("_mentions"),
-        F.array_sort(F.collect_set("dataset")).alias("_sources"),
-        F.first("key", ignorenulls=True).alias("_key"),
+        F.bit_or("_ds_bit").alias("_ds_bits"),
+        F.max("key").alias("_key"),  # an entity has one key (or none: all unkeyed)
     ]
-    g = linked.groupBy("entity_id").agg(*aggs)
+    g = df.groupBy("entity_id").agg(*aggs)
     cols = [
         F.col("entity_id").alias(ID_COLUMN[kind]),
         F.col("_key").alias(KEY_COLUMN[kind]),
@@ -320,17 +445,12 @@ def golden_records(linked: DataFrame, kind: EntityKind) -> DataFrame:
     if kind is EntityKind.org:
         cols.append(F.substring("_key", 9, 9).alias("org_code"))
     for f in fields:
-        cols.append(F.col(f"_s_{f}.value").alias(f))
+        cols.append(F.col(f"_v_{f}").alias(f))
         if f in ADDRESS_FIELDS:
-            cols.append(F.col(f"_s_{f}.{f}_division").alias(division_column(f)))
+            cols.append(F.col(f"_d_{f}").alias(division_column(f)))
     for f in fields:
-        src = F.col(f"_s_{f}")
-        cols.append(
-            F.when(src.isNotNull(), F.struct(*[src[c].alias(c) for c in LINEAGE])).alias(
-                f"{f}_source"
-            )
-        )
-    cols += [F.col("_mentions"), F.col("_sources")]
+        cols.append(order.lineage_of(F.col(f"_k_{f}")).alias(f"{f}_source"))
+    cols += [F.col("_mentions"), order.datasets_of(F.col("_ds_bits")).alias("_sources")]
     out = g.select(*cols)
     value_cols = [KEY_COLUMN[kind], *fields]
     hashed = F.sha2(
@@ -339,16 +459,21 @@ def golden_records(linked: DataFrame, kind: EntityKind) -> DataFrame:
     return out.withColumn("_record_hash", hashed)
 
 
-def conflicts(linked: DataFrame, golden: DataFrame, kind: EntityKind) -> DataFrame:
+def conflicts(
+    linked: DataFrame, golden: DataFrame, kind: EntityKind, order: SurvivorOrder | None = None
+) -> DataFrame:
     """Per entity and field: each other department whose latest value differs from the
     golden value, with both sources (for quality owners, GX-Reg art. 18). One pass: the
     fields are exploded into (entity, field, value) rows and joined once."""
+    order = order or SurvivorOrder(linked)
     id_col = ID_COLUMN[kind]
     fields = kind_fields(kind)
     observed = (
-        linked.select(
+        order.attach(linked)
+        .select(
             "entity_id",
-            *LINEAGE,
+            "department",
+            "_seq",
             F.explode(
                 F.array(
                     *[
@@ -358,14 +483,11 @@ def conflicts(linked: DataFrame, golden: DataFrame, kind: EntityKind) -> DataFra
                 )
             ).alias("fv"),
         )
-        .select("entity_id", *LINEAGE, "fv.field", "fv.value")
+        .select("entity_id", "department", "_seq", "fv.field", "fv.value")
         .filter(F.col("value").isNotNull())
     )
     latest = observed.groupBy("entity_id", "department", "field").agg(
-        F.max_by(
-            F.struct("value", "dataset", "batch_id", "row_number"),
-            F.struct("loaded_at", "dataset", "batch_id", "row_number"),
-        ).alias("o")
+        F.max_by("value", "_seq").alias("other_value"), F.max("_seq").alias("other_seq")
     )
     gold = (
         golden.select(
@@ -386,10 +508,11 @@ def conflicts(linked: DataFrame, golden: DataFrame, kind: EntityKind) -> DataFra
         .select("entity_id", "g.*")
         .filter(F.col("golden_value").isNotNull())
     )
+    other = order.lineage_of(F.col("other_seq"))
     return (
         latest.join(gold, ["entity_id", "field"])
         .filter(
-            (F.col("o.value") != F.col("golden_value"))
+            (F.col("other_value") != F.col("golden_value"))
             & (F.col("department") != F.col("gs.department"))
         )
         .select(
@@ -400,11 +523,11 @@ def conflicts(linked: DataFrame, golden: DataFrame, kind: EntityKind) -> DataFra
             F.col("gs.dataset").alias("golden_dataset"),
             F.col("gs.batch_id").alias("golden_batch_id"),
             F.col("gs.row_number").alias("golden_row_number"),
-            F.col("o.value").alias("other_value"),
+            F.col("other_value"),
             F.col("department").alias("other_department"),
-            F.col("o.dataset").alias("other_dataset"),
-            F.col("o.batch_id").alias("other_batch_id"),
-            F.col("o.row_number").alias("other_row_number"),
+            other["dataset"].alias("other_dataset"),
+            other["batch_id"].alias("other_batch_id"),
+            other["row_number"].alias("other_row_number"),
         )
     )
 
@@ -485,7 +608,8 @@ def build_entities(
         .join(F.broadcast(pending_df), "mention_id", "left")
         .withColumn("entity_id", F.col("m_entity"))
         .withColumn(
-            "status", F.when(F.col("entity_id").isNotNull(), "matched").otherwise("quarantined")
+            "link_status",
+            F.when(F.col("entity_id").isNotNull(), "matched").otherwise("quarantined"),
         )
         .withColumn("match_kind", F.col("how"))
         .withColumn("match_probability", F.col("prob"))
@@ -501,7 +625,7 @@ def build_entities(
         .drop("m_entity", "how", "prob", "is_pending")
     )
     keyed_links2 = (
-        keyed_links.withColumn("status", F.lit("matched"))
+        keyed_links.withColumn("link_status", F.lit("matched"))
         .withColumn("match_kind", F.col("via"))
         .withColumn("match_probability", F.lit(1.0))
         .withColumn("reason", F.lit(None).cast("string"))
@@ -517,7 +641,7 @@ def build_entities(
         mentions.filter(F.col("duplicate_of").isNotNull())
         .join(survivors, "duplicate_of", "left")
         .withColumn("entity_id", F.col("s_entity"))
-        .withColumn("status", F.lit("duplicate"))
+        .withColumn("link_status", F.lit("duplicate"))
         .withColumn("match_kind", F.lit("duplicate"))
         .withColumn("match_probability", F.lit(None).cast("double"))
         .withColumn("reason", F.lit(None).cast("string"))
@@ -532,18 +656,26 @@ def build_entities(
         "role",
         "source_file",
         "entity_id",
-        "status",
+        "link_status",
         "match_kind",
         "match_probability",
         "reason",
         "duplicate_of",
         "key_status",
     ]
-    links = resolved.select(*link_cols).unionByName(dups.select(*link_cols)).cache()
+    # (the link's status is ``link_status`` while mentions are in play: an organisation's
+    # golden field ``status`` is its registration status)
+    links = (
+        resolved.select(*link_cols)
+        .unionByName(dups.select(*link_cols))
+        .withColumnRenamed("link_status", "status")
+        .cache()
+    )
 
-    linked = resolved.filter(F.col("status") == "matched")
-    golden = golden_records(linked, kind).cache()
-    conf = conflicts(linked, golden, kind).cache()
+    linked = resolved.filter(F.col("link_status") == "matched")
+    order = SurvivorOrder(linked)
+    golden = golden_records(linked, kind, order).cache()
+    conf = conflicts(linked, golden, kind, order).cache()
 
     # counts for the report and the ledger
     counts = {

@@ -106,8 +106,10 @@ def test_one_golden_record_per_key_with_lineage(built, spark):
     for p in people:
         src = p["name_source"]
         if src and src["dataset"] == "gongan.huji":
-            assert huji[src["row_number"]]["name"] == p["name"]
-            assert src["department"] == "gongan" and src["batch_id"]
+            row = huji[src["row_number"]]
+            assert row["name"] == p["name"]
+            assert src["department"] == "gongan"
+            assert (src["batch_id"], src["loaded_at"]) == (row["_batch_id"], row["_loaded_at"])
             checked += 1
     assert checked > 500
     # migrants (not in the household register) still get a name from another source
@@ -150,7 +152,11 @@ def test_licences_states_and_holders(built):
             assert r["flag_reason"]  # flagged, never dropped
     assert any(r["holder_found"] for r in lic)
     people = {p["person_id"] for p in _table(settings, "population")}
-    orgs = {o["org_id"] for o in _table(settings, "legal_entity")}
+    org_rows = _table(settings, "legal_entity")
+    orgs = {o["org_id"] for o in org_rows}
+    # the registration status is the register's (a link's own status must not leak into it)
+    assert {o["status"] for o in org_rows} <= {"存续", "在业", "吊销", "注销", "迁出", None}
+    assert any(o["status"] == "存续" for o in org_rows)
     for r in lic:
         if r["holder_person_id"]:
             assert r["holder_person_id"] in people

@@ -34,6 +34,19 @@ def luhn_complete(body: str) -> str:
     raise AssertionError
 
 
+def _luhn_ok(digits: str) -> bool:
+    return luhn_complete(digits[:-1]) == digits
+
+
+def _uscc_passing_luhn() -> str:
+    """An all-digit valid credit code that also passes the Luhn check (about one in ten)."""
+    for seq in range(100000):
+        code = uscc("91450100", f"{seq:08d}")
+        if code.isdigit() and _luhn_ok(code):
+            return code
+    raise AssertionError
+
+
 def _id_ending_x() -> str:
     for seq in range(1000):
         body = f"45010219900101{seq:03d}"
@@ -56,6 +69,7 @@ def v() -> SimpleNamespace:
         id15="450102851203002",
         uscc=uscc("91450100", "MA5K0000"),
         uscc_gov=uscc("11450000", "00000123"),
+        uscc_luhn=_uscc_passing_luhn(),
         card16=card16,
         card19=card19,
         card_bad=card16[:-1] + str((int(card16[-1]) + 1) % 10),
