@@ -319,24 +319,20 @@ def status(settings: Settings, release_id: str) -> Status | None:
     return Status(row[0]) if row else None
 
 
-def versions(settings: Settings, release_id: str) -> list[dict]:
+def _rows_of(settings: Settings, table: sa.Table, release_id: str, order) -> list[dict]:
     with _engine(settings).connect() as conn:
         rows = conn.execute(
-            sa.select(release_versions)
-            .where(release_versions.c.release_id == release_id)
-            .order_by(release_versions.c.version)
+            sa.select(table).where(table.c.release_id == release_id).order_by(order)
         ).mappings()
         return [dict(r) for r in rows]
+
+
+def versions(settings: Settings, release_id: str) -> list[dict]:
+    return _rows_of(settings, release_versions, release_id, release_versions.c.version)
 
 
 def events(settings: Settings, release_id: str) -> list[dict]:
-    with _engine(settings).connect() as conn:
-        rows = conn.execute(
-            sa.select(release_events)
-            .where(release_events.c.release_id == release_id)
-            .order_by(release_events.c.id)
-        ).mappings()
-        return [dict(r) for r in rows]
+    return _rows_of(settings, release_events, release_id, release_events.c.id)
 
 
 _TRANSITIONS = {
