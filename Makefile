@@ -11,6 +11,9 @@ VENV := .venv
 SYNCED := $(VENV)/.jutong-synced
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# Byte-code compiled at install: every test subprocess (Spark, Airflow, the CLI) imports fast even
+# where PYTHONDONTWRITEBYTECODE is set.
+export UV_COMPILE_BYTECODE := 1
 
 # demo size (override: make demo PEOPLE=100000 ORGS=10000)
 PEOPLE ?= 20000

@@ -1,0 +1,208 @@
+"""``Lake``: the Iceberg catalog, zones as namespaces, tables and their files.
+
+Immutable copies of extracts and their manifests live as files under ``<lake_root>/raw``,
+refused extracts under ``<lake_root>/quarantine`` (see ``Settings``); everything else is an
+Iceberg table ``<zone>.<name>``. Writes go through ``jutong.lake.publish`` (write-audit-publish).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pyarrow as pa
+from pyarrow import fs as pafs
+
+from jutong.lake import history
+from jutong.lake.runs import current_run
+from jutong.lake.zones import Zone, table_id, zone
+from jutong.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class Lake:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._catalog = None
+
+    # ---- catalog ---------------------------------------------------------------------
+    @property
+    def catalog(self):
+        if self._catalog is None:
+            from pyiceberg.catalog import load_catalog
+
+            s = self.settings
+            props: dict[str, str] = {"type": s.iceberg_catalog_type, "uri": s.iceberg_catalog_uri}
+            if s.iceberg_warehouse:
+                props["warehouse"] = s.iceberg_warehouse
+            if s.s3_endpoint:
+                props["s3.endpoint"] = s.s3_endpoint
+            if s.s3_region:
+                props["s3.region"] = s.s3_region
+            if urlparse(s.iceberg_catalog_uri).scheme == "sqlite":
+                db_path = s.iceberg_catalog_uri.split(":///", 1)[1]
+                Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+            if s.iceberg_warehouse.startswith("file://"):
+                Path(urlparse(s.iceberg_warehouse).path).mkdir(parents=True, exist_ok=True)
+            self._catalog = load_catalog(s.iceberg_catalog_name, **props)
+        return self._catalog
+
+    def ensure_namespace(self, zone_: str | Zone) -> None:
+        self.catalog.create_namespace_if_not_exists(zone(zone_).value)
+
+    def table_exists(self, zone_: str | Zone, name: str) -> bool:
+        return self.catalog.table_exists(table_id(zone_, name))
+
+    def table(self, zone_: str | Zone, name: str):
+        return self.catalog.load_table(table_id(zone_, name))
+
+    def table_or_none(self, zone_: str | Zone, name: str):
+        """The table, or None when it does not exist."""
+        from pyiceberg.exceptions import NoSuchTableError
+
+        try:
+            return self.table(zone_, name)
+        except NoSuchTableError:
+            return None
+
+    def tables(self, zone_: str | Zone) -> list[str]:
+        """Names of the zone's tables (none when the zone does not exist yet)."""
+        from pyiceberg.exceptions import NoSuchNamespaceError
+
+        try:
+            return sorted(t[-1] for t in self.catalog.list_tables(zone(zone_).value))
+        except NoSuchNamespaceError:
+            return []
+
+    def default_location(self, zone_: str | Zone, name: str) -> str:
+        """Where a new table's files go (fixed before its first files are written: the schema
+        comes from those files, and ``add_files`` registers files in place)."""
+        return f"{self.settings.iceberg_warehouse.rstrip('/')}/{zone(zone_).value}/{name}"
+
+    def location(self, zone_: str | Zone, name: str) -> str:
+        t = self.table_or_none(zone_, name)
+        return (t.location() if t is not None else self.default_location(zone_, name)).rstrip("/")
+
+    def drop_table(self, zone_: str | Zone, name: str) -> None:
+        """Drop a table and delete its folder (used only for a table this run created)."""
+        table = self.table(zone_, name)
+        location = table.location()
+        self.catalog.drop_table(table_id(zone_, name))
+        fs, path = self.filesystem(location)
+        with contextlib.suppress(FileNotFoundError, OSError):
+            fs.delete_dir(path)
+
+    def ensure_table(
+        self,
+        zone_: str | Zone,
+        name: str,
+        schema: pa.Schema,
+        *,
+        partition_by: Iterable[str] = (),
+        properties: dict[str, str] | None = None,
+        location: str | None = None,
+    ):
+        """Load the table, creating it (with identity partitions) when it does not exist."""
+        from pyiceberg.exceptions import TableAlreadyExistsError
+
+        self.ensure_namespace(zone_)
+        ident = table_id(zone_, name)
+        if self.catalog.table_exists(ident):
+            return self._evolve(ident, schema)
+        # Columns are optional in the table: files whose writer marked a column required
+        # (Spark does for non-null expressions) still fit, and later batches may hold nulls.
+        schema = pa.schema([f.with_nullable(True) for f in schema])
+        try:
+            table = self.catalog.create_table(
+                ident,
+                schema=schema,
+                properties={"jutong.zone": zone(zone_).value, **(properties or {})},
+                location=location,
+            )
+        except TableAlreadyExistsError:  # another writer created it first
+            return self._evolve(ident, schema)
+        parts = list(partition_by)
+        if parts:
+            with table.update_spec() as spec:
+                for col in parts:
+                    spec.add_identity(col)
+            table = self.catalog.load_table(ident)
+        # An empty first snapshot, so that every later write can go through a branch
+        # (Iceberg only lets a table without snapshots be written on main).
+        table.append(schema.empty_table(), snapshot_properties={"jutong.operation": "create"})
+        return self.catalog.load_table(ident)
+
+    def _evolve(self, ident: str, schema: pa.Schema):
+        table = self.catalog.load_table(ident)
+        missing = [f.name for f in schema if f.name not in table.schema().column_names]
+        if missing:
+            with table.update_schema() as upd:
+                upd.union_by_name(schema)
+            table = self.catalog.load_table(ident)
+        return table
+
+    # ---- files -----------------------------------------------------------------------
+    @staticmethod
+    def filesystem(location: str) -> tuple[pafs.FileSystem, str]:
+        """A pyarrow filesystem and path for a table location (file://, s3://, hdfs://)."""
+        if "://" not in location:
+            location = Path(location).absolute().as_uri()
+        return pafs.FileSystem.from_uri(location)
+
+    @staticmethod
+    def new_data_path(table, partition: str, suffix: str = ".parquet") -> str:
+        """A fresh data-file URI under the table's data folder, named with this run's token
+        (``jutong lake repair`` removes it if the run dies before publishing it)."""
+        loc = table.location().rstrip("/")
+        return f"{loc}/data/{partition}/{current_run()}-{uuid.uuid4().hex[:12]}{suffix}"
+
+    @staticmethod
+    def new_data_folder(location: str, partition: str) -> str:
+        """A fresh folder for one write's files (Spark writes a folder), named like
+        ``new_data_path``."""
+        return f"{location.rstrip('/')}/data/{partition}/{current_run()}-{uuid.uuid4().hex[:8]}"
+
+    def delete_files(self, uris: Iterable[str]) -> None:
+        for uri in uris:
+            fs, path = self.filesystem(uri)
+            with contextlib.suppress(FileNotFoundError, OSError):
+                fs.delete_file(path)
+
+    # ---- write-audit-publish (jutong.lake.publish) -------------------------------------
+    def publish_files(
+        self,
+        table,
+        files: list[str],
+        *,
+        properties: dict[str, str],
+        audit: Callable[[object, int], None],
+        replace: bool = False,
+        skip_if: Callable[[object], bool] | None = None,
+    ) -> int:
+        """Publish ``files`` to ``table`` by write-audit-publish; see
+        ``jutong.lake.publish.publish_files``."""
+        from jutong.lake.publish import publish_files
+
+        return publish_files(
+            self,
+            table,
+            files,
+            properties=properties,
+            audit=audit,
+            replace=replace,
+            skip_if=skip_if,
+        )
+
+    def unit(self, name: str, tables: list[str]):
+        """A ``PublishUnit``: the tables ``tables`` (``zone.name``) published together (see
+        ``jutong.lake.publish``)."""
+        from jutong.lake.publish import PublishUnit
+
+        return PublishUnit(self, name, tables)
+
+    snapshot_with_property = staticmethod(history.snapshot_with_property)

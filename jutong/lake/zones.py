@@ -1,0 +1,41 @@
+"""The lake's zones and table identifiers: the one place their names are written.
+
+Zones are Iceberg namespaces. Data flows one way (DESIGN.md): raw → staging → base → theme →
+share/release; ``quarantine`` holds rows the quality gate refused, ``meta`` the lake's own
+bookkeeping tables.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Zone(StrEnum):
+    raw = "raw"
+    staging = "staging"
+    quarantine = "quarantine"
+    base = "base"
+    theme = "theme"
+    meta = "meta"
+
+
+ZONES = tuple(z.value for z in Zone)
+
+# Columns every raw and staging row carries: where it came from (DESIGN.md "traceable").
+PROVENANCE = ("_department", "_dataset", "_batch_id", "_row_number", "_source_file", "_loaded_at")
+
+# The snapshot summary property that names the batch a snapshot published.
+BATCH_PROPERTY = "jutong.batch_id"
+
+
+def zone(value: str | Zone) -> Zone:
+    """The zone named ``value``; a clear error for an unknown one."""
+    try:
+        return Zone(value)
+    except ValueError:
+        raise ValueError(f"unknown lake zone '{value}' (zones: {', '.join(ZONES)})") from None
+
+
+def table_id(zone_: str | Zone, name: str) -> str:
+    """``<zone>.<name>``, the Iceberg identifier of a lake table."""
+    return f"{zone(zone_).value}.{name}"
