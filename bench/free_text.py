@@ -33,6 +33,7 @@ from jutong.identifiers.checkdigits import (  # noqa: E402
 )
 from jutong.reference import load_divisions  # noqa: E402
 from jutong.synth import pools  # noqa: E402
+from jutong.text.luhn import luhn_check_digit  # noqa: E402
 
 _FW = str.maketrans("0123456789Xx", "０１２３４５６７８９Ｘｘ")
 _MOBILE_PREFIXES = [f"13{i}" for i in range(10)] + ["150", "152", "158", "166", "177", "188", "199"]
@@ -70,13 +71,7 @@ def uscc(rng: random.Random) -> str:
 def bank_card(rng: random.Random) -> str:
     n = rng.choice([16, 19])
     body = "62" + "".join(str(rng.randrange(10)) for _ in range(n - 3))
-    total = 0
-    for i, ch in enumerate(reversed(body + "0")):
-        d = int(ch)
-        if i % 2:
-            d = d * 2 - 9 if d * 2 > 9 else d * 2
-        total += d
-    return body + str((10 - total % 10) % 10)
+    return body + luhn_check_digit(body)
 
 
 def mobile(rng: random.Random) -> str:

@@ -39,6 +39,9 @@ import pyarrow.compute as pc
 
 from jutong.catalog import Catalog, CatalogEntry
 from jutong.catalog.model import DataItem, MaskingRule, PiiClass, StandardizeRule
+from jutong.text.layout import compact
+from jutong.text.luhn import luhn_ok
+from jutong.text.phones import INTERNATIONAL_MOBILE_RE
 from masking import columns as C
 
 
@@ -344,16 +347,6 @@ def _sample(arr: pa.Array, n: int = 2000) -> list[str]:
     return arr.slice(0, n).to_pylist()
 
 
-def _luhn(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = ord(ch) - 48
-        if i % 2:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0
-
-
 def infer_pii(name: str, values: pa.Array, as_of: dt.date | None = None) -> PiiClass | None:
     """The PII class of an unknown column, from its values first, then its header.
 
@@ -364,17 +357,17 @@ def infer_pii(name: str, values: pa.Array, as_of: dt.date | None = None) -> PiiC
     sample = _sample(values)
     as_of = as_of or dt.date.today()
     if sample:
-        compact = [re.sub(r"[\s\-]", "", s) for s in sample]
+        compacted = [compact(s) for s in sample]
         half = len(sample) / 2
 
         def share(test: Callable[[str], bool]) -> bool:
-            return sum(1 for s in compact if test(s)) >= half
+            return sum(1 for s in compacted if test(s)) >= half
 
         if share(lambda s: is_valid_resident_id(s, as_of)):
             return PiiClass.resident_id
-        if share(lambda s: re.fullmatch(r"(?:\+?86)?1[3-9][0-9]{9}", s) is not None):
+        if share(lambda s: INTERNATIONAL_MOBILE_RE.fullmatch(s) is not None):
             return PiiClass.mobile
-        if share(lambda s: re.fullmatch(r"[0-9]{16,19}", s) is not None and _luhn(s)):
+        if share(lambda s: 16 <= len(s) <= 19 and luhn_ok(s)):
             return PiiClass.bank_card
         if share(lambda s: re.fullmatch(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}", s) is not None):
             return PiiClass.email
