@@ -32,6 +32,7 @@ from jutong.identifiers.checkdigits import (  # noqa: E402
     uscc_check,
 )
 from jutong.reference import load_divisions  # noqa: E402
+from jutong.reference.surnames import guangxi_weights  # noqa: E402
 from jutong.synth import pools  # noqa: E402
 from jutong.text.luhn import luhn_check_digit  # noqa: E402
 
@@ -78,11 +79,15 @@ def mobile(rng: random.Random) -> str:
     return rng.choice(_MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}"
 
 
+_SINGLE = list(guangxi_weights(compound=False))
+_COMPOUND = list(guangxi_weights(compound=True))
+
+
 def person_name(rng: random.Random) -> str:
     r = rng.random()
     if r < 0.08:
         return rng.choice(pools.MINORITY_FIRST_MALE) + "·" + rng.choice(pools.MINORITY_FATHER)
-    surname = rng.choice(pools.COMPOUND_SURNAMES) if r < 0.15 else rng.choice(list(pools.SURNAMES))
+    surname = rng.choice(_COMPOUND) if r < 0.15 else rng.choice(_SINGLE)
     given = list(pools.GIVEN_MALE_OLD) + list(pools.GIVEN_FEMALE_NEW)
     return surname + "".join(rng.choice(given) for _ in range(rng.choice([1, 2])))
 

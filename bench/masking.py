@@ -32,7 +32,7 @@ import pyarrow.compute as pc
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from jutong.reference import full_name, load_divisions  # noqa: E402
-from jutong.synth.pools import SURNAMES  # noqa: E402
+from jutong.reference.surnames import guangxi_weights  # noqa: E402
 from jutong.text.luhn import luhn_check_digits  # noqa: E402
 from masking import columns as C  # noqa: E402
 
@@ -75,7 +75,7 @@ def make_columns(n: int, seed: int = 7) -> dict[str, pa.Array]:
     card = np.hstack([np.array([[6, 2, 2, 2]] * n), _digits(rng, n, 11)])
     card = np.hstack([card, luhn_check_digits(card)[:, None]])
     # names and addresses
-    surnames = np.array(list(SURNAMES))
+    surnames = np.array(list(guangxi_weights(compound=False)))
     given = np.array(list("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英"))
     name = pc.binary_join_element_wise(
         pa.array(surnames[rng.integers(0, len(surnames), n)]),
