@@ -32,7 +32,9 @@ from jutong.identifiers.checkdigits import (  # noqa: E402
     uscc_check,
 )
 from jutong.reference import load_divisions  # noqa: E402
+from jutong.reference.surnames import guangxi_weights  # noqa: E402
 from jutong.synth import pools  # noqa: E402
+from jutong.text.luhn import luhn_check_digit  # noqa: E402
 
 _FW = str.maketrans("0123456789Xx", "０１２３４５６７８９Ｘｘ")
 _MOBILE_PREFIXES = [f"13{i}" for i in range(10)] + ["150", "152", "158", "166", "177", "188", "199"]
@@ -70,24 +72,22 @@ def uscc(rng: random.Random) -> str:
 def bank_card(rng: random.Random) -> str:
     n = rng.choice([16, 19])
     body = "62" + "".join(str(rng.randrange(10)) for _ in range(n - 3))
-    total = 0
-    for i, ch in enumerate(reversed(body + "0")):
-        d = int(ch)
-        if i % 2:
-            d = d * 2 - 9 if d * 2 > 9 else d * 2
-        total += d
-    return body + str((10 - total % 10) % 10)
+    return body + luhn_check_digit(body)
 
 
 def mobile(rng: random.Random) -> str:
     return rng.choice(_MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}"
 
 
+_SINGLE = list(guangxi_weights(compound=False))
+_COMPOUND = list(guangxi_weights(compound=True))
+
+
 def person_name(rng: random.Random) -> str:
     r = rng.random()
     if r < 0.08:
         return rng.choice(pools.MINORITY_FIRST_MALE) + "·" + rng.choice(pools.MINORITY_FATHER)
-    surname = rng.choice(pools.COMPOUND_SURNAMES) if r < 0.15 else rng.choice(list(pools.SURNAMES))
+    surname = rng.choice(_COMPOUND) if r < 0.15 else rng.choice(_SINGLE)
     given = list(pools.GIVEN_MALE_OLD) + list(pools.GIVEN_FEMALE_NEW)
     return surname + "".join(rng.choice(given) for _ in range(rng.choice([1, 2])))
 

@@ -51,6 +51,7 @@ from jutong.identifiers.checkdigits import (  # noqa: E402
 from jutong.identifiers.resident_id import check_resident_ids  # noqa: E402
 from jutong.identifiers.uscc import AUTHORITY_CATEGORIES, check_usccs  # noqa: E402
 from jutong.reference import load_divisions  # noqa: E402
+from jutong.text.width import to_fullwidth  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 21)
 
@@ -104,12 +105,11 @@ def make_resident_ids(n: int, seed: int = 1) -> pa.Array:
     # dirty share ~1 %: lower-case x, spaces, hyphens, full-width, legacy 15 digits, blanks
     dirty = np.flatnonzero(rng.random(n) < 0.01)
     raw = arr.take(pa.array(dirty)).to_pylist()
-    fw = {ord(c): ord(c) + 0xFEE0 for c in "0123456789X"}
     variants = [
         lambda s: s[:17] + ("x" if s[17] == "X" else s[17]),
         lambda s: " " + s,
         lambda s: s[:6] + "-" + s[6:14] + "-" + s[14:],
-        lambda s: s.translate(fw),
+        lambda s: to_fullwidth(s, only="0123456789X"),
         lambda s: s[:6] + s[8:17],
         lambda s: "",
         lambda s: "无",

@@ -32,7 +32,8 @@ import pyarrow.compute as pc
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from jutong.reference import full_name, load_divisions  # noqa: E402
-from jutong.synth.pools import SURNAMES  # noqa: E402
+from jutong.reference.surnames import guangxi_weights  # noqa: E402
+from jutong.text.luhn import luhn_check_digits  # noqa: E402
 from masking import columns as C  # noqa: E402
 
 WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
@@ -72,12 +73,9 @@ def make_columns(n: int, seed: int = 7) -> dict[str, pa.Array]:
     )
     # bank cards: 16 digits, Luhn check
     card = np.hstack([np.array([[6, 2, 2, 2]] * n), _digits(rng, n, 11)])
-    dbl = card[:, ::-1][:, ::2] * 2
-    dbl = np.where(dbl > 9, dbl - 9, dbl)
-    total = dbl.sum(axis=1) + card[:, ::-1][:, 1::2].sum(axis=1)
-    card = np.hstack([card, ((10 - total % 10) % 10)[:, None]])
+    card = np.hstack([card, luhn_check_digits(card)[:, None]])
     # names and addresses
-    surnames = np.array(list(SURNAMES))
+    surnames = np.array(list(guangxi_weights(compound=False)))
     given = np.array(list("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英"))
     name = pc.binary_join_element_wise(
         pa.array(surnames[rng.integers(0, len(surnames), n)]),

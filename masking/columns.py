@@ -33,6 +33,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from jutong.text.layout import compact_array
+
 STAR = "*"
 PERSON_ID_TYPES = ("居民身份证", "身份证", "resident_id", "1")
 
@@ -81,30 +83,6 @@ def keep_ends(values: object, head: int, tail: int) -> pa.Array:
     return pc.if_else(pc.greater(n, head + tail), shown, _stars(n))
 
 
-_FULLWIDTH_RE = "[\uff01-\uff5e\u3000]"
-_SEPARATORS_RE = "[ \u00a0\u3000\\-\uff0d\u2010\u2011\u2013\u2014]"
-
-
-def _halfwidth(arr: pa.Array) -> pa.Array:
-    """Full-width forms (U+FF01..U+FF5E) and U+3000 to ASCII, as ``recognizers._common``;
-    only the (rare) rows that hold such characters go through Python."""
-    from masking.recognizers._common import halfwidth
-
-    has = pc.fill_null(pc.match_substring_regex(arr, _FULLWIDTH_RE), False)
-    rows = np.flatnonzero(has.to_numpy(zero_copy_only=False))
-    if not len(rows):
-        return arr
-    fixed = pa.array([halfwidth(v) for v in arr.take(pa.array(rows)).to_pylist()], pa.string())
-    mask = np.zeros(len(arr), dtype=bool)
-    mask[rows] = True
-    return pc.replace_with_mask(arr, pa.array(mask), fixed)
-
-
-def _compact(arr: pa.Array) -> pa.Array:
-    """Half-width, without spaces and hyphens (``recognizers._common.compact``)."""
-    return pc.replace_substring_regex(_halfwidth(arr), _SEPARATORS_RE, "")
-
-
 def _fixed(arr: pa.Array, text: str) -> pa.Array:
     return pc.if_else(pc.is_valid(arr), pa.scalar(text), pa.scalar(None, pa.string()))
 
@@ -112,12 +90,12 @@ def _fixed(arr: pa.Array, text: str) -> pa.Array:
 # ---- display masks (same output as masking.formats) ---------------------------------------
 def mask_resident_id(values: object) -> pa.Array:
     """Resident ID (GB 11643-1999): first 1 + last 1 character (``4****************X``)."""
-    return keep_ends(pc.utf8_upper(_compact(as_strings(values))), 1, 1)
+    return keep_ends(pc.utf8_upper(compact_array(as_strings(values))), 1, 1)
 
 
 def mask_mobile(values: object) -> pa.Array:
     """Mobile number: first 3 + last 4 digits (``138****5678``; ``+86 `` kept)."""
-    v = _compact(as_strings(values))
+    v = compact_array(as_strings(values))
     v = pc.replace_substring_regex(v, r"^\+", "")
     parts = pc.extract_regex(
         v,
@@ -134,7 +112,7 @@ def mask_mobile(values: object) -> pa.Array:
 
 def mask_landline(values: object) -> pa.Array:
     """Landline: area code + ``-`` + stars + last 2 digits (``0771-*****34``)."""
-    v = pc.replace_substring_regex(_compact(as_strings(values)), r"[^0-9]", "")
+    v = pc.replace_substring_regex(compact_array(as_strings(values)), r"[^0-9]", "")
     n = pc.utf8_length(v)
     cut = pc.if_else(
         pc.match_substring_regex(v, r"^.[12]"), pa.scalar(3, n.type), pa.scalar(4, n.type)
@@ -152,12 +130,12 @@ def mask_landline(values: object) -> pa.Array:
 
 def mask_bank_card(values: object) -> pa.Array:
     """Bank card number: last 4 digits (``***************1234``)."""
-    return keep_ends(_compact(as_strings(values)), 0, 4)
+    return keep_ends(compact_array(as_strings(values)), 0, 4)
 
 
 def mask_uscc(values: object) -> pa.Array:
     """Credit code (GB 32100-2015), where it must be masked: first 2 + last 1."""
-    return keep_ends(pc.utf8_upper(_compact(as_strings(values))), 2, 1)
+    return keep_ends(pc.utf8_upper(compact_array(as_strings(values))), 2, 1)
 
 
 def mask_email(values: object) -> pa.Array:
@@ -173,12 +151,12 @@ def mask_email(values: object) -> pa.Array:
 
 def mask_passport(values: object) -> pa.Array:
     """Passport number: first 1 + last 2."""
-    return keep_ends(pc.utf8_upper(_compact(as_strings(values))), 1, 2)
+    return keep_ends(pc.utf8_upper(compact_array(as_strings(values))), 1, 2)
 
 
 def mask_plate(values: object) -> pa.Array:
     """Vehicle plate: first 2 + last 1 (``桂A***5``)."""
-    v = pc.replace_substring_regex(_compact(as_strings(values)), r"[·•・.\- ]", "")
+    v = pc.replace_substring_regex(compact_array(as_strings(values)), r"[·•・.\- ]", "")
     return keep_ends(v, 2, 1)
 
 
@@ -407,7 +385,7 @@ def person_rows(ids: object, id_types: object | None = None) -> pa.Array:
     By the type column (居民身份证 = person, 统一社会信用代码 = organisation) where it is set,
     otherwise by the value: an 18-character resident-ID shape (17 digits + digit/X) or 15
     digits. Unknown is treated as a person (fail closed)."""
-    arr = _compact(as_strings(ids))
+    arr = compact_array(as_strings(ids))
     shape = pc.match_substring_regex(pc.utf8_upper(arr), r"^(?:[0-9]{17}[0-9X]|[0-9]{15})$")
     if id_types is None:
         is_org = pc.match_substring_regex(

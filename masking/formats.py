@@ -30,10 +30,10 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from masking.recognizers._common import compact
+from jutong.text.layout import compact
+from jutong.text.phones import national_mobile
 from masking.recognizers.address import division_levels, division_names
 from masking.recognizers.landline import area_split
-from masking.recognizers.mobile import national_number
 from masking.recognizers.person_name import surname_of
 
 
@@ -57,7 +57,7 @@ def mask_mobile(value: str | None) -> str | None:
     prefix = ""
     if v.startswith("+"):
         v = v[1:]
-    number = national_number(v)
+    number = national_mobile(v)
     if number is not None and len(v) > 11:
         prefix, v = "+86 ", number
     if len(v) < 8:

@@ -65,7 +65,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def read_table(path: Path, sheet: str | None) -> tuple[pa.Table, list[str]]:
     """The input as a table, and the columns that are free text by their format."""
-    from jutong.identifiers.cli import CheckError, read_input
+    from jutong.tabular import TabularError
+    from jutong.tabular import read_table as read_tabular
 
     if not path.exists():
         raise MaskError(f"cannot read {path}: no such file")
@@ -96,10 +97,9 @@ def read_table(path: Path, sheet: str | None) -> tuple[pa.Table, list[str]]:
         except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
             raise MaskError(f"cannot read {path}: {exc}") from None
     try:
-        table, _fmt, _enc = read_input(path, "auto", sheet)
-    except CheckError as exc:
-        raise MaskError(str(exc)) from None
-    return table, []
+        return read_tabular(path, sheet=sheet).table, []
+    except TabularError as exc:
+        raise MaskError(f"cannot read {exc}") from None
 
 
 def write_table(table: pa.Table, path: Path, sheet: str | None) -> None:

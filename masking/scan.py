@@ -14,8 +14,6 @@ Per column and type: cells with at least one hit, hits, and up to 3 distinct mas
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +24,6 @@ from masking.recognizers import ENTITIES, RECOGNIZER_CLASSES
 from masking.recognizers._common import context_names
 
 MAX_EXAMPLES = 3
-TEXT_SUFFIXES = {".txt", ".text", ".log", ".md", ".jsonl", ".json", ""}
 
 
 class ScanError(Exception):
@@ -169,69 +166,41 @@ def scan_values(values: Iterable[object], column: str) -> ColumnScan:
 # ---- reading ----------------------------------------------------------------------------
 
 
-def _decode(data: bytes, path: Path) -> tuple[str, str]:
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(enc), ("utf-8" if enc == "utf-8-sig" else enc)
-        except UnicodeDecodeError:
-            continue
-    raise ScanError(f"cannot read {path}: neither UTF-8 nor GBK text")
-
-
 def read_table(path: Path) -> tuple[str, str | None, list[str], list[list[str | None]]]:
-    """``(format, encoding, header, rows)`` of a CSV, xlsx or text file, every value as text."""
+    """``(format, encoding, header, rows)`` of a CSV, xlsx or text file, every value as text
+    (CSV and xlsx through ``jutong.tabular``)."""
+    from jutong.tabular import TabularError, detect_encoding, format_of
+    from jutong.tabular import read_table as read_tabular
+
     path = Path(path)
     if not path.is_file():
         raise ScanError(f"cannot read {path}: no such file")
     suffix = path.suffix.lower()
+    fmt = format_of(path) if suffix != ".txt" else None
     try:
-        if suffix in (".xlsx", ".xlsm"):
-            return ("xlsx", None, *_read_xlsx(path))
+        if fmt == "parquet":
+            raise ScanError(f"cannot read {path}: unsupported format {suffix} (CSV, xlsx or text)")
+        if fmt is not None:
+            t = read_tabular(path)
+            columns = [c.to_pylist() for c in t.table.columns]
+            return (
+                t.format,
+                t.encoding,
+                t.table.column_names,
+                [list(r) for r in zip(*columns, strict=True)],
+            )
+        if suffix in (".xls", ".zip", ".pdf"):
+            raise ScanError(f"cannot read {path}: unsupported format {suffix} (CSV, xlsx or text)")
         data = path.read_bytes()
-        text, enc = _decode(data, path)
-        if suffix in (".csv", ".tsv"):
-            delimiter = "\t" if suffix == ".tsv" else ","
-            reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-            rows = list(reader)
-            if not rows:
-                return "csv", enc, [], []
-            header = [h.strip() for h in rows[0]]
-            return "csv", enc, header, [list(r) for r in rows[1:]]
-        if suffix in TEXT_SUFFIXES or suffix not in (".parquet", ".xls", ".zip", ".pdf"):
-            if "\x00" in text:
-                raise ScanError(f"cannot read {path}: binary file, not text, CSV or xlsx")
-            return "text", enc, ["text"], [[line] for line in text.splitlines()]
-        raise ScanError(f"cannot read {path}: unsupported format {suffix} (CSV, xlsx or text)")
-    except ScanError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - any reader failure is "cannot read"
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ScanError(f"cannot read {path}: {first}") from None
-
-
-def _cell(v: object) -> str | None:
-    if v is None:
-        return None
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
-
-
-def _read_xlsx(path: Path) -> tuple[list[str], list[list[str | None]]]:
-    from openpyxl import load_workbook
-
-    wb = load_workbook(path, read_only=True, data_only=True)
-    try:
-        ws = wb.worksheets[0]
-        it = ws.iter_rows(values_only=True)
-        first = next(it, None)
-        if first is None:
-            return [], []
-        header = [("" if h is None else str(h)).strip() for h in first]
-        rows = [[_cell(v) for v in row] for row in it]
-        return header, rows
-    finally:
-        wb.close()
+        enc = detect_encoding(data, path)
+        text = data.decode("utf-8-sig" if enc == "utf-8" else enc)
+        if "\x00" in text:
+            raise ScanError(f"cannot read {path}: binary file, not text, CSV or xlsx")
+        return "text", enc, ["text"], [[line] for line in text.splitlines()]
+    except TabularError as exc:
+        raise ScanError(f"cannot read {exc}") from None
+    except (OSError, ValueError, KeyError) as exc:  # a library failing inside a damaged file
+        raise ScanError(f"cannot read {path}: {type(exc).__name__}") from None
 
 
 def scan_file(

@@ -1,15 +1,13 @@
-"""Column forms of the text clean-up in ``_text`` (NumPy + Arrow compute), exactly equal to it.
+"""Column forms of the text clean-up in ``jutong.text.cells`` (NumPy + Arrow), exactly equal to it.
 
 The identifier rules check most rows on a byte matrix; the rows that need repair (full-width
 characters, spaces, hyphens, quotes, case) are cleaned here as one array instead of one Python
-call per row. Each function is the counterpart of a scalar helper of ``_text`` and gives the
+call per row. Each function is the counterpart of a scalar helper of ``cells`` and gives the
 same result for every string, which the property tests check:
 
 - ``clean_codes``: ``clean_code`` (with its repair flags) of every row, on the UTF-8 bytes:
   characters decoded, mapped to half width, classified and dropped or kept, all column-wise;
   plus the terminal tests the rules make first (blank, placeholder text);
-- ``to_halfwidth``: ``str.translate(FULLWIDTH_TO_ASCII)``, on the UTF-8 bytes (NFKC would map
-  more characters than the scalar table);
 - ``is_blank``: ``not strip_all(text)``; ``strip_all``: the same trim (Arrow regex);
 - ``is_placeholder_text``: the scalar test (``casefold`` is replaced by ``ascii_lower``, which
   is equivalent for membership in ``PLACEHOLDER_TEXTS``: no non-ASCII character other than the
@@ -28,8 +26,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from jutong.identifiers import _columns as C
-from jutong.identifiers import _text as T
-from jutong.identifiers._text import DASHES, PLACEHOLDER_TEXTS, QUOTES, ZERO_WIDTH
+from jutong.text import cells as T
+from jutong.text.cells import DASHES, PLACEHOLDER_TEXTS, QUOTES, ZERO_WIDTH
+from jutong.text.width import (
+    FULLWIDTH_FIRST,
+    FULLWIDTH_LAST,
+    FULLWIDTH_OFFSET,
+    IDEOGRAPHIC_SPACE,
+    to_halfwidth,
+    to_halfwidth_array,
+)
 
 # Python's whitespace (str.isspace): all of it lies below U+3001 (asserted in the tests).
 WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
@@ -61,73 +67,20 @@ def matches(arr: pa.Array, pattern: str) -> np.ndarray:
     return mask(pc.match_substring_regex(arr, pattern))
 
 
-def to_halfwidth(arr: pa.Array) -> tuple[pa.Array, np.ndarray]:
-    """``_text.to_halfwidth`` of every row: ``(converted array, changed mask)``.
-
-    U+FF01..U+FF5E (UTF-8 ``EF BC 81``..``EF BC BF`` and ``EF BD 80``..``EF BD 9E``) become the
-    ASCII ``!``..``~`` and U+3000 (``E3 80 80``) a space: 3 bytes -> 1, offsets shifted."""
-    n = len(arr)
-    changed = np.zeros(n, bool)
-    if n == 0:
-        return arr, changed
-    off = C.offsets_of(arr)
-    buf = arr.buffers()[2]
-    if buf is None:
-        return arr, changed
-    data = np.frombuffer(buf, np.uint8)[off[0] : off[-1]]
-    lead = np.flatnonzero((data == 0xEF) | (data == 0xE3))
-    lead = lead[lead + 2 < data.size]
-    if lead.size == 0:
-        return arr, changed
-    b0, b1, b2 = data[lead], data[lead + 1], data[lead + 2]
-    low = (b0 == 0xEF) & (b1 == 0xBC) & (b2 >= 0x81) & (b2 <= 0xBF)  # U+FF01..U+FF3F
-    high = (b0 == 0xEF) & (b1 == 0xBD) & (b2 >= 0x80) & (b2 <= 0x9E)  # U+FF40..U+FF5E
-    space = (b0 == 0xE3) & (b1 == 0x80) & (b2 == 0x80)  # U+3000
-    hit = low | high | space
-    if not hit.any():
-        return arr, changed
-    pos = lead[hit]
-    ascii_ = np.where(
-        low[hit], 0x20 + (b2[hit] & 0x3F), np.where(high[hit], 0x60 + (b2[hit] & 0x3F), 0x20)
-    ).astype(np.uint8)
-    out = data.copy()
-    out[pos] = ascii_
-    keep = np.ones(data.size, bool)
-    keep[pos + 1] = False
-    keep[pos + 2] = False
-    rel = (off - off[0]).astype(np.int64)
-    row = np.searchsorted(rel, pos, side="right") - 1
-    removed = np.bincount(row, minlength=n) * 2
-    changed = removed > 0
-    new_off = rel - np.concatenate(([0], np.cumsum(removed)))
-    large = pa.types.is_large_string(arr.type)
-    new_off = new_off.astype(np.int64 if large else np.int32)
-    validity = arr.buffers()[0] if arr.null_count else None
-    if validity is not None and arr.offset:
-        validity = pa.array(~C.null_mask(arr)).buffers()[1]
-    result = pa.Array.from_buffers(
-        pa.large_string() if large else pa.string(),
-        n,
-        [validity, pa.py_buffer(new_off), pa.py_buffer(out[keep])],
-        null_count=arr.null_count,
-    )
-    return result, changed
-
-
 def is_blank(half: pa.Array) -> np.ndarray:
     """``not strip_all(text)`` of half-width rows: strip whitespace, zero-width, whitespace."""
     return matches(half, _BLANK_RE)
 
 
 def strip_all(half: pa.Array) -> pa.Array:
-    """``_text.strip_all``: ``text.strip().strip(ZERO_WIDTH).strip()``."""
+    """``cells.strip_all``: ``text.strip().strip(ZERO_WIDTH).strip()``."""
     out = pc.replace_substring_regex(half, f"^{_WS}+|{_WS}+$", "")
     out = pc.replace_substring_regex(out, f"^{_ZW}+|{_ZW}+$", "")
     return pc.replace_substring_regex(out, f"^{_WS}+|{_WS}+$", "")
 
 
 def is_placeholder_text(half: pa.Array) -> np.ndarray:
-    """``_text.is_placeholder_text(strip_all(text))`` of half-width rows."""
+    """``cells.is_placeholder_text(strip_all(text))`` of half-width rows."""
     trimmed = strip_all(half)
     named = mask(pc.is_in(pc.ascii_lower(trimmed), value_set=_PLACEHOLDER_TEXTS))
     # only punctuation and spaces: the trimmed ends are whitespace, so testing the whole row
@@ -215,7 +168,7 @@ class Cleaned:
 
     def half(self, rows: np.ndarray) -> pa.Array:
         """The selected rows after the full-width conversion only."""
-        return to_halfwidth(self.source.filter(pa.array(rows)))[0]
+        return to_halfwidth_array(self.source.filter(pa.array(rows)))[0]
 
 
 def clean_codes(arr: pa.Array) -> Cleaned:
@@ -251,12 +204,12 @@ def clean_codes(arr: pa.Array) -> Cleaned:
                     v = (v << 6) | (data[p + k] & 0x3F)
                 cp[at] = v
     row = byte_row[lead]
-    # full-width forms and the ideographic space to ASCII (FULLWIDTH_TO_ASCII)
-    wide = (cp >= 0xFF01) & (cp <= 0xFF5E)
-    ideographic = cp == 0x3000
+    # full-width forms and the ideographic space to ASCII (jutong.text.width.to_halfwidth)
+    wide = (cp >= FULLWIDTH_FIRST) & (cp <= FULLWIDTH_LAST)
+    ideographic = cp == IDEOGRAPHIC_SPACE
     mapped = wide | ideographic
     half = cp
-    half[wide] -= 0xFEE0
+    half[wide] -= FULLWIDTH_OFFSET
     half[ideographic] = 0x20
     cls = _CLASS[np.minimum(half, 0xFFFF)]
     kept = cls == 0
@@ -301,7 +254,7 @@ def clean_codes(arr: pa.Array) -> Cleaned:
     return cleaned
 
 
-# Below this many rows a test runs the scalar helpers of _text (a few microseconds a row) rather
+# Below this many rows a test runs the scalar helpers of cells (a few microseconds a row) rather
 # than Arrow compute (about 0.1 ms a call, several calls): the same answers, a smaller fixed cost.
 SCALAR_BELOW = 64
 
@@ -310,5 +263,5 @@ def _subset_test(arr: pa.Array, rows: np.ndarray, column_test, scalar_test) -> n
     """``column_test`` of the half-width selected rows, or ``scalar_test`` of each when few."""
     if np.count_nonzero(rows) < SCALAR_BELOW:
         values = arr.filter(pa.array(rows)).to_pylist()
-        return np.array([scalar_test(T.to_halfwidth(v)) for v in values], bool)
-    return column_test(to_halfwidth(arr.filter(pa.array(rows)))[0])
+        return np.array([scalar_test(to_halfwidth(v)) for v in values], bool)
+    return column_test(to_halfwidth_array(arr.filter(pa.array(rows)))[0])

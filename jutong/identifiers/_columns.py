@@ -41,7 +41,7 @@ def as_string_array(values: object) -> pa.Array:
         try:
             arr = pa.array(values, type=pa.string(), from_pandas=True)
         except (pa.ArrowInvalid, pa.ArrowTypeError):
-            from jutong.identifiers._text import as_text
+            from jutong.text.cells import as_text
 
             arr = pa.array([as_text(v) for v in values], type=pa.string())
     if pa.types.is_dictionary(arr.type):

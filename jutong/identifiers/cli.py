@@ -16,25 +16,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import io
 import sys
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
 from jutong.identifiers import _columns as C
 from jutong.identifiers import resident_id, uscc
+from jutong.tabular import FORMATS, TabularError, format_of, read_table
 
-FORMATS = {
-    ".csv": "csv",
-    ".txt": "csv",
-    ".xlsx": "excel",
-    ".xlsm": "excel",
-    ".parquet": "parquet",
-    ".pq": "parquet",
-}
 PROG = "jutong ids check"
 
 
@@ -89,61 +80,22 @@ def handler(args: argparse.Namespace) -> int:
 
 
 def _format_of(path: Path, role: str) -> str:
-    fmt = FORMATS.get(path.suffix.lower())
+    fmt = format_of(path)
     if fmt is None:
         known = ", ".join(sorted(FORMATS))
         raise CheckError(f"{role} {path}: unknown format '{path.suffix}' (known: {known})")
     return fmt
 
 
-def decode_csv_bytes(data: bytes, encoding: str, path: Path) -> tuple[str, str]:
-    """Text and encoding name of a CSV file (``auto``: UTF-8 strictly, then GB 18030)."""
-    tries = {"auto": ("utf-8-sig", "gb18030"), "utf-8": ("utf-8-sig",), "gbk": ("gb18030",)}[
-        encoding
-    ]
-    for enc in tries:
-        try:
-            return data.decode(enc), enc
-        except UnicodeDecodeError:
-            continue
-    raise CheckError(f"cannot read {path}: not valid {' or '.join(tries)} text")
-
-
 def read_input(path: Path, encoding: str, sheet: str | None) -> tuple[pa.Table, str, str | None]:
-    """The file as an Arrow table of text columns (Parquet keeps its types), its format, encoding."""
-    fmt = _format_of(path, "input")
-    if not path.is_file():
-        raise CheckError(f"cannot read {path}: no such file")
+    """The file as an Arrow table of text columns (Parquet keeps its types), its format, encoding
+    (``jutong.tabular``; ``gbk`` reads GB 18030, its superset)."""
+    _format_of(path, "input")
     try:
-        if fmt == "csv":
-            text, enc = decode_csv_bytes(path.read_bytes(), encoding, path)
-            frame = pd.read_csv(
-                io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False
-            )
-            return pa.Table.from_pandas(frame, preserve_index=False), fmt, enc
-        if fmt == "excel":
-            try:
-                frame = pd.read_excel(
-                    path,
-                    sheet_name=sheet if sheet is not None else 0,
-                    dtype=str,
-                    keep_default_na=False,
-                    na_filter=False,
-                    engine="openpyxl",
-                )
-            except ValueError as exc:
-                if "not found" in str(exc).lower():
-                    raise CheckError(f"cannot read {path}: no sheet '{sheet}'") from None
-                raise
-            return pa.Table.from_pandas(frame, preserve_index=False), fmt, None
-        import pyarrow.parquet as pq
-
-        return pq.read_table(path), fmt, None
-    except CheckError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - any reader failure is "cannot read"
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise CheckError(f"cannot read {path}: {first}") from None
+        t = read_table(path, encoding="gb18030" if encoding == "gbk" else encoding, sheet=sheet)
+    except TabularError as exc:
+        raise CheckError(f"cannot read {exc}") from None
+    return t.table, t.format, t.encoding
 
 
 def write_output(table: pa.Table, path: Path, encoding: str | None, sheet: str | None) -> None:
@@ -160,8 +112,7 @@ def write_output(table: pa.Table, path: Path, encoding: str | None, sheet: str |
             for name in frame.columns:
                 if frame[name].dtype == bool:
                     frame[name] = np.where(frame[name], "true", "false")
-            enc = "utf-8" if encoding in (None, "utf-8-sig") else encoding
-            frame.to_csv(path, index=False, encoding=enc)
+            frame.to_csv(path, index=False, encoding=encoding or "utf-8")
         else:
             frame.to_excel(path, index=False, sheet_name=sheet or "Sheet1", engine="openpyxl")
     except Exception as exc:  # noqa: BLE001

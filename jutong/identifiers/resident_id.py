@@ -43,15 +43,15 @@ import pyarrow.compute as pc
 
 from jutong.identifiers import _clean as K
 from jutong.identifiers import _columns as C
-from jutong.identifiers._text import (
+from jutong.identifiers.checkdigits import RID_CHECK_CHARS, RID_WEIGHTS, resident_id_check
+from jutong.reference import load_divisions, province_codes
+from jutong.text.cells import (
     as_text,
     clean_code,
     is_placeholder_text,
     strip_all,
-    to_halfwidth,
 )
-from jutong.identifiers.checkdigits import RID_CHECK_CHARS, RID_WEIGHTS, resident_id_check
-from jutong.reference import load_divisions, province_codes
+from jutong.text.width import to_halfwidth
 
 # ---- codes (stable: stored in quality reports and tickets) -------------------------------
 REASONS = (

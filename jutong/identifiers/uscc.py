@@ -54,13 +54,6 @@ import pyarrow.compute as pc
 
 from jutong.identifiers import _clean as K
 from jutong.identifiers import _columns as C
-from jutong.identifiers._text import (
-    as_text,
-    clean_code,
-    is_placeholder_text,
-    strip_all,
-    to_halfwidth,
-)
 from jutong.identifiers.checkdigits import (
     ORGCODE_WEIGHTS,
     USCC_CHARSET,
@@ -70,6 +63,13 @@ from jutong.identifiers.checkdigits import (
     uscc_check,
 )
 from jutong.reference import load_divisions, province_codes
+from jutong.text.cells import (
+    as_text,
+    clean_code,
+    is_placeholder_text,
+    strip_all,
+)
+from jutong.text.width import to_halfwidth
 
 # ---- codes (stable) ---------------------------------------------------------------------
 KINDS = ("uscc", "legacy_regno", "legacy_orgcode")

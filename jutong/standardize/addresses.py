@@ -13,10 +13,11 @@ from functools import cache
 
 import pyarrow as pa
 
-from jutong.identifiers._text import as_text, strip_all, to_halfwidth
 from jutong.reference import load_divisions
 from jutong.standardize._vector import map_distinct
 from jutong.standardize.divisions import short_name
+from jutong.text.cells import as_text, strip_all
+from jutong.text.width import to_halfwidth
 
 REASONS = ("empty",)
 

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from jutong.identifiers._text import as_text, is_placeholder_text, strip_all, to_halfwidth
 from jutong.standardize._vector import map_distinct
+from jutong.text.cells import as_text, is_placeholder_text, strip_all
+from jutong.text.width import to_halfwidth
 
 REASONS = ("empty", "placeholder", "bad_format", "bad_date")
 

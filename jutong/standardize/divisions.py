@@ -12,9 +12,10 @@ from functools import cache
 
 import pyarrow as pa
 
-from jutong.identifiers._text import as_text, strip_all, to_halfwidth
 from jutong.reference import Division, full_name, load_divisions
 from jutong.standardize._vector import map_distinct
+from jutong.text.cells import as_text, strip_all
+from jutong.text.width import to_halfwidth
 
 REASONS = ("empty", "bad_format", "unknown_code", "unknown_name", "ambiguous_name")
 

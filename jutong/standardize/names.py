@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from jutong.identifiers._text import ZERO_WIDTH, as_text, is_placeholder_text, to_halfwidth
 from jutong.standardize._vector import map_distinct
+from jutong.text.cells import ZERO_WIDTH, as_text, is_placeholder_text
+from jutong.text.width import to_halfwidth
 
 MIDDLE_DOT = "\u00b7"
 DOT_VARIANTS = "\u00b7\u2022\u30fb\u2027\uff65\u2219\u22c5\u25cf\ufe52\u0387\u16eb\u2e31\u318d"

@@ -1,6 +1,6 @@
 """Telephone numbers to one canonical form.
 
-- Mobile: 11 digits ``1[3-9]XXXXXXXXX`` (numbering plan of the MIIT), with ``+86``, ``0086`` or
+- Mobile: 11 digits ``1[3-9]XXXXXXXXX`` (numbering plan of the MIIT, ``jutong.text.phones``), with ``+86``, ``0086`` or
   ``86`` prefixes and separators (spaces, hyphens, dots, brackets) removed.
 - Landline: ``0AA-NNNNNNNN`` / ``0AAA-NNNNNNN[N]``: area code (010 and 02X have three digits,
   the others four) and a local number of 7 or 8 digits not starting with 0 or 1; an extension
@@ -14,14 +14,15 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from jutong.identifiers._text import as_text, is_placeholder_text, strip_all, to_halfwidth
 from jutong.standardize._vector import map_distinct
+from jutong.text.cells import as_text, is_placeholder_text, strip_all
+from jutong.text.phones import MOBILE_RE
+from jutong.text.width import to_halfwidth
 
 REASONS = ("empty", "placeholder", "bad_chars", "bad_mobile", "no_area_code", "bad_length")
 
 _EXTENSION = re.compile(r"(?:转|分机|ext\.?|x|#)\s*(\d{1,6})$", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[\s\-‐‑–—.()（）\[\]/]+")
-_MOBILE = re.compile(r"1[3-9]\d{9}")
 _THREE_DIGIT_AREAS = re.compile(r"0(10|2\d)")
 
 
@@ -64,7 +65,9 @@ def standardize_phone(value: object) -> PhoneResult:
     elif (
         digits.startswith("86")
         and len(digits) in (13, 12, 11)
-        and (international or _MOBILE.fullmatch(digits[2:]) or len(parts) > 1 and parts[0] == "86")
+        and (
+            international or MOBILE_RE.fullmatch(digits[2:]) or len(parts) > 1 and parts[0] == "86"
+        )
     ):
         digits, international = digits[2:], True
     if (
@@ -78,7 +81,7 @@ def standardize_phone(value: object) -> PhoneResult:
         if not head.startswith("1") and 10 <= len(head) <= 12:
             digits, extension = head, parts[-1]
     if digits.startswith("1"):
-        if _MOBILE.fullmatch(digits):
+        if MOBILE_RE.fullmatch(digits):
             return PhoneResult(digits, "mobile", extension, True, None)
         return PhoneResult(digits, "mobile", extension, False, "bad_mobile")
     if international and not digits.startswith("0"):

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from jutong.identifiers._text import as_text, strip_all, to_halfwidth
 from jutong.standardize._vector import map_distinct
+from jutong.text.cells import as_text, strip_all
+from jutong.text.width import to_halfwidth
 
 LABELS = {"0": "未知的性别", "1": "男性", "2": "女性", "9": "未说明的性别"}
 REASONS = ("empty", "unknown_value")

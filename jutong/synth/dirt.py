@@ -19,8 +19,8 @@ import numpy as np
 from jutong.identifiers.checkdigits import RID_CHECK_CHARS, USCC_CHARSET
 from jutong.synth import pools
 from jutong.synth.rates import DirtRates
+from jutong.text.width import to_fullwidth
 
-FULLWIDTH = str.maketrans("0123456789Xx", "０１２３４５６７８９Ｘｘ")
 GIVEN_VARIANTS: dict[str, str] = {
     **pools.GIVEN_FEMALE_NEW,
     **pools.GIVEN_MALE_NEW,
@@ -125,7 +125,7 @@ def _structural_id_dirt(
 def _cosmetic_id_dirt(v: str, draws, rates: DirtRates, tags: list[str], rng) -> str:
     """Full-width digits and stray spaces (draws: two uniform numbers)."""
     if draws[0] < rates.id_fullwidth:
-        v = v.translate(FULLWIDTH)
+        v = to_fullwidth(v, only="0123456789Xx")
         tags.append("id:fullwidth")
     if draws[1] < rates.id_spaces:
         v = with_spaces(v, rng)

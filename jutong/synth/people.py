@@ -9,6 +9,7 @@ import numpy as np
 
 from jutong.identifiers.checkdigits import resident_id_check
 from jutong.reference import full_name
+from jutong.reference.surnames import guangxi_weights
 from jutong.synth import pools
 from jutong.synth.geo import Geography, short_name
 
@@ -17,10 +18,11 @@ COMPOUND_SURNAME_SHARE = 0.015
 ONE_CHAR_GIVEN_SHARE = 0.25
 MAX_AGE = 95
 
-_SURNAMES = np.array(list(pools.SURNAMES))
-_SURNAME_P = np.array(list(pools.SURNAMES.values()), dtype=float)
+_SURNAME_WEIGHTS = guangxi_weights(compound=False)
+_SURNAMES = np.array(list(_SURNAME_WEIGHTS))
+_SURNAME_P = np.array(list(_SURNAME_WEIGHTS.values()), dtype=float)
 _SURNAME_P /= _SURNAME_P.sum()
-_COMPOUND = np.array(pools.COMPOUND_SURNAMES)
+_COMPOUND = np.array(list(guangxi_weights(compound=True)))
 _ETHNICITIES = np.array(list(pools.ETHNICITIES))
 _ETHNICITY_P = np.array(list(pools.ETHNICITIES.values()), dtype=float)
 _ETHNICITY_P /= _ETHNICITY_P.sum()

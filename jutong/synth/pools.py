@@ -1,8 +1,9 @@
-"""Word pools of the synthetic province: surnames, given-name characters, minority name parts,
+"""Word pools of the synthetic province: given-name characters, minority name parts,
 road and place words, company name words, licence and land-use vocabularies.
 
 Fixed lists kept in the repository (not drawn from Faker at run time), so that the same seed
-gives the same province whatever Faker version is installed. Every character here is
+gives the same province whatever Faker version is installed; surnames are reference data
+(``jutong.reference.surnames``), shared with the PII recognizer. Every character here is
 encodable in GBK (the household register, 公安户籍, is written in GBK), except the
 ``DOT_VARIANTS``, which only other departments' extracts carry.
 """
@@ -12,23 +13,6 @@ from __future__ import annotations
 # fmt: off
 
 # --- persons -------------------------------------------------------------------------------
-
-# Single-character surnames with rough Guangxi weights (per mille, not normalised).
-# 黄 韦 覃 蒙 莫 陆 农 梁 廖 are far more common in Guangxi than nationally.
-SURNAMES: dict[str, float] = {
-    "黄": 90, "李": 60, "韦": 50, "陈": 50, "梁": 40, "刘": 40, "覃": 30, "莫": 30, "张": 30, "王": 30,
-    "罗": 30, "杨": 25, "廖": 20, "蒙": 20, "陆": 20, "周": 20, "林": 20, "吴": 20, "何": 20, "邓": 20,
-    "唐": 20, "农": 15, "谭": 15, "潘": 15, "卢": 15, "蓝": 10, "赵": 10, "冯": 10, "钟": 10, "苏": 10,
-    "蒋": 10, "谢": 10, "朱": 10, "胡": 10, "石": 10, "曾": 10, "郑": 7, "徐": 7, "孙": 7, "马": 7,
-    "高": 7, "郭": 7, "龙": 7, "秦": 5, "许": 5, "邱": 5, "甘": 5, "凌": 5, "麦": 5, "宁": 5, "庞": 5,
-    "文": 5, "欧": 4, "骆": 3, "严": 3, "劳": 3, "滕": 3, "卜": 2, "岑": 3, "付": 3, "宋": 3, "邹": 3,
-    "阮": 2, "班": 2,
-}
-
-# Compound surnames (复姓), drawn at a small rate.
-COMPOUND_SURNAMES: tuple[str, ...] = (
-    "欧阳", "司马", "上官", "诸葛", "皇甫", "尉迟", "公孙", "慕容", "令狐", "司徒", "夏侯", "长孙", "宇文", "东方",
-)
 
 # Given-name characters. Each pool maps a character to a homophone or look-alike that a clerk
 # in another department might type instead (the name:variant dirt); every character in a pool

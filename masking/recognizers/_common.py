@@ -28,31 +28,18 @@ from dataclasses import dataclass
 
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 
+from jutong.text.layout import GROUP_SEPARATOR_CLASS
+from jutong.text.width import to_halfwidth
+
 LANGUAGE = "zh"
 
-# Full-width digits and Latin letters, the ideographic space, to ASCII.
-_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
-_FULLWIDTH[0x3000] = 0x20
-SEPARATORS = " \u00a0\u3000-\uff0d\u2010\u2011\u2013\u2014"
-_SEP_TABLE = {ord(c): None for c in SEPARATORS}
-
-
-def halfwidth(text: str) -> str:
-    """Full-width forms (U+FF01..U+FF5E) and U+3000 to ASCII."""
-    return text.translate(_FULLWIDTH)
-
-
-def compact(text: str) -> str:
-    """Half-width, without spaces and hyphens: the identifier as written without layout."""
-    return halfwidth(text).translate(_SEP_TABLE)
-
-
 DIGIT = "[0-9\uff10-\uff19]"
-SEP = "[ \u00a0\u3000\\-\uff0d\u2010\u2011\u2013\u2014]"
 # A run: digits, single separators between digit groups, an optional final X (resident IDs).
-RUN_REGEX = f"(?<![0-9\uff10-\uff19]){DIGIT}+(?:{SEP}{DIGIT}+)*(?:[XxＸｘ](?![A-Za-z]))?"
+RUN_REGEX = (
+    f"(?<![0-9\uff10-\uff19]){DIGIT}+(?:{GROUP_SEPARATOR_CLASS}{DIGIT}+)*(?:[XxＸｘ](?![A-Za-z]))?"
+)
 _RUN_RE = re.compile(RUN_REGEX)
-_SEP_RE = re.compile(SEP)
+_SEP_RE = re.compile(GROUP_SEPARATOR_CLASS)
 _ASCII_LETTER = re.compile("[A-Za-z\uff21-\uff3a\uff41-\uff5a]")
 # ASCII labels that may precede a number without a separator ("Tel13800138000").
 _LETTER_LABELS = (
@@ -109,9 +96,9 @@ def digit_runs(text: str) -> tuple[Run, ...]:
         groups = []
         pos = s
         for sep in _SEP_RE.finditer(text, s, e):
-            groups.append((pos, sep.start(), halfwidth(text[pos : sep.start()]).upper()))
+            groups.append((pos, sep.start(), to_halfwidth(text[pos : sep.start()]).upper()))
             pos = sep.end()
-        groups.append((pos, e, halfwidth(text[pos:e]).upper()))
+        groups.append((pos, e, to_halfwidth(text[pos:e]).upper()))
         before = text[s - 1] if s else ""
         before2 = text[s - 2] if s > 1 else ""
         after = text[e] if e < len(text) else ""

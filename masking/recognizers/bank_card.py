@@ -12,6 +12,7 @@ X from being read as a card.
 
 from __future__ import annotations
 
+from jutong.text.luhn import luhn_ok
 from masking.recognizers._common import (
     NOT_PERSONAL_WORDS,
     DigitRunRecognizer,
@@ -24,18 +25,6 @@ from masking.recognizers.uscc import could_be_uscc, is_uscc
 ENTITY = "CN_BANK_CARD"
 CONTEXT = ["卡号", "银行卡", "账号", "帐号", "账户", "帐户", "开户", "card", "yhzh", "kh"]
 ISSUER_FIRST_DIGITS = frozenset("34569")
-
-
-def luhn_ok(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = ord(ch) - 48
-        if i % 2:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return total % 10 == 0
 
 
 class CnBankCardRecognizer(DigitRunRecognizer):

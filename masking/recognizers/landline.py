@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 
+from jutong.text.layout import compact
 from masking.recognizers._common import (
     NOT_PERSONAL_WORDS,
     DigitRunRecognizer,
-    compact,
     has_any,
     window_before,
 )

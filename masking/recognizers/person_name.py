@@ -25,7 +25,7 @@ import re
 
 from presidio_analyzer import Pattern
 
-from jutong.synth.pools import COMPOUND_SURNAMES, SURNAMES
+from jutong.reference.surnames import compound_surnames, single_surnames
 from masking.recognizers._common import RegexRecognizer
 
 ENTITY = "CN_PERSON_NAME"
@@ -49,20 +49,8 @@ CONTEXT = [
     "fddbr",
 ]
 
-# Surnames: the synthetic province's list plus the most common national ones.
-_EXTRA_SURNAMES = (
-    "赵钱孙周吴郑冯陈卫蒋沈韩杨朱秦尤许何吕施孔曹严华金魏陶姜戚谢邹喻柏水窦章云潘葛奚范彭郎鲁"
-    "韦昌马苗凤花方俞任袁柳鲍史唐费廉岑薛雷贺倪汤滕殷罗毕郝邬安常乐于时傅皮卞齐康伍余元卜顾孟"
-    "平黄和穆萧尹姚邵湛汪祁毛禹狄米贝明臧计伏成戴谈宋茅庞熊纪舒屈项祝董梁杜阮蓝闵席季麻强贾路"
-    "娄危江童颜郭梅盛林刁钟徐邱骆高夏蔡田樊胡凌霍虞万支柯管卢莫经房裘缪干解应宗丁宣邓郁单杭洪"
-    "包诸左石崔吉龚程邢裴陆荣翁荀羊甄曲家封储靳段富巫乌焦巴弓牧山谷车侯全班仰秋仲伊宫宁仇栾暴"
-    "甘厉戎祖武符刘景詹束龙叶幸司韶黎蓟薄印宿白怀蒲从鄂索咸籍赖卓蔺屠蒙池乔阴胥苍双闻莘党翟谭"
-    "贡劳姬申扶堵冉宰郦雍桑桂濮牛寿通边扈燕冀浦尚农温别庄晏柴瞿阎连习艾鱼容向古易慎戈廖庾终居"
-    "衡步都耿满弘匡国文寇广禄阙东欧殳沃利蔚越夔隆师巩厍聂晁勾敖融冷訾辛阚那简饶空曾沙乜养鞠须丰"
-    "巢关蒯相查后荆红游竺权逯盖益桓公覃付闫"
-)
-SURNAME_CHARS = frozenset(SURNAMES) | frozenset(_EXTRA_SURNAMES)
-COMPOUNDS = tuple(COMPOUND_SURNAMES) + ("端木", "澹台", "公冶", "宗政", "濮阳", "淳于", "单于")
+SURNAME_CHARS = frozenset(single_surnames())
+COMPOUNDS = compound_surnames()
 
 LABELS = (
     "姓名",

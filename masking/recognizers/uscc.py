@@ -18,14 +18,17 @@ from presidio_analyzer import Pattern
 from jutong.identifiers import check_uscc
 from jutong.identifiers.uscc import AUTHORITY_CATEGORIES, NATIONAL_DIVISION
 from jutong.reference import province_codes
-from masking.recognizers._common import SEP, RegexRecognizer, compact, letter_label_before
+from jutong.text.layout import GROUP_SEPARATOR_CLASS, compact
+from masking.recognizers._common import RegexRecognizer, letter_label_before
 from masking.recognizers.resident_id import is_resident_id
 
 ENTITY = "CN_USCC"
 CONTEXT = ["信用代码", "统一社会", "uscc", "tyshxydm", "credit_code"]
 _ALNUM = "0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
 # 18 characters, optionally with single spaces or hyphens between them (``914501 00MA5K …``)
-USCC_REGEX = f"(?<![0-9\uff10-\uff19])[{_ALNUM}](?:{SEP}?[{_ALNUM}]){{17}}(?![{_ALNUM}])"
+USCC_REGEX = (
+    f"(?<![0-9\uff10-\uff19])[{_ALNUM}](?:{GROUP_SEPARATOR_CLASS}?[{_ALNUM}]){{17}}(?![{_ALNUM}])"
+)
 
 
 @cache

@@ -21,10 +21,11 @@ from hypothesis import strategies as st
 
 from jutong.identifiers import _clean as K
 from jutong.identifiers import _columns as C
-from jutong.identifiers import _text as T
 from jutong.identifiers import resident_id as R
 from jutong.identifiers import uscc as U
 from jutong.identifiers.checkdigits import orgcode_check, regno_check, resident_id_check, uscc_check
+from jutong.text import cells as T
+from jutong.text.width import to_halfwidth, to_halfwidth_array
 
 AS_OF = dt.date(2026, 11, 21)
 
@@ -97,14 +98,14 @@ def test_clean_codes_equals_text_helpers(vectorized, values):
     arr = pa.array(values, pa.string())
     with cleaning(vectorized):
         got = K.clean_codes(arr)
-    halves = K.to_halfwidth(arr)[0]
+    halves = to_halfwidth_array(arr)[0]
     codes = got.code()
     repeated = got.repeated()
     for i, v in enumerate(values):
         if v is None:
             assert got.blank[i] and not got.placeholder[i]
             continue
-        half = T.to_halfwidth(v)
+        half = to_halfwidth(v)
         code, bits = T.clean_code(v, 1, 2, 4)
         trimmed = T.strip_all(half)
         assert halves[i].as_py() == half, v
@@ -119,14 +120,6 @@ def test_clean_codes_equals_text_helpers(vectorized, values):
         ), v
         assert got.blank[i] == (not trimmed), v
         assert got.placeholder[i] == (bool(trimmed) and T.is_placeholder_text(trimmed)), v
-
-
-def test_to_halfwidth_keeps_slices_large_strings_and_nulls():
-    values = ["Ａ", None, "１２\u3000３", "abc", "\uff5f"]
-    for arr in (pa.array(["x", *values])[1:], pa.array(values, pa.large_string())):
-        half, changed = K.to_halfwidth(arr)
-        assert half.to_pylist() == [None if v is None else T.to_halfwidth(v) for v in values]
-        assert changed.tolist() == [True, False, True, False, False]
 
 
 def test_unicode_facts_the_column_forms_rely_on():

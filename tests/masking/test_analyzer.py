@@ -12,6 +12,9 @@ import time
 import pytest
 
 from jutong.identifiers import is_valid_resident_id, is_valid_uscc
+from jutong.text.layout import compact
+from jutong.text.luhn import luhn_ok
+from jutong.text.phones import ISSUED_MOBILE_RE
 from masking import formats as F
 from masking.analyzer import (
     CHECKSUMMED,
@@ -22,9 +25,6 @@ from masking.analyzer import (
     redact_many,
 )
 from masking.recognizers import ENTITIES
-from masking.recognizers._common import compact
-from masking.recognizers.bank_card import luhn_ok
-from masking.recognizers.mobile import MOBILE_RE
 
 
 @pytest.fixture(scope="module")
@@ -153,7 +153,7 @@ def residual_identifiers(text: str) -> list[str]:
                     left.append(w)
         digits = run.replace("X", "")
         for i in range(len(digits) - 10):
-            if MOBILE_RE.fullmatch(digits[i : i + 11]):
+            if ISSUED_MOBILE_RE.fullmatch(digits[i : i + 11]):
                 left.append(digits[i : i + 11])
         for n in (16, 19):
             for i in range(len(digits) - n + 1):

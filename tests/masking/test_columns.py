@@ -9,7 +9,7 @@ import pytest
 
 from jutong.identifiers.checkdigits import resident_id_check, uscc_check
 from jutong.reference import full_name, load_divisions
-from jutong.synth.pools import COMPOUND_SURNAMES, SURNAMES
+from jutong.reference.surnames import guangxi_weights
 from masking import columns as C
 from masking import formats as F
 
@@ -24,6 +24,10 @@ def resident_id(rng: random.Random) -> str:
     return body + resident_id_check(body)
 
 
+SINGLE = list(guangxi_weights(compound=False))
+COMPOUND = list(guangxi_weights(compound=True))
+
+
 def samples(rng: random.Random, n: int = 400) -> dict[str, list]:
     ids, mobiles, cards, names, addresses, landlines, emails, usccs = ([] for _ in range(8))
     for i in range(n):
@@ -32,7 +36,7 @@ def samples(rng: random.Random, n: int = 400) -> dict[str, list]:
         m = f"1{rng.choice('3456789')}{rng.randint(0, 999999999):09d}"
         mobiles.append([m, f"+86 {m[:3]}-{m[3:7]}-{m[7:]}", "0086" + m, m[:6]][i % 4])
         cards.append("".join(str(rng.randint(0, 9)) for _ in range(rng.choice((16, 19)))))
-        sur = rng.choice(list(SURNAMES)) if i % 9 else rng.choice(COMPOUND_SURNAMES)
+        sur = rng.choice(SINGLE) if i % 9 else rng.choice(COMPOUND)
         names.append(
             sur + "".join(rng.choice("伟芳娜秀英敏静丽强磊") for _ in range(rng.randint(0, 2)))
         )

@@ -1,8 +1,9 @@
-"""Text clean-up shared by the identifier and standardization rules (scalar, pure Python).
+"""Cells as text: missing values, trimming, "no value" markers, the clean-up of a code.
 
 Department extracts carry full-width characters (typed with a Chinese input method), spaces
 (including the ideographic space U+3000), hyphens and quotes (Excel's text prefix ``'``).
-These helpers remove them and report which repair was made, as bit flags.
+These helpers remove them and report which repair was made, as bit flags (scalar, pure
+Python; the column forms the identifier rules use are ``jutong.identifiers._clean``).
 """
 
 from __future__ import annotations
@@ -10,9 +11,7 @@ from __future__ import annotations
 import math
 import re
 
-# Full-width ASCII forms U+FF01..U+FF5E map to U+0021..U+007E; U+3000 is the ideographic space.
-FULLWIDTH_TO_ASCII = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
-FULLWIDTH_TO_ASCII[0x3000] = 0x20
+from jutong.text.width import to_halfwidth
 
 # Invisible characters that editors and exports leave in cells.
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
@@ -72,11 +71,6 @@ def as_text(value: object) -> str | None:
     return value if isinstance(value, str) else str(value)
 
 
-def to_halfwidth(text: str) -> str:
-    """Full-width ASCII forms and the ideographic space to their ASCII counterparts."""
-    return text.translate(FULLWIDTH_TO_ASCII)
-
-
 def strip_all(text: str) -> str:
     """Trim whitespace at both ends, including U+3000 and zero-width characters."""
     return text.strip().strip(ZERO_WIDTH).strip()
@@ -93,7 +87,7 @@ def clean_code(
 
     The bit values are the caller's (each rule numbers its repairs itself)."""
     repairs = 0
-    half = text.translate(FULLWIDTH_TO_ASCII)
+    half = to_halfwidth(text)
     if half != text:
         repairs |= fullwidth_bit
     out = _WHITESPACE_RE.sub("", half)

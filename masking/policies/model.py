@@ -1,0 +1,74 @@
+"""The policy model: audiences, actions, one column's policy, and the PII classes that decide
+how hard a column is protected (direct identifiers, quasi-identifiers)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+
+from jutong.catalog.model import PiiClass
+
+
+class Audience(StrEnum):
+    share = "share"  # another department (共享)
+    open = "open"  # the public (开放)
+
+
+class Action(StrEnum):
+    keep = "keep"
+    drop = "drop"  # the column is not released (suppression of the whole item)
+    mask = "mask"  # display mask, see ``operators.MASKS``
+    pseudonym = "pseudonym"  # keyed HMAC-SHA256 (masking.keys), key per purpose
+    birth_year = "birth_year"
+    birth_5y_band = "birth_5y_band"
+    age_band = "age_band"  # 5-year age band on the release date
+    address_to_county = "address_to_county"
+    division_to_city = "division_to_city"
+    redact_text = "redact_text"  # free text through the Presidio analyzer (masking.analyzer)
+
+
+# Direct identifiers: never opened, not even masked (PIPL art. 73; GX-Reg art. 25).
+DIRECT_IDENTIFIERS = frozenset(
+    {
+        PiiClass.resident_id,
+        PiiClass.mobile,
+        PiiClass.landline,
+        PiiClass.email,
+        PiiClass.bank_card,
+        PiiClass.passport,
+        PiiClass.vehicle_plate,
+    }
+)
+# Quasi-identifiers: generalized and held to k-anonymity in open person-level releases.
+QUASI_IDENTIFIERS = frozenset(
+    {PiiClass.birth_date, PiiClass.sex, PiiClass.ethnicity, PiiClass.address}
+)
+
+
+class PolicyError(ValueError):
+    """A column has no usable policy; the message names the column and why."""
+
+
+@dataclass(frozen=True)
+class ColumnPolicy:
+    column: str
+    action: Action
+    mask: str | None = None  # for Action.mask: a key of operators.MASKS
+    reason: str = ""
+    pii: str = "none"
+    sensitivity: int | None = None
+    source: str = ""  # catalog item 'entry.item', 'inferred', 'release definition', ...
+    label: str | None = None
+    quasi_identifier: bool = False
+    party_id_column: str | None = None  # mixed person/organisation column: row by row
+    party_type_column: str | None = None
+
+    def describe(self) -> str:
+        what = f"{self.action.value}" + (f":{self.mask}" if self.mask else "")
+        party = " (persons only)" if self.party_id_column else ""
+        return f"{self.column}: {what}{party}"
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["action"] = self.action.value
+        return {k: v for k, v in d.items() if v not in (None, "", False)}
