@@ -4,7 +4,7 @@ Zones are Iceberg namespaces (``raw``, ``staging``, ``base``, ``theme``, ``meta`
 copies of extracts and their manifests live as files under ``<lake_root>/raw`` and refused
 extracts under ``<lake_root>/quarantine`` (see ``Settings``).
 
-Write-audit-publish (DESIGN.md principles): new data files are committed to a branch that
+Write-audit-publish (docs/architecture.md): new data files are committed to a branch that
 readers do not see, audited on that branch, and only then made the current snapshot of
 ``main`` in one metadata commit. A failed audit removes the branch and the files and leaves
 the published table exactly as it was.

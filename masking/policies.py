@@ -73,7 +73,7 @@ MASKS: dict[str, Callable[[object], pa.Array]] = {
     "address": C.mask_address,
 }
 
-# Direct identifiers: never opened, not even masked (DOMAIN.md § Desensitization).
+# Direct identifiers: never opened, not even masked (docs/rules.md § Desensitization).
 DIRECT_IDENTIFIERS = frozenset(
     {
         PiiClass.resident_id,

@@ -4,7 +4,7 @@ Each reader yields ``(row_number, values)`` where ``values`` lists the raw text 
 item in catalog order (``None`` for an absent value). Values are kept as delivered: no
 trimming, no re-formatting beyond turning typed cells (Excel, JSON) into text.
 
-Contract (DESIGN.md, "fail loudly"): the extract must be decodable in its declared encoding,
+Contract (docs/architecture.md, "fail loudly"): the extract must be decodable in its declared encoding,
 carry every catalog column and no other, have rows of the header's width, parse where the
 item's type is fixed (``check_type``), and hold at least one data row.
 """
