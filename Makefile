@@ -24,7 +24,7 @@ SEED ?= 42
 .DEFAULT_GOAL := help
 
 help:
-	@echo "make demo     generate a synthetic province and ingest it through Airflow (sets up if needed)"
+	@echo "make demo     generate a synthetic province and run it through the data path with Airflow (sets up if needed)"
 	@echo "make test     run the test suite (sets up if needed)"
 	@echo "make airflow  start the Airflow UI (airflow standalone) on http://localhost:8080"
 	@echo "make lint     ruff check + format check"

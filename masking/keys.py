@@ -4,7 +4,7 @@ A pseudonym is ``HMAC-SHA256(key_of_purpose, value)``: the same person gets the 
 within one purpose (one release, one share) and unrelated tokens in another purpose, so
 releases cannot be joined with each other. A plain or unsalted hash of an ID number is
 reversible by enumeration (about 3,300 candidates per birth date and county) and is never
-used (DOMAIN.md § Desensitization; PIPL art. 73: pseudonymized data is still personal
+used (docs/rules.md § Desensitization; PIPL art. 73: pseudonymized data is still personal
 information).
 
 Keys never live in the repository. They come, in this order, from

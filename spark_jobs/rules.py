@@ -5,7 +5,7 @@ Each function wraps the column form of the rule in ``jutong.identifiers`` /
 ``pyarrow`` arrays and the rule works on them without a Python object per row (resident IDs
 and credit codes on a uint8 matrix viewed from the Arrow buffer). Measured on 2 cores this is
 faster than a pandas UDF (no pandas conversion) and than the native SQL forms
-(``substring``/``aggregate``; STACK_NOTES.md), so the rules keep one implementation.
+(``substring``/``aggregate``; docs/architecture.md), so the rules keep one implementation.
 
 ``as_of`` is passed in by the job (the run's logical date), never read from the clock here.
 

@@ -6,7 +6,7 @@ their validity (``<item>_valid``) and repairs (``<item>_repairs``); every row ca
 ``_valid`` and the list ``_reasons`` (``item:reason``) of what is wrong with it, and
 ``_warnings`` (e.g. an abolished county code, GB 11643-1999 allows it); an exact copy of an
 earlier row of its batch carries that row's number in ``_duplicate_of``. No row is dropped:
-staging rows = raw rows, per batch (DESIGN.md "nothing is lost").
+staging rows = raw rows, per batch (docs/architecture.md, "nothing is lost").
 
 ``standardize_frame`` is the pure transform ``f(df, entry, as_of) -> df``; ``run_standardize``
 does the I/O: new raw batches in, one write-audit-publish per batch into

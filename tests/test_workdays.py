@@ -9,7 +9,7 @@ Expected dates are worked out by hand from the State Council's notices:
   2月28日(周六)上班。国庆节 10月1日(周四)至7日(周三)放假调休共7天，9月20日(周日)、
   10月10日(周六)上班。
 
-The day of receipt is not counted (DOMAIN.md § Working days).
+The day of receipt is not counted (docs/rules.md § Working days).
 """
 
 from __future__ import annotations

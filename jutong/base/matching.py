@@ -12,8 +12,8 @@ Fellegi–Sunter as Splink implements it:
 - the prior from the number of candidate entities (one of them, at most, is the one).
 
 Then ``predict_between`` scores unkeyed mentions against the known ones (never against each
-other: a shared placeholder or empty ID is never evidence, DOMAIN.md). The caller decides
-with two thresholds: merge above ``MATCH_UPPER``, clerical review between, apart below.
+other: a shared placeholder or empty ID is never evidence, docs/base_databases.md). The caller
+decides with two thresholds: merge above ``MATCH_UPPER``, clerical review between, apart below.
 """
 
 from __future__ import annotations

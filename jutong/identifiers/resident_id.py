@@ -6,7 +6,7 @@ check character, ISO 7064 MOD 11-2 over the first 17 digits (``checkdigits.resid
 Legacy 15-digit numbers (``yymmdd`` birth, no check character) are upgraded by inserting ``19``
 and computing the check character.
 
-Decisions for this platform (DOMAIN.md § Identifiers):
+Decisions for this platform (docs/rules.md § Identifiers):
 
 - The address code is the one in force at registration, so a county code that is unknown to
   today's division list, or abolished, is a **warning**; only the 2-digit province code is a

@@ -1,6 +1,6 @@
 """Ingest one delivered extract into the lake: manifest, raw copy, contract, raw Iceberg table.
 
-Steps for a file in ``landing/<department>/<dataset>/`` (DESIGN.md "one picture"):
+Steps for a file in ``landing/<department>/<dataset>/`` (docs/architecture.md, "the data path"):
 
 1. hash it (SHA-256) and check its bytes decode in the catalog's encoding;
 2. a file whose content was already ingested is a redelivery: it is noted in the existing

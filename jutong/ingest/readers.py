@@ -4,10 +4,16 @@ Each reader yields ``(row_number, values)`` where ``values`` lists the raw text 
 item in catalog order (``None`` for an absent value). Values are kept as delivered: no
 trimming, no re-formatting beyond turning typed cells (Excel, JSON) into text.
 
+<<<<<<< HEAD
 Contract ("fail loudly"): the extract must be decodable in its declared encoding, carry every
 catalog column and no other, have rows of the header's width, parse where the item's type is
 fixed (``check_type``), and hold at least one data row. CSV and xlsx files are read by the
 platform's one tabular reader (``jutong.tabular``); this module adds the catalog contract.
+=======
+Contract (docs/architecture.md, "fail loudly"): the extract must be decodable in its declared encoding,
+carry every catalog column and no other, have rows of the header's width, parse where the
+item's type is fixed (``check_type``), and hold at least one data row.
+>>>>>>> i11-docs
 """
 
 from __future__ import annotations

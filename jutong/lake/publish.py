@@ -1,4 +1,4 @@
-"""Write-audit-publish (DESIGN.md principles), for one table or several as one unit.
+"""Write-audit-publish (docs/architecture.md), for one table or several as one unit.
 
 Each table's new files are committed to a hidden branch ``wap_<run token>_<n>``, audited there,
 and only then made the current snapshot of ``main`` in one metadata commit. Until that commit

@@ -1,6 +1,6 @@
 """The lake's zones and table identifiers: the one place their names are written.
 
-Zones are Iceberg namespaces. Data flows one way (DESIGN.md): raw → staging → base → theme →
+Zones are Iceberg namespaces. Data flows one way (docs/architecture.md): raw → staging → base → theme →
 share/release; ``quarantine`` holds rows the quality gate refused, ``meta`` the lake's own
 bookkeeping tables.
 """
@@ -21,7 +21,7 @@ class Zone(StrEnum):
 
 ZONES = tuple(z.value for z in Zone)
 
-# Columns every raw and staging row carries: where it came from (DESIGN.md "traceable").
+# Columns every raw and staging row carries: where it came from (docs/architecture.md, "traceable").
 PROVENANCE = ("_department", "_dataset", "_batch_id", "_row_number", "_source_file", "_loaded_at")
 
 # The snapshot summary property that names the batch a snapshot published.

@@ -16,7 +16,7 @@ Each expectation's ``meta.jutong`` says how the gate uses it:
 
 The gate fails, loudly, when the checkpoint evaluated no expectation, the batch has no rows, a
 column an expectation names is missing, an expectation type is unknown or could not run, or
-GE's unexpected counts disagree with the row flags used for the quarantine split (the STACK_NOTES
+GE's unexpected counts disagree with the row flags used for the quarantine split (GE's known
 traps: an empty checkpoint succeeds, map expectations pass on an empty batch, a misspelled
 expectation runs nothing).
 """
@@ -351,7 +351,7 @@ def precheck(df, suite: dict, name: str) -> tuple[list[str], Any]:
     except Exception as exc:  # noqa: BLE001 - GE raises several types for a bad configuration
         msg = str(exc).split("\n")[0]
         return [f"{name}: unknown or invalid expectation: {msg}"], None
-    # GE logs and drops an expectation whose type it does not know (STACK_NOTES)
+    # GE logs and drops an expectation whose type it does not know (docs/architecture.md)
     known = {e.expectation_type for e in ge_suite.expectations}
     unknown = sorted({e.get("type", "?") for e in exps} - known)
     if unknown or len(ge_suite.expectations) != len(exps):

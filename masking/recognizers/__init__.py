@@ -31,7 +31,7 @@ CN_PERSON_NAME = "CN_PERSON_NAME"
 CN_ADDRESS = "CN_ADDRESS"
 
 #: Every entity, in the order overlaps are resolved when scores and lengths tie: a valid
-#: resident ID beats a card or credit code on the same span (STACK_NOTES § Presidio).
+#: resident ID beats a card or credit code on the same span (docs/architecture.md).
 ENTITIES: tuple[str, ...] = (
     CN_RESIDENT_ID,
     CN_USCC,

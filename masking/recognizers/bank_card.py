@@ -5,7 +5,7 @@ card (3 JCB/Amex, 4 Visa, 5 Mastercard, 6 UnionPay and domestic, 9 legacy domest
 follow an order/serial/document-number word (unless a card word such as 卡号 or 账号 is nearer),
 must not be glued to letters (product codes) and steps aside for an 18-digit number shaped like
 a resident ID (province code + birth date), valid or not: about 10 % of valid IDs pass Luhn
-(STACK_NOTES § Presidio); likewise for a valid all-digit credit code (one in ten passes Luhn,
+(docs/architecture.md); likewise for a valid all-digit credit code (one in ten passes Luhn,
 while a real card also passing GB 32100's two check characters is about one in 340). The digit-run boundaries keep the first 17 digits of an ID ending in
 X from being read as a card.
 """

@@ -5,7 +5,7 @@ spaces or hyphens inside), validated
 with ``jutong.identifiers.check_uscc``: registration authority and category, division, the
 embedded GB 11714 organisation code's check and the MOD 31 check character. An all-digit
 18-character code that is also a valid resident ID is left to the resident-ID recognizer
-(about 3 % of valid IDs pass the credit-code check too; STACK_NOTES § Presidio).
+(about 3 % of valid IDs pass the credit-code check too; docs/architecture.md § Library traps).
 """
 
 from __future__ import annotations
