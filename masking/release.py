@@ -49,6 +49,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from jutong.catalog import Catalog, CatalogEntry, load_catalog
 from jutong.catalog.model import OpenType, UpdateCycle
 from jutong.governance import db
+from jutong.governance.schema import release_events, release_versions
 from jutong.settings import Settings
 from masking import columns as C
 from masking.anonymity import (
@@ -265,38 +266,8 @@ class Status(StrEnum):
     withdrawn = "withdrawn"
 
 
-release_versions = sa.Table(
-    "release_versions",
-    db.metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("release_id", sa.String(64), nullable=False, index=True),
-    sa.Column("version", sa.Integer, nullable=False),
-    sa.Column("path", sa.Text, nullable=False),
-    sa.Column("rows", sa.Integer, nullable=False),
-    sa.Column("data_sha256", sa.String(64), nullable=False),
-    sa.Column("built_at", sa.DateTime, nullable=False),
-    sa.Column("built_by", sa.String(128), nullable=False),
-    sa.Column("withdrawn", sa.Boolean, nullable=False, default=False),
-    sa.UniqueConstraint("release_id", "version", name="uq_release_version"),
-)
-
-release_events = sa.Table(
-    "release_events",
-    db.metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("release_id", sa.String(64), nullable=False, index=True),
-    sa.Column("version", sa.Integer, nullable=True),
-    sa.Column("action", sa.String(16), nullable=False),  # publish|suspend|withdraw|restore
-    sa.Column("from_status", sa.String(16), nullable=True),
-    sa.Column("to_status", sa.String(16), nullable=False),
-    sa.Column("reason", sa.Text, nullable=False),
-    sa.Column("actor", sa.String(128), nullable=False),
-    sa.Column("at", sa.DateTime, nullable=False),
-)
-
-
 def _engine(settings: Settings) -> sa.Engine:
-    return db.ensure_tables(settings, release_versions, release_events)
+    return db.engine(settings)
 
 
 def _actor(actor: str | None) -> str:
