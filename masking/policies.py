@@ -38,26 +38,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from jutong.catalog import Catalog, CatalogEntry
-from jutong.catalog.model import DataItem, MaskingRule, PiiClass, StandardizeRule
+from jutong.catalog.model import Action, DataItem, MaskingRule, PiiClass, StandardizeRule
 from masking import columns as C
 
 
 class Audience(StrEnum):
     share = "share"  # another department (共享)
     open = "open"  # the public (开放)
-
-
-class Action(StrEnum):
-    keep = "keep"
-    drop = "drop"  # the column is not released (suppression of the whole item)
-    mask = "mask"  # display mask, see ``MASKS``
-    pseudonym = "pseudonym"  # keyed HMAC-SHA256 (masking.keys), key per purpose
-    birth_year = "birth_year"
-    birth_5y_band = "birth_5y_band"
-    age_band = "age_band"  # 5-year age band on the release date
-    address_to_county = "address_to_county"
-    division_to_city = "division_to_city"
-    redact_text = "redact_text"  # free text through the Presidio analyzer (masking.analyzer)
 
 
 MASKS: dict[str, Callable[[object], pa.Array]] = {

@@ -108,9 +108,8 @@ def test_database_made_before_migrations_is_adopted_with_its_rows(settings):
 
     # the modules work on the adopted data
     from jutong.base import review
-    from jutong.governance import tickets
+    from jutong.governance import releases, tickets
     from jutong.quality import store
-    from masking import release
 
     t1 = tickets.get_ticket(settings, "T-000001")
     assert (t1.status, t1.extension_days, t1.due_on) == ("open", 3, dt.date(2026, 12, 3))
@@ -142,9 +141,9 @@ def test_database_made_before_migrations_is_adopted_with_its_rows(settings):
     ]
     review.decide(settings, 2, "rejected", by="李四", note="不同人")
 
-    assert release.status(settings, "qiye_registrations").value == "suspended"
-    release.restore(settings, "qiye_registrations", "投诉不成立", actor="审核员")
-    assert [e["action"] for e in release.events(settings, "qiye_registrations")] == [
+    assert releases.status(settings, "qiye_registrations").value == "suspended"
+    releases.restore(settings, "qiye_registrations", "投诉不成立", actor="审核员")
+    assert [e["action"] for e in releases.events(settings, "qiye_registrations")] == [
         "publish",
         "suspend",
         "restore",
