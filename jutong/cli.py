@@ -49,6 +49,7 @@ COMMAND_MODULES = (
     "masking.mask_cli",
     "jutong.quality.cli",
     "jutong.base.cli",
+    "jutong.governance.migrate_cli",
 )
 
 

@@ -126,7 +126,7 @@ def run_demo(people: int, orgs: int, seed: int, with_broken: bool = True) -> int
         )
     )
 
-    from masking.release import load_definitions
+    from jutong.catalog.releases import load_definitions
     from spark_jobs.base.run import BASES
 
     dag_ids = (

@@ -157,7 +157,7 @@ def mask_file(
 ) -> dict:
     """Mask one file; returns the report. Raises MaskError (bad input) or MaskRefused."""
     from masking.policies import Action, PolicyError, apply_policies, policies_for_file
-    from masking.release import _residual_scan
+    from masking.release.residual import residual_scan
 
     table, text_columns = read_table(input_path, sheet)
     catalog = None
@@ -190,7 +190,7 @@ def mask_file(
                 reason="identifiers found by the analyzer: redacted as free text",
             )
     result = apply_policies(table, policies, as_of=dt.date.today())
-    findings = _residual_scan(result.table)
+    findings = residual_scan(result.table)
     report = {
         "input": str(input_path),
         "output": str(output_path),

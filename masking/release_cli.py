@@ -65,9 +65,11 @@ def _fail(msg: str) -> int:
 
 
 def cmd_build(args) -> int:
+    from jutong.catalog.releases import ReleaseError, get_definition
+    from jutong.governance.releases import ReleaseRefused
     from masking.keys import KeyError_, ensure_demo_key
     from masking.policies import PolicyError
-    from masking.release import ReleaseError, ReleaseRefused, build_release, get_definition
+    from masking.release import build_release
 
     settings = get_settings()
     try:
@@ -122,7 +124,8 @@ def cmd_list(args) -> int:
 
 
 def cmd_show(args) -> int:
-    from masking.release import ReleaseError, release_info
+    from jutong.catalog.releases import ReleaseError
+    from masking.release import release_info
 
     try:
         info = release_info(get_settings(), args.release)
@@ -152,12 +155,13 @@ def cmd_show(args) -> int:
 
 
 def cmd_transition(args) -> int:
-    from masking import release as R
+    from jutong.catalog.releases import ReleaseError
+    from jutong.governance import releases as G
 
-    fn = {"suspend": R.suspend, "withdraw": R.withdraw, "restore": R.restore}[args.action]
+    fn = {"suspend": G.suspend, "withdraw": G.withdraw, "restore": G.restore}[args.action]
     try:
         ev = fn(get_settings(), args.release, args.reason, actor=args.actor)
-    except R.ReleaseError as exc:
+    except ReleaseError as exc:
         return _fail(str(exc))
     print(
         f"{args.release}: {ev['from_status']} → {ev['to_status']} "

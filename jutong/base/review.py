@@ -15,26 +15,9 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from jutong.governance.db import ensure_tables, metadata, utcnow
+from jutong.governance.db import engine, utcnow
+from jutong.governance.schema import review_items
 from jutong.settings import Settings
-
-review_items = sa.Table(
-    "review_items",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("base", sa.String(32), nullable=False),
-    sa.Column("mention_id", sa.String(200), nullable=False),
-    sa.Column("entity_id", sa.String(32), nullable=False),
-    sa.Column("match_probability", sa.Float, nullable=False),
-    sa.Column("details", sa.Text, nullable=False),  # JSON: the two records side by side
-    sa.Column("status", sa.String(16), nullable=False),  # pending | accepted | rejected
-    sa.Column("first_seen", sa.DateTime, nullable=False),
-    sa.Column("last_seen", sa.DateTime, nullable=False),
-    sa.Column("decided_by", sa.String(100)),
-    sa.Column("decided_at", sa.DateTime),
-    sa.Column("note", sa.Text),
-    sa.UniqueConstraint("base", "mention_id", "entity_id", name="uq_review_pair"),
-)
 
 STATUSES = ("pending", "accepted", "rejected")
 
@@ -66,7 +49,7 @@ class ReviewItem:
 
 
 def _engine(settings: Settings):
-    return ensure_tables(settings, review_items)
+    return engine(settings)
 
 
 def decisions(settings: Settings, base: str) -> dict[tuple[str, str], str]:

@@ -1,4 +1,4 @@
-"""``jutong catalog list | show ID | validate``."""
+"""``jutong catalog list | show ID | validate`` (entries and release definitions)."""
 
 from __future__ import annotations
 
@@ -147,15 +147,38 @@ def cmd_show(args) -> int:
 
 
 def cmd_validate(args) -> int:
+    """The catalog entries and the release definitions (``<catalog>/releases/``)."""
+    from jutong.catalog.releases import (
+        ReleaseDefinitionError,
+        check_entries,
+        load_definitions,
+        releases_dir,
+    )
+
     root = args.catalog or get_settings().catalog_dir
+    problems: list[str] = []
+    cat = None
     try:
         cat = load_catalog(root)
     except CatalogError as err:
-        print(f"catalog {root}: {len(err.problems)} problem(s)", file=sys.stderr)
-        for p in err.problems:
+        problems += err.problems
+    defs = {}
+    try:
+        defs = load_definitions(root)
+    except ReleaseDefinitionError as err:
+        problems += err.problems
+        defs = err.valid
+    if cat is not None:
+        problems += check_entries(defs, set(cat.entries), releases_dir(root))
+    if problems or cat is None:
+        print(f"catalog {root}: {len(problems)} problem(s)", file=sys.stderr)
+        for p in problems:
             print(f"  - {p}", file=sys.stderr)
         return 1
-    print(f"catalog {root}: OK — {len(cat)} dataset(s), {len(cat.departments)} department(s)")
+    print(
+        f"catalog {root}: OK — {len(cat)} dataset(s), {len(cat.departments)} department(s), "
+        f"{len(defs)} release definition(s)"
+    )
     return 0
 
 
@@ -170,5 +193,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     sp.add_argument("id", help="catalog id, e.g. gongan.huji")
     sp.add_argument("--json", action="store_true")
     sp.set_defaults(func=cmd_show)
-    vp = cs.add_parser("validate", help="check every entry; non-zero exit on problems")
+    vp = cs.add_parser(
+        "validate", help="check every entry and release definition; non-zero exit on problems"
+    )
     vp.set_defaults(func=cmd_validate)

@@ -13,7 +13,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from jutong.catalog.model import CatalogEntry
 
 SINGLE_SOURCE_BASES = ("population", "legal_entity")
-# Folders of the catalog that hold other definitions, not entries (open releases: masking.release).
+# Folders of the catalog that hold other definitions, not entries (open releases:
+# jutong.catalog.releases).
 NOT_ENTRY_FOLDERS = frozenset({"releases"})
 
 

@@ -98,6 +98,22 @@ class MaskingRule(StrEnum):
     suppress = "suppress"
 
 
+class Action(StrEnum):
+    """What a masking policy does to a column (``masking.policies``; explicit column policies of
+    release definitions, ``jutong.catalog.releases``)."""
+
+    keep = "keep"
+    drop = "drop"  # the column is not released (suppression of the whole item)
+    mask = "mask"  # display mask, see ``masking.policies.MASKS``
+    pseudonym = "pseudonym"  # keyed HMAC-SHA256 (masking.keys), key per purpose
+    birth_year = "birth_year"
+    birth_5y_band = "birth_5y_band"
+    age_band = "age_band"  # 5-year age band on the release date
+    address_to_county = "address_to_county"
+    division_to_city = "division_to_city"
+    redact_text = "redact_text"  # free text through the Presidio analyzer (masking.analyzer)
+
+
 class StandardizeRule(StrEnum):
     """How the standardize job treats an item (default derived from identifier, pii and type)."""
 

@@ -22,7 +22,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from jutong.governance.db import ensure_tables, metadata, utcnow
+from jutong.governance.db import engine, utcnow
+from jutong.governance.schema import ticket_events as ticket_events_table
+from jutong.governance.schema import tickets as tickets_table
 from jutong.settings import Settings
 from jutong.workdays import CHINA_TZ, CalendarRangeError, WorkCalendar, deadline
 
@@ -31,44 +33,6 @@ STATUSES = ("open", "resolved")
 VERIFY_WORKING_DAYS = 5  # GX-Reg art. 18: verification within 5 working days
 MAX_EXTENSION_DAYS = 5  # GX-Reg art. 18: one extension of up to 5 working days, approved
 _CHUNK = 500  # SQLite bound-parameter headroom for IN (...) lookups
-
-tickets_table = sa.Table(
-    "quality_tickets",
-    metadata,
-    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("department", sa.String(64), nullable=False, index=True),
-    sa.Column("kind", sa.String(32), nullable=False),
-    sa.Column("subject", sa.Text, nullable=False),
-    sa.Column("details", sa.JSON, nullable=False),
-    sa.Column("source_ref", sa.String(512), nullable=False, unique=True),
-    sa.Column("opened_at", sa.DateTime, nullable=False),
-    sa.Column("opened_by", sa.String(128), nullable=False),
-    sa.Column("received_on", sa.Date, nullable=False),
-    sa.Column("original_due_on", sa.Date, nullable=True),
-    sa.Column("due_on", sa.Date, nullable=True),
-    sa.Column("due_note", sa.Text, nullable=True),
-    sa.Column("extension_days", sa.Integer, nullable=True),
-    sa.Column("extension_approved_by", sa.String(128), nullable=True),
-    sa.Column("extension_reason", sa.Text, nullable=True),
-    sa.Column("extended_at", sa.DateTime, nullable=True),
-    sa.Column("status", sa.String(16), nullable=False, default="open", index=True),
-    sa.Column("resolved_at", sa.DateTime, nullable=True),
-    sa.Column("resolved_by", sa.String(128), nullable=True),
-    sa.Column("resolution_note", sa.Text, nullable=True),
-)
-
-ticket_events_table = sa.Table(
-    "quality_ticket_events",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("ticket_seq", sa.Integer, sa.ForeignKey("quality_tickets.seq"), nullable=False),
-    sa.Column("event", sa.String(16), nullable=False),  # open | extend | resolve
-    sa.Column("at", sa.DateTime, nullable=False),
-    sa.Column("by", sa.String(128), nullable=False),
-    sa.Column("note", sa.Text, nullable=True),
-    sa.Column("data", sa.JSON, nullable=True),
-    sa.Index("ix_quality_ticket_events_ticket", "ticket_seq"),
-)
 
 
 class TicketError(ValueError):
@@ -162,7 +126,7 @@ def _row_to_ticket(row: sa.Row) -> Ticket:
 
 
 def _tables(settings: Settings) -> sa.Engine:
-    return ensure_tables(settings, tickets_table, ticket_events_table)
+    return engine(settings)
 
 
 def _load_catalog(settings: Settings, catalog=None):

@@ -54,7 +54,8 @@ def build_release_dag(definition):
             from airflow.sdk import get_current_context
             from airflow.sdk.exceptions import AirflowFailException
 
-            from masking.release import ReleaseError, build_release
+            from jutong.catalog.releases import ReleaseError
+            from masking.release import build_release
 
             run = get_current_context()["dag_run"]
             when = run.logical_date or run.run_after or dt.datetime.now(dt.UTC)
@@ -76,7 +77,7 @@ def build_release_dag(definition):
 
 
 def build_all() -> dict[str, object]:
-    from masking.release import load_definitions
+    from jutong.catalog.releases import load_definitions
 
     dags = (build_release_dag(d) for d in load_definitions(get_settings()).values())
     return {dag.dag_id: dag for dag in dags}

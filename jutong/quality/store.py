@@ -15,29 +15,9 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from jutong.governance.db import ensure_tables, metadata, utcnow
+from jutong.governance.db import engine, utcnow
+from jutong.governance.schema import gate_runs
 from jutong.settings import Settings
-
-gate_runs = sa.Table(
-    "quality_gate_runs",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("dataset", sa.String(100), nullable=False, index=True),
-    sa.Column("department", sa.String(50), nullable=False, index=True),
-    sa.Column("batch_id", sa.String(100), nullable=False),
-    sa.Column("status", sa.String(16), nullable=False),  # passed | blocked
-    sa.Column("rows_in", sa.Integer, nullable=False),
-    sa.Column("published", sa.Integer, nullable=False),
-    sa.Column("quarantined", sa.Integer, nullable=False),
-    sa.Column("evaluated", sa.Integer, nullable=False),
-    sa.Column("failures", sa.Text, nullable=False),  # JSON list of strings
-    sa.Column("outcomes", sa.Text, nullable=False),  # JSON list of Outcome dicts
-    sa.Column("scores", sa.Text, nullable=False),  # JSON {dimension: score}
-    sa.Column("ticket", sa.String(40), nullable=True),
-    sa.Column("as_of", sa.Date, nullable=False),
-    sa.Column("gated_at", sa.DateTime, nullable=False),
-    sa.UniqueConstraint("dataset", "batch_id", name="uq_gate_run_batch"),
-)
 
 
 @dataclass
@@ -60,7 +40,7 @@ class GateRun:
 
 def record(settings: Settings, run: GateRun) -> None:
     """Insert (or replace, for a re-judged batch) the run of a batch."""
-    eng = ensure_tables(settings, gate_runs)
+    eng = engine(settings)
     values = {
         "dataset": run.dataset,
         "department": run.department,
@@ -87,7 +67,7 @@ def record(settings: Settings, run: GateRun) -> None:
 
 
 def runs(settings: Settings, dataset: str | None = None) -> list[GateRun]:
-    eng = ensure_tables(settings, gate_runs)
+    eng = engine(settings)
     q = sa.select(gate_runs).order_by(gate_runs.c.gated_at, gate_runs.c.id)
     if dataset:
         q = q.where(gate_runs.c.dataset == dataset)
@@ -115,7 +95,7 @@ def runs(settings: Settings, dataset: str | None = None) -> list[GateRun]:
 
 
 def blocked_batches(settings: Settings, dataset: str) -> set[str]:
-    eng = ensure_tables(settings, gate_runs)
+    eng = engine(settings)
     q = sa.select(gate_runs.c.batch_id).where(
         (gate_runs.c.dataset == dataset) & (gate_runs.c.status == "blocked")
     )

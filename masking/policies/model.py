@@ -6,25 +6,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
-from jutong.catalog.model import PiiClass
+from jutong.catalog.model import Action, PiiClass  # noqa: F401  (Action is part of this API)
 
 
 class Audience(StrEnum):
     share = "share"  # another department (共享)
     open = "open"  # the public (开放)
-
-
-class Action(StrEnum):
-    keep = "keep"
-    drop = "drop"  # the column is not released (suppression of the whole item)
-    mask = "mask"  # display mask, see ``operators.MASKS``
-    pseudonym = "pseudonym"  # keyed HMAC-SHA256 (masking.keys), key per purpose
-    birth_year = "birth_year"
-    birth_5y_band = "birth_5y_band"
-    age_band = "age_band"  # 5-year age band on the release date
-    address_to_county = "address_to_county"
-    division_to_city = "division_to_city"
-    redact_text = "redact_text"  # free text through the Presidio analyzer (masking.analyzer)
 
 
 # Direct identifiers: never opened, not even masked (PIPL art. 73; GX-Reg art. 25).

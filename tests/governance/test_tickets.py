@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from jutong.governance.db import dispose_all, engine
+from jutong.governance.schema import ticket_events
 from jutong.governance.tickets import (
     TicketError,
     demo_summary,
@@ -19,7 +20,6 @@ from jutong.governance.tickets import (
     open_tickets,
     parse_id,
     resolve_ticket,
-    ticket_events_table,
     ticket_history,
 )
 from jutong.workdays import CalendarRangeError
@@ -73,7 +73,7 @@ def test_same_source_ref_is_idempotent(settings):
     b = _open(settings, at=dt.datetime(2025, 10, 20, 2, 0))
     assert b == a
     with engine(settings).connect() as conn:
-        n_events = conn.execute(sa.select(sa.func.count()).select_from(ticket_events_table))
+        n_events = conn.execute(sa.select(sa.func.count()).select_from(ticket_events))
         assert n_events.scalar_one() == 1
     assert len(list_tickets(settings)) == 1
 

@@ -1,5 +1,6 @@
 """Release build (policies, anonymity gate, residual scan, versioned folder, metadata,
-checksums) and the complaint state machine (GX-Open art. 16, 19, 22), on a real Iceberg lake."""
+checksums) and its records through the complaint state machine (GX-Open art. 16, 19, 22), on a
+real Iceberg lake."""
 
 import datetime as dt
 import hashlib
@@ -14,6 +15,8 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
+from jutong.catalog import releases as D
+from jutong.governance import releases as G
 from jutong.identifiers.checkdigits import resident_id_check, uscc_check
 from jutong.lake import Lake
 from masking import release as R
@@ -132,19 +135,6 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_definitions_load_and_bad_ones_name_file_and_field(settings):
-    defs = R.load_definitions(settings)
-    assert {"qiye_registrations", "population_by_county_sex_age"} <= set(defs)
-    bad = R.releases_dir(settings) / "broken.yaml"
-    bad.write_text(
-        "id: broken\ntitle: x\ncatalog_entry: a.b\nsource: {zone: base, table: t}\n"
-        "kind: records\ncolumns: [{name: a, policy: keep}]\n",
-        encoding="utf-8",
-    )
-    with pytest.raises(R.ReleaseError, match=r"broken.yaml: columns.*needs a reason"):
-        R.load_definitions(settings)
-
-
 def test_records_release_folder_metadata_checksums_and_masking(lake):
     res = R.build_release(lake, "qiye_registrations", as_of=AS_OF, actor="tester")
     assert res.version == 1 and res.rows == 40
@@ -193,8 +183,8 @@ def test_records_release_folder_metadata_checksums_and_masking(lake):
     cols = {c["column"]: c for c in report["masking"]["columns"]}
     assert cols["legal_rep_name"]["action"] == "mask"
     assert cols["legal_rep_name"]["rows_changed"] == 40
-    assert R.is_served(lake, "qiye_registrations")
-    assert R.serve_path(lake, "qiye_registrations") == folder / "data.csv"
+    assert G.is_served(lake, "qiye_registrations")
+    assert G.serve_path(lake, "qiye_registrations") == folder / "data.csv"
 
 
 def test_second_build_is_a_new_version_only_when_data_changed(lake):
@@ -230,7 +220,7 @@ def test_aggregate_release_suppresses_small_cells(lake):
 
 
 def write_definition(settings, body: dict) -> None:
-    path = R.releases_dir(settings) / f"{body['id']}.yaml"
+    path = D.releases_dir(settings) / f"{body['id']}.yaml"
     path.write_text(yaml.safe_dump(body, allow_unicode=True), encoding="utf-8")
 
 
@@ -256,13 +246,13 @@ def test_anonymity_gate_refuses_a_release_under_k(lake):
             "k": 5,
         },
     )
-    with pytest.raises(R.ReleaseRefused, match=r"anonymity gate.*k=5") as err:
+    with pytest.raises(G.ReleaseRefused, match=r"anonymity gate.*k=5") as err:
         R.build_release(lake, "people_under_k", as_of=AS_OF)
     assert err.value.report["anonymity"]["passed"] is False
     assert not (lake.lake_root / "releases" / "people_under_k").exists() or not any(
         p.name.startswith("v") for p in (lake.lake_root / "releases" / "people_under_k").iterdir()
     )
-    assert R.status(lake, "people_under_k") is None
+    assert G.status(lake, "people_under_k") is None
 
 
 def test_generalization_reaches_k_with_a_report(lake):
@@ -305,46 +295,46 @@ def test_residual_scan_refuses_a_leaked_id(lake):
     orgs = orgs.set_column(orgs.column_names.index("org_name"), "org_name", pa.array(names))
     Lake(lake).table("base", "legal_entity").overwrite(orgs)
     with pytest.raises(
-        R.ReleaseRefused, match=r"residual PII scan.*org_name.*row 8.*CN_RESIDENT_ID"
+        G.ReleaseRefused, match=r"residual PII scan.*org_name.*row 8.*CN_RESIDENT_ID"
     ):
         R.build_release(lake, "qiye_registrations", as_of=AS_OF)
     root = lake.lake_root / "releases" / "qiye_registrations"
     assert not root.exists() or not list(root.iterdir())
-    assert not R.is_served(lake, "qiye_registrations")
+    assert not G.is_served(lake, "qiye_registrations")
 
 
 def test_suspend_withdraw_restore_and_serving(lake):
     R.build_release(lake, "qiye_registrations", as_of=AS_OF)
-    R.suspend(lake, "qiye_registrations", "投诉：疑似泄露个人隐私", actor="open-data staff")
-    assert not R.is_served(lake, "qiye_registrations")
-    with pytest.raises(R.ReleaseNotServed, match="suspended.*投诉"):
-        R.serve_path(lake, "qiye_registrations")
-    with pytest.raises(R.ReleaseError, match="suspended"):
+    G.suspend(lake, "qiye_registrations", "投诉：疑似泄露个人隐私", actor="open-data staff")
+    assert not G.is_served(lake, "qiye_registrations")
+    with pytest.raises(G.ReleaseNotServed, match="suspended.*投诉"):
+        G.serve_path(lake, "qiye_registrations")
+    with pytest.raises(D.ReleaseError, match="suspended"):
         R.build_release(lake, "qiye_registrations", as_of=AS_OF)
-    R.restore(lake, "qiye_registrations", "核实无隐私问题", actor="reviewer")
-    assert R.serve_path(lake, "qiye_registrations").is_file()
-    R.suspend(lake, "qiye_registrations", "再次投诉")
-    R.withdraw(lake, "qiye_registrations", "核实属实，撤回")
-    with pytest.raises(R.ReleaseNotServed, match="withdrawn"):
-        R.serve_path(lake, "qiye_registrations")
-    with pytest.raises(R.ReleaseError, match="cannot restore.*withdrawn"):
-        R.restore(lake, "qiye_registrations", "x")
-    with pytest.raises(R.ReleaseError, match="reason is required"):
-        R.suspend(lake, "qiye_registrations", "  ")
-    ev = R.events(lake, "qiye_registrations")
+    G.restore(lake, "qiye_registrations", "核实无隐私问题", actor="reviewer")
+    assert G.serve_path(lake, "qiye_registrations").is_file()
+    G.suspend(lake, "qiye_registrations", "再次投诉")
+    G.withdraw(lake, "qiye_registrations", "核实属实，撤回")
+    with pytest.raises(G.ReleaseNotServed, match="withdrawn"):
+        G.serve_path(lake, "qiye_registrations")
+    with pytest.raises(D.ReleaseError, match="cannot restore.*withdrawn"):
+        G.restore(lake, "qiye_registrations", "x")
+    with pytest.raises(D.ReleaseError, match="reason is required"):
+        G.suspend(lake, "qiye_registrations", "  ")
+    ev = G.events(lake, "qiye_registrations")
     assert [e["action"] for e in ev] == ["publish", "suspend", "restore", "suspend", "withdraw"]
     assert ev[1]["actor"] == "open-data staff" and ev[1]["reason"].startswith("投诉")
     assert all(isinstance(e["at"], dt.datetime) for e in ev)
     # reopened after processing: a new build is served, the withdrawn version is not
     res = R.build_release(lake, "qiye_registrations", as_of=AS_OF)
-    assert res.version == 2 and R.is_served(lake, "qiye_registrations")
-    assert R.events(lake, "qiye_registrations")[-1]["action"] == "reopen"
-    with pytest.raises(R.ReleaseNotServed, match="version 1"):
-        R.serve_path(lake, "qiye_registrations", version=1)
+    assert res.version == 2 and G.is_served(lake, "qiye_registrations")
+    assert G.events(lake, "qiye_registrations")[-1]["action"] == "reopen"
+    with pytest.raises(G.ReleaseNotServed, match="version 1"):
+        G.serve_path(lake, "qiye_registrations", version=1)
 
 
 def test_missing_source_table_is_a_clear_error(settings):
-    with pytest.raises(R.ReleaseError, match=r"base.legal_entity does not exist"):
+    with pytest.raises(D.ReleaseError, match=r"base.legal_entity does not exist"):
         R.build_release(settings, "qiye_registrations", as_of=AS_OF)
 
 

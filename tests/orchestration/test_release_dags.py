@@ -7,9 +7,10 @@ import sys
 
 import pytest
 
+from jutong.catalog.releases import load_definitions
+from jutong.governance import releases as G
 from jutong.lake import Lake
 from jutong.orchestration.runner import airflow_environ, run_dags
-from masking import release as R
 
 pytestmark = pytest.mark.airflow
 
@@ -55,7 +56,7 @@ print(json.dumps({"errors": dict(bag.import_errors), "dags": out}))
     info = json.loads(proc.stdout.strip().splitlines()[-1])
     assert info["errors"] == {}
     dags = info["dags"]
-    assert set(dags) == {f"release__{rid}" for rid in R.load_definitions(s)}
+    assert set(dags) == {f"release__{rid}" for rid in load_definitions(s)}
     q = dags["release__qiye_registrations"]
     assert q["schedule"] == "AssetTriggeredTimetable"
     assert q["assets"] == ["base.legal_entity"]
@@ -73,11 +74,11 @@ def test_release_dags_build_the_releases(new_settings, tmp_path):
     results = {r.dag_id: r for r in run_dags(s, ids, tmp_path / "release.log")}
     for dag_id in ids:
         assert results[dag_id].state == "success", (results[dag_id], (tmp_path / "release.log"))
-    assert R.is_served(s, "qiye_registrations")
-    path = R.serve_path(s, "population_by_county_sex_age", file="metadata.json")
+    assert G.is_served(s, "qiye_registrations")
+    path = G.serve_path(s, "population_by_county_sex_age", file="metadata.json")
     meta = json.loads(path.read_text(encoding="utf-8"))
     assert meta["dcat:version"] == "v1"
-    assert R.events(s, "qiye_registrations")[0]["actor"] == "airflow"
+    assert G.events(s, "qiye_registrations")[0]["actor"] == "airflow"
     assert dt.date.fromisoformat(
-        json.loads(R.serve_path(s, "qiye_registrations", file="report.json").read_text())["as_of"]
+        json.loads(G.serve_path(s, "qiye_registrations", file="report.json").read_text())["as_of"]
     )

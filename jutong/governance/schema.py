@@ -1,0 +1,139 @@
+"""The governance database's schema: every table, on one ``metadata``.
+
+The tables are created and changed only by the Alembic migrations in
+``jutong/governance/migrations/`` (``jutong governance upgrade``, also run automatically by
+``jutong.governance.db.engine``). A change to a table here needs a new migration; the tests
+check that the migrations build exactly this metadata.
+
+Times are stored as naive UTC (``jutong.governance.db.utcnow``).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+# Alembic's record of the applied revision; never Airflow's ``alembic_version`` when both share
+# one PostgreSQL database.
+VERSION_TABLE = "jutong_alembic_version"
+
+# ---- quality: gate runs (jutong.quality.store) --------------------------------------------------
+gate_runs = sa.Table(
+    "quality_gate_runs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("dataset", sa.String(100), nullable=False, index=True),
+    sa.Column("department", sa.String(50), nullable=False, index=True),
+    sa.Column("batch_id", sa.String(100), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),  # passed | blocked
+    sa.Column("rows_in", sa.Integer, nullable=False),
+    sa.Column("published", sa.Integer, nullable=False),
+    sa.Column("quarantined", sa.Integer, nullable=False),
+    sa.Column("evaluated", sa.Integer, nullable=False),
+    sa.Column("failures", sa.Text, nullable=False),  # JSON list of strings
+    sa.Column("outcomes", sa.Text, nullable=False),  # JSON list of Outcome dicts
+    sa.Column("scores", sa.Text, nullable=False),  # JSON {dimension: score}
+    sa.Column("ticket", sa.String(40), nullable=True),
+    sa.Column("as_of", sa.Date, nullable=False),
+    sa.Column("gated_at", sa.DateTime, nullable=False),
+    sa.UniqueConstraint("dataset", "batch_id", name="uq_gate_run_batch"),
+)
+
+# ---- correction tickets (jutong.governance.tickets) ---------------------------------------------
+tickets = sa.Table(
+    "quality_tickets",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("department", sa.String(64), nullable=False, index=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("subject", sa.Text, nullable=False),
+    sa.Column("details", sa.JSON, nullable=False),
+    sa.Column("source_ref", sa.String(512), nullable=False, unique=True),
+    sa.Column("opened_at", sa.DateTime, nullable=False),
+    sa.Column("opened_by", sa.String(128), nullable=False),
+    sa.Column("received_on", sa.Date, nullable=False),
+    sa.Column("original_due_on", sa.Date, nullable=True),
+    sa.Column("due_on", sa.Date, nullable=True),
+    sa.Column("due_note", sa.Text, nullable=True),
+    sa.Column("extension_days", sa.Integer, nullable=True),
+    sa.Column("extension_approved_by", sa.String(128), nullable=True),
+    sa.Column("extension_reason", sa.Text, nullable=True),
+    sa.Column("extended_at", sa.DateTime, nullable=True),
+    sa.Column("status", sa.String(16), nullable=False, default="open", index=True),
+    sa.Column("resolved_at", sa.DateTime, nullable=True),
+    sa.Column("resolved_by", sa.String(128), nullable=True),
+    sa.Column("resolution_note", sa.Text, nullable=True),
+)
+
+ticket_events = sa.Table(
+    "quality_ticket_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("ticket_seq", sa.Integer, sa.ForeignKey("quality_tickets.seq"), nullable=False),
+    sa.Column("event", sa.String(16), nullable=False),  # open | extend | resolve
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Column("by", sa.String(128), nullable=False),
+    sa.Column("note", sa.Text, nullable=True),
+    sa.Column("data", sa.JSON, nullable=True),
+    sa.Index("ix_quality_ticket_events_ticket", "ticket_seq"),
+)
+
+# ---- clerical review queue of the base builds (jutong.base.review) ------------------------------
+review_items = sa.Table(
+    "review_items",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("base", sa.String(32), nullable=False),
+    sa.Column("mention_id", sa.String(200), nullable=False),
+    sa.Column("entity_id", sa.String(32), nullable=False),
+    sa.Column("match_probability", sa.Float, nullable=False),
+    sa.Column("details", sa.Text, nullable=False),  # JSON: the two records side by side
+    sa.Column("status", sa.String(16), nullable=False),  # pending | accepted | rejected
+    sa.Column("first_seen", sa.DateTime, nullable=False),
+    sa.Column("last_seen", sa.DateTime, nullable=False),
+    sa.Column("decided_by", sa.String(100)),
+    sa.Column("decided_at", sa.DateTime),
+    sa.Column("note", sa.Text),
+    sa.UniqueConstraint("base", "mention_id", "entity_id", name="uq_review_pair"),
+)
+
+# ---- open-data releases (jutong.governance.releases) --------------------------------------------
+release_versions = sa.Table(
+    "release_versions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("release_id", sa.String(64), nullable=False, index=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("path", sa.Text, nullable=False),
+    sa.Column("rows", sa.Integer, nullable=False),
+    sa.Column("data_sha256", sa.String(64), nullable=False),
+    sa.Column("built_at", sa.DateTime, nullable=False),
+    sa.Column("built_by", sa.String(128), nullable=False),
+    sa.Column("withdrawn", sa.Boolean, nullable=False, default=False),
+    sa.UniqueConstraint("release_id", "version", name="uq_release_version"),
+)
+
+release_events = sa.Table(
+    "release_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("release_id", sa.String(64), nullable=False, index=True),
+    sa.Column("version", sa.Integer, nullable=True),
+    sa.Column("action", sa.String(16), nullable=False),  # publish|reopen|suspend|withdraw|restore
+    sa.Column("from_status", sa.String(16), nullable=True),
+    sa.Column("to_status", sa.String(16), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("actor", sa.String(128), nullable=False),
+    sa.Column("at", sa.DateTime, nullable=False),
+)
+
+__all__ = [
+    "VERSION_TABLE",
+    "gate_runs",
+    "metadata",
+    "release_events",
+    "release_versions",
+    "review_items",
+    "ticket_events",
+    "tickets",
+]

@@ -1,0 +1,114 @@
+"""The one Spark bridge to the lake: read a table's published rows into Spark, write a frame
+as a table's new files and publish them by write-audit-publish (``jutong.lake.publish``).
+
+Spark writes Parquet into a fresh folder named with the run's token under the table's data
+folder; the files are then registered in place (``add_files``) on a hidden branch. A run that
+dies before publishing leaves only files that ``jutong lake repair`` can tell are its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from pyarrow.fs import FileSelector
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+from jutong.lake import AuditError, Lake, Zone
+from jutong.lake.history import batch_files
+
+
+def read_table(spark: SparkSession, lake: Lake, zone: str | Zone, name: str) -> DataFrame | None:
+    """The table's current rows (main) as a Spark DataFrame, or None when the table does not
+    exist or has no rows yet."""
+    table = lake.table_or_none(zone, name)
+    if table is None or table.current_snapshot() is None:
+        return None
+    paths = table.inspect.files().column("file_path").to_pylist()
+    if not paths:
+        return None
+    df = spark.read.parquet(*paths)
+    if Zone(zone) is Zone.staging and "_duplicate_of" not in df.columns:
+        # staged before exact duplicates were marked: no row is known to be a copy
+        df = df.withColumn("_duplicate_of", F.lit(None).cast("long"))
+    return df
+
+
+def read_batch(spark: SparkSession, lake: Lake, zone: str | Zone, name: str, batch_id: str):
+    """One published batch of a table partitioned by ``_batch_id``."""
+    files = batch_files(lake.table(zone, name), batch_id)
+    if not files:
+        raise AuditError(f"{Zone(zone).value}.{name}: batch {batch_id} has no data files on main")
+    return spark.read.parquet(*files)
+
+
+def write_files(
+    lake: Lake,
+    zone: str | Zone,
+    name: str,
+    df: DataFrame,
+    *,
+    partition: str = "all",
+    partition_by: Iterable[str] = (),
+    properties: dict[str, str] | None = None,
+    files_hint: int = 1,
+):
+    """Write ``df`` as Parquet under the table's data folder (``data/<partition>/<run>``) and
+    make sure the table exists (created from the files' schema). Returns (table, file URIs);
+    nothing is published yet."""
+    import pyarrow.parquet as pq
+
+    location = lake.location(zone, name)
+    folder = Lake.new_data_folder(location, partition)
+    df.coalesce(max(1, files_hint)).write.mode("error").parquet(folder)
+    fs, fpath = Lake.filesystem(folder)
+    names = sorted(
+        Path(i.path).name
+        for i in fs.get_file_info(FileSelector(fpath))
+        if Path(i.path).name.startswith("part-") and i.path.endswith(".parquet")
+    )
+    if not names:
+        raise AuditError(f"{Zone(zone).value}.{name}: Spark wrote no data file in {folder}")
+    files = [f"{folder}/{n}" for n in names]
+    table = lake.table_or_none(zone, name)
+    if table is None:
+        schema = pq.read_schema(f"{fpath}/{names[0]}", filesystem=fs)
+        table = lake.ensure_table(
+            zone,
+            name,
+            schema,
+            partition_by=partition_by,
+            properties=properties,
+            location=location,
+        )
+    return table, files
+
+
+def write_table(
+    lake: Lake,
+    zone: str | Zone,
+    name: str,
+    df: DataFrame,
+    *,
+    replace: bool,
+    properties: dict[str, str],
+    audit: Callable[[object, int], None] | None = None,
+    files_hint: int = 1,
+    unit=None,
+) -> int | None:
+    """Write ``df`` and publish it (appended, or replacing the current rows). With ``unit``
+    (a ``PublishUnit``) the write is only staged and audited; ``unit.publish()`` publishes
+    it with the unit's other tables. Returns the snapshot id (None when staged)."""
+    table, files = write_files(lake, zone, name, df, files_hint=files_hint)
+    if unit is not None:
+        unit.stage(table, files, properties=properties, audit=audit, replace=replace)
+        return None
+    return lake.publish_files(
+        table, files, properties=properties, audit=audit or (lambda t, s: None), replace=replace
+    )
+
+
+def count_at(table, snapshot_id: int) -> int:
+    """Rows of ``table`` at a snapshot (the branch being audited)."""
+    return sum(task.file.record_count for task in table.scan(snapshot_id=snapshot_id).plan_files())
