@@ -46,13 +46,14 @@ def main() -> int:
     from jutong.quality.suites import suite_for
     from jutong.settings import get_settings
     from jutong.synth import generate
+    from spark_jobs.lake import read_batch
     from spark_jobs.session import get_spark
-    from spark_jobs.standardize import RAW_ZONE, _batch_files, standardize_frame
+    from spark_jobs.standardize import standardize_frame
 
     s = get_settings()
     entry = load_catalog(s.catalog_dir).get(args.dataset)
     lake = Lake(s)
-    if not lake.table_exists(RAW_ZONE, entry.table_name):
+    if not lake.table_exists("raw", entry.table_name):
         people = int(args.rows / ROWS_PER_PERSON[args.dataset]) + 1
         prov = work / "province"
         print(f"generating {people:,} people …", flush=True)
@@ -60,13 +61,12 @@ def main() -> int:
         for f in sorted((prov / "extracts" / entry.department / entry.dataset).iterdir()):
             ingest_file(s, entry, f)
     spark = get_spark(s, "bench quality gate")
-    raw = lake.table(RAW_ZONE, entry.table_name)
+    raw = lake.table("raw", entry.table_name)
     batch = raw.current_snapshot().summary.additional_properties["jutong.batch_id"]
-    paths = _batch_files(raw, batch)
     as_of = dt.date.today()
 
     t0 = time.perf_counter()
-    raw_df = spark.read.parquet(*paths)
+    raw_df = read_batch(spark, lake, "raw", entry.table_name, batch)
     out = standardize_frame(raw_df, entry, as_of)
     target = work / "staged.parquet"
     shutil.rmtree(target, ignore_errors=True)

@@ -89,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    from jutong.lake import LakeError
     from jutong.settings import SettingsError
 
     try:
@@ -96,6 +97,9 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as err:
         print(f"jutong: settings: {err}", file=sys.stderr)
         return 2
+    except LakeError as err:  # one clear line: what failed and what to do, no traceback
+        print(f"jutong: {err}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -72,11 +72,26 @@ def cmd_standardize(args) -> int:
     except (KeyError, ValueError) as exc:
         print(f"jutong standardize: {exc.args[0]}", file=sys.stderr)
         return 2
+    from jutong.lake import LakeError
+
     spark = get_spark(settings, "jutong standardize")
+    failed = []
     for e in entries:
-        res = run_standardize(spark, settings, e, as_of, progress=print)
+        # one dataset's trouble never stops the others; it is named and the exit code says it
+        try:
+            res = run_standardize(spark, settings, e, as_of, progress=print)
+        except LakeError as err:
+            failed.append(e.id)
+            print(f"{e.id}: FAILED: {err}", file=sys.stderr)
+            continue
         if not res:
             print(f"{e.id}: no new raw batch")
+    if failed:
+        print(
+            f"jutong standardize: {len(failed)} dataset(s) failed: {', '.join(failed)}",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

@@ -19,26 +19,30 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from pyarrow.fs import FileSelector
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.window import Window
 
 from jutong.catalog.model import CatalogEntry, DataItem, StandardizeRule
-from jutong.lake import AuditError, Lake
+from jutong.lake import (
+    BATCH_PROPERTY,
+    PROVENANCE,
+    AlreadyPublishedError,
+    AuditError,
+    Lake,
+    Zone,
+    table_id,
+)
+from jutong.lake.history import batch_rows, published_values
+from jutong.lake.repair import repair_before_job
 from jutong.settings import Settings
 from spark_jobs import rules
+from spark_jobs.lake import read_batch, write_files
 
 log = logging.getLogger(__name__)
-
-RAW_ZONE = "raw"
-STAGING_ZONE = "staging"
-PROVENANCE = ["_department", "_dataset", "_batch_id", "_row_number", "_source_file", "_loaded_at"]
 IDENTIFIER_RULES = (StandardizeRule.resident_id, StandardizeRule.uscc, StandardizeRule.party_id)
 
 
@@ -191,8 +195,6 @@ def standardize_frame(df: DataFrame, entry: CatalogEntry, as_of: dt.date) -> Dat
 
 # ---- I/O ---------------------------------------------------------------------------------
 
-QUARANTINE_ZONE = "quarantine"
-
 
 @dataclass
 class BatchResult:
@@ -202,7 +204,7 @@ class BatchResult:
     valid_rows: int
     identifiers: dict[str, dict[str, int]]  # item -> {valid, repaired, invalid, missing}
     snapshot_id: int | None
-    status: str = "passed"  # passed | blocked (the quality gate)
+    status: str = "passed"  # passed | blocked (the quality gate) | skipped | failed
     published: int = 0  # rows published to staging
     quarantined: int = 0  # rows sent to quarantine.<department>__<dataset>
     failures: list[str] = field(default_factory=list)
@@ -210,29 +212,25 @@ class BatchResult:
 
 
 def pending_batches(lake: Lake, entry: CatalogEntry) -> list[str]:
-    """Raw batches of the dataset not yet in staging nor blocked by the gate, in load order."""
-    if not lake.table_exists(RAW_ZONE, entry.table_name):
+    """Raw batches of the dataset not yet in staging nor blocked by the gate, in load order.
+
+    Both sides are read from main's history only: a batch on a WAP branch (a write in
+    progress, or a crashed run's leftover) is neither raw nor staged yet."""
+    raw = lake.table_or_none(Zone.raw, entry.table_name)
+    if raw is None:
         return []
-    raw = lake.table(RAW_ZONE, entry.table_name)
     from jutong.quality.store import blocked_batches
 
     done: set[str] = blocked_batches(lake.settings, entry.id)
-    if lake.table_exists(STAGING_ZONE, entry.table_name):
-        for snap in lake.table(STAGING_ZONE, entry.table_name).snapshots():
-            b = snap.summary.additional_properties.get("jutong.batch_id") if snap.summary else None
-            if b:
-                done.add(b)
-    order = []
-    for snap in raw.snapshots():
-        b = snap.summary.additional_properties.get("jutong.batch_id") if snap.summary else None
-        if b and b not in done and b not in order:
-            order.append(b)
-    return order
+    staging = lake.table_or_none(Zone.staging, entry.table_name)
+    if staging is not None:
+        done.update(published_values(staging, BATCH_PROPERTY))
+    return [b for b in published_values(raw, BATCH_PROPERTY) if b not in done]
 
 
-def _batch_files(raw_table, batch_id: str) -> list[str]:
-    files = raw_table.inspect.files().select(["file_path", "partition"]).to_pylist()
-    return [f["file_path"] for f in files if f["partition"].get("_batch_id") == batch_id]
+def dataset_tables(entry: CatalogEntry) -> list[str]:
+    """The tables one dataset's standardize run reads and writes."""
+    return [table_id(z, entry.table_name) for z in (Zone.raw, Zone.staging, Zone.quarantine)]
 
 
 def identifier_counts(df: DataFrame, entry: CatalogEntry) -> dict[str, dict[str, int]]:
@@ -270,60 +268,6 @@ def _batch_counts(df: DataFrame, entry: CatalogEntry) -> tuple[dict[str, dict[st
     return out, extra
 
 
-def _write_batch(df: DataFrame, base: str, batch_id: str, rows: int) -> list[str]:
-    """Write ``df`` as Parquet under ``<base>/data/_batch_id=<batch>/<random>/``; the files."""
-    folder = f"{base}/data/_batch_id={batch_id}/{uuid.uuid4().hex[:8]}"
-    df.coalesce(max(1, min(4, rows // 500_000 + 1))).write.mode("error").parquet(folder)
-    fs, fpath = Lake.filesystem(folder)
-    names = sorted(
-        Path(info.path).name
-        for info in fs.get_file_info(FileSelector(fpath))
-        if Path(info.path).name.startswith("part-") and info.path.endswith(".parquet")
-    )
-    if not names:
-        raise AuditError(f"batch {batch_id}: Spark wrote no data file in {folder}")
-    return [f"{folder}/{n}" for n in names]
-
-
-def _table_for(lake: Lake, zone: str, entry: CatalogEntry, files: list[str]):
-    import pyarrow.parquet as pq
-
-    if lake.table_exists(zone, entry.table_name):
-        return lake.table(zone, entry.table_name)
-    fs, path = Lake.filesystem(files[0])
-    schema = pq.read_schema(path, filesystem=fs)
-    return lake.ensure_table(
-        zone,
-        entry.table_name,
-        schema,
-        partition_by=["_batch_id"],
-        properties={"jutong.catalog_id": entry.id, "jutong.zone": zone},
-        location=_default_location(lake, entry, zone),
-    )
-
-
-def _location(lake: Lake, entry: CatalogEntry, zone: str) -> str:
-    if lake.table_exists(zone, entry.table_name):
-        return lake.table(zone, entry.table_name).location().rstrip("/")
-    return _default_location(lake, entry, zone).rstrip("/")
-
-
-def _batch_rows(table, batch_id: str, snapshot_id: int | None = None) -> int:
-    from pyiceberg.expressions import EqualTo
-
-    if table is None or table.current_snapshot() is None:
-        return 0
-    return (
-        table.scan(
-            row_filter=EqualTo("_batch_id", batch_id),
-            selected_fields=("_row_number",),
-            snapshot_id=snapshot_id,
-        )
-        .to_arrow()
-        .num_rows
-    )
-
-
 def run_standardize(
     spark,
     settings: Settings,
@@ -349,16 +293,13 @@ def run_standardize(
 
     lake = lake or Lake(settings)
     results: list[BatchResult] = []
+    repair_before_job(lake, dataset_tables(entry))
     batches = pending_batches(lake, entry)
     if not batches:
         return results
     suite = suite if suite is not None else suite_for(entry, settings)
-    raw_table = lake.table(RAW_ZONE, entry.table_name)
     for batch_id in batches:
-        paths = _batch_files(raw_table, batch_id)
-        if not paths:
-            raise AuditError(f"{entry.id}: raw batch {batch_id} has no data files")
-        raw_df = spark.read.parquet(*paths)
+        raw_df = read_batch(spark, lake, Zone.raw, entry.table_name, batch_id)
         out = standardize_frame(raw_df, entry, as_of)
         gated_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         name = f"{entry.id}.{batch_id}"
@@ -383,9 +324,21 @@ def run_standardize(
                     flagged, suite, settings=settings, name=name, parameters=params, flagged=flagged
                 )
             if result.passed:
-                res = _publish_gated(
-                    lake, entry, batch_id, flagged, raw_rows, result, counts, extra, as_of, gated_at
-                )
+                try:
+                    res = _publish_gated(
+                        lake,
+                        entry,
+                        batch_id,
+                        flagged,
+                        raw_rows,
+                        result,
+                        counts,
+                        extra,
+                        as_of,
+                        gated_at,
+                    )
+                except AlreadyPublishedError:
+                    res = BatchResult(entry.id, batch_id, raw_rows, 0, {}, None, status="skipped")
             else:
                 res = BatchResult(
                     entry.id,
@@ -397,13 +350,16 @@ def run_standardize(
                     status="blocked",
                     failures=result.failures,
                 )
-            _record(settings, entry, res, result, extra, suite, as_of, gated_at)
+            if res.status != "skipped":
+                _record(settings, entry, res, result, extra, suite, as_of, gated_at)
         finally:
             if flagged is not None:
                 flagged.unpersist()
         results.append(res)
         if progress:
-            if res.status == "blocked":
+            if res.status == "skipped":
+                progress(f"{entry.id}: batch {batch_id}: already published by another run")
+            elif res.status == "blocked":
                 progress(
                     f"{entry.id}: batch {batch_id}: BLOCKED by the quality gate "
                     f"({raw_rows:,} rows; ticket {res.ticket}): " + "; ".join(res.failures)
@@ -437,45 +393,69 @@ def _publish_gated(
         for what, v in c.items():
             props[f"jutong.id.{n}.{what}"] = str(v)
 
-    quarantine = None
-    if lake.table_exists(QUARANTINE_ZONE, entry.table_name):
-        quarantine = lake.table(QUARANTINE_ZONE, entry.table_name)
-    already = quarantine is not None and (
-        Lake.snapshot_with_property(quarantine, "jutong.batch_id", batch_id) is not None
-    )
-    if quarantined and not already:  # a retry after a failed staging publish does not repeat it
-        qdf = flagged.filter(bad).withColumn("_gated_at", F.lit(gated_at).cast("timestamp"))
-        qfiles = _write_batch(qdf, _location(lake, entry, QUARANTINE_ZONE), batch_id, quarantined)
-        quarantine = _table_for(lake, QUARANTINE_ZONE, entry, qfiles)
+    files_hint = max(1, min(4, raw_rows // 500_000 + 1))
+    part = f"_batch_id={batch_id}"
+    table_props = {"jutong.catalog_id": entry.id}
+    tables = [table_id(Zone.staging, entry.table_name)]
+    if quarantined:
+        tables.insert(0, table_id(Zone.quarantine, entry.table_name))
 
-        def audit_q(table, snapshot_id: int, _b=batch_id, _n=quarantined) -> None:
-            got = _batch_rows(table, _b, snapshot_id)
-            if got != _n:
-                raise AuditError(f"{entry.id} batch {_b}: {got} quarantine rows for {_n} failing")
+    def on_main(_table) -> bool:  # another run staged this batch meanwhile
+        staging = lake.table_or_none(Zone.staging, entry.table_name)
+        return staging is not None and batch_id in published_values(staging, BATCH_PROPERTY)
 
-        lake.publish_files(
-            quarantine, qfiles, properties={**props, "jutong.zone": "quarantine"}, audit=audit_q
-        )
-        quarantine = lake.table(QUARANTINE_ZONE, entry.table_name)
+    def audit_rows(zone: Zone, expected: int):
+        def audit(table, snapshot_id: int) -> None:
+            got = batch_rows(table, batch_id, snapshot_id)
+            if got != expected:
+                raise AuditError(
+                    f"{entry.id} batch {batch_id}: {got} {zone.value} rows on the branch for "
+                    f"{expected} (raw {raw_rows} = staging {published} + quarantined "
+                    f"{quarantined})"
+                )
 
-    files = _write_batch(
-        flagged.filter(~bad).drop("_failed_expectations"),
-        _location(lake, entry, STAGING_ZONE),
-        batch_id,
-        published,
-    )
-    staging = _table_for(lake, STAGING_ZONE, entry, files)
+        return audit
 
-    def audit(table, snapshot_id: int, _b=batch_id, _n=raw_rows, _p=published) -> None:
-        got = _batch_rows(table, _b, snapshot_id)
-        q = _batch_rows(quarantine, _b) if quarantine is not None else 0
-        if got != _p or got + q != _n:
-            raise AuditError(
-                f"{entry.id} batch {_b}: {got} staging + {q} quarantined rows for {_n} raw rows "
-                f"(the gate published {_p})"
+    # staging and quarantine rows of a batch are published as one unit: a crash between the
+    # two is finished by `jutong lake repair` (run before every standardize)
+    with lake.unit(f"standardize.{entry.id}.{batch_id}", tables) as unit:
+        if quarantined:
+            qdf = flagged.filter(bad).withColumn("_gated_at", F.lit(gated_at).cast("timestamp"))
+            qtable, qfiles = write_files(
+                lake,
+                Zone.quarantine,
+                entry.table_name,
+                qdf,
+                partition=part,
+                partition_by=["_batch_id"],
+                properties=table_props,
+                files_hint=files_hint,
             )
-
-    sid = lake.publish_files(staging, files, properties=props, audit=audit)
+            unit.stage(
+                qtable,
+                qfiles,
+                properties={**props, "jutong.zone": "quarantine"},
+                audit=audit_rows(Zone.quarantine, quarantined),
+                skip_if=on_main,
+            )
+        stable, files = write_files(
+            lake,
+            Zone.staging,
+            entry.table_name,
+            flagged.filter(~bad).drop("_failed_expectations"),
+            partition=part,
+            partition_by=["_batch_id"],
+            properties=table_props,
+            files_hint=files_hint,
+        )
+        unit.stage(
+            stable,
+            files,
+            properties=props,
+            audit=audit_rows(Zone.staging, published),
+            skip_if=on_main,
+        )
+        sid = unit.publish()[tables[-1]]
     return BatchResult(
         entry.id,
         batch_id,
@@ -546,9 +526,3 @@ def _record(settings, entry, res, result, extra, suite, as_of, gated_at) -> None
             gated_at=gated_at,
         ),
     )
-
-
-def _default_location(lake: Lake, entry: CatalogEntry, zone: str = STAGING_ZONE) -> str:
-    """The table's location, fixed before its first files are written (the schema comes from
-    those files, and add_files registers files in place)."""
-    return f"{lake.settings.iceberg_warehouse.rstrip('/')}/{zone}/{entry.table_name}"

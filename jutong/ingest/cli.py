@@ -49,8 +49,13 @@ def print_status(statuses, as_json: bool = False) -> None:
 
 
 def cmd_status(args) -> int:
+    from jutong.lake import Lake
+    from jutong.lake_cli import print_warnings
+
     settings = get_settings()
     print_status(dataset_status(settings, load_catalog(settings.catalog_dir)), args.json)
+    if not args.json:
+        print_warnings(Lake(settings))
     return 0
 
 
@@ -86,3 +91,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     sp = ls.add_parser("status", help="per dataset: files, batches, rows, quarantined")
     sp.add_argument("--json", action="store_true")
     sp.set_defaults(func=cmd_status)
+    from jutong.lake_cli import register_lake_commands
+
+    register_lake_commands(ls)

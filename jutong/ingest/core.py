@@ -37,20 +37,15 @@ from jutong.ingest.readers import (
     read_extract,
     text_encoding,
 )
-from jutong.lake import AuditError, Lake
+from jutong.lake import PROVENANCE_FIELDS, AlreadyPublishedError, AuditError, Lake, Zone
+from jutong.lake.history import batch_rows, published_values
+from jutong.lake.repair import repair_before_job
+from jutong.lake.zones import BATCH_PROPERTY as BATCH
 from jutong.settings import Settings
 
 log = logging.getLogger(__name__)
 
-RAW_ZONE = "raw"
-PROVENANCE = [
-    pa.field("_department", pa.string()),
-    pa.field("_dataset", pa.string()),
-    pa.field("_batch_id", pa.string()),
-    pa.field("_row_number", pa.int64()),
-    pa.field("_source_file", pa.string()),
-    pa.field("_loaded_at", pa.timestamp("us", tz="UTC")),
-]
+RAW_ZONE = Zone.raw.value
 CHUNK_ROWS = 200_000
 IGNORED_PREFIXES = (".", "_", "~$")
 IGNORED_SUFFIXES = (".part", ".tmp", ".crdownload", ".filepart")
@@ -58,7 +53,9 @@ IGNORED_SUFFIXES = (".part", ".tmp", ".crdownload", ".filepart")
 
 def raw_schema(entry: CatalogEntry) -> pa.Schema:
     """Raw table schema: every catalog item as text, then row provenance."""
-    return pa.schema([pa.field(it.name, pa.string()) for it in entry.items] + PROVENANCE)
+    return pa.schema(
+        [pa.field(it.name, pa.string()) for it in entry.items] + list(PROVENANCE_FIELDS)
+    )
 
 
 @dataclass
@@ -319,34 +316,41 @@ def ingest_file(
         "jutong.source_file": source_file,
     }
 
-    committed = Lake.snapshot_with_property(table, "jutong.batch_id", batch_id)
-    if committed is not None:
-        # Recovery: the rows were published but the manifest was not written.
-        from pyiceberg.expressions import EqualTo
-
-        rows = (
-            table.scan(row_filter=EqualTo("_batch_id", batch_id), selected_fields=("_row_number",))
-            .to_arrow()
-            .num_rows
-        )
-        snapshot_id = committed
-        log.warning(
-            "batch %s was already published (snapshot %s); completing its manifest",
-            batch_id,
-            committed,
-        )
-    else:
+    repair_before_job(lake, [f"{RAW_ZONE}.{entry.table_name}"])
+    committed = Lake.snapshot_with_property(lake.table(RAW_ZONE, entry.table_name), BATCH, batch_id)
+    if committed is None:
         try:
             files, rows = _write_parquet(
                 lake, table, entry, path, batch_id, source_file, loaded_at, progress
             )
         except ContractError as err:
-            if created:  # the first delivery was refused: leave no empty table behind
+            # the first delivery was refused: leave no empty table behind (unless another
+            # run published into it meanwhile)
+            if created and not published_values(lake.table(RAW_ZONE, entry.table_name)):
                 lake.drop_table(RAW_ZONE, entry.table_name)
             quarantine(settings, entry, path, facts.sha256, err)
             raise
-        snapshot_id = lake.publish_files(
-            table, files, properties=props, audit=_audit_rows(batch_id, rows)
+        try:
+            snapshot_id = lake.publish_files(
+                table,
+                files,
+                properties=props,
+                audit=_audit_rows(batch_id, rows),
+                skip_if=lambda t: Lake.snapshot_with_property(t, BATCH, batch_id) is not None,
+            )
+        except AlreadyPublishedError:  # the same extract, ingested by another run meanwhile
+            committed = Lake.snapshot_with_property(
+                lake.table(RAW_ZONE, entry.table_name), BATCH, batch_id
+            )
+    if committed is not None:
+        # Recovery: the rows were published but the manifest was not written (a crash, or
+        # another run that is writing it now).
+        rows = batch_rows(lake.table(RAW_ZONE, entry.table_name), batch_id)
+        snapshot_id = committed
+        log.warning(
+            "batch %s was already published (snapshot %s); completing its manifest",
+            batch_id,
+            committed,
         )
 
     # The unchanged original, read-only, beside its manifest.

@@ -21,11 +21,19 @@ from jutong.lake.errors import (
     ConcurrentPublishError,
     LakeError,
 )
-from jutong.lake.zones import BATCH_PROPERTY, PROVENANCE, ZONES, Zone, table_id
+from jutong.lake.zones import (
+    BATCH_PROPERTY,
+    PROVENANCE,
+    PROVENANCE_FIELDS,
+    ZONES,
+    Zone,
+    table_id,
+)
 
 __all__ = [
     "BATCH_PROPERTY",
     "PROVENANCE",
+    "PROVENANCE_FIELDS",
     "ZONES",
     "AlreadyPublishedError",
     "AuditError",

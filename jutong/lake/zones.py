@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+import pyarrow as pa
+
 
 class Zone(StrEnum):
     raw = "raw"
@@ -21,8 +23,17 @@ class Zone(StrEnum):
 
 ZONES = tuple(z.value for z in Zone)
 
-# Columns every raw and staging row carries: where it came from (docs/architecture.md, "traceable").
-PROVENANCE = ("_department", "_dataset", "_batch_id", "_row_number", "_source_file", "_loaded_at")
+# Columns every raw and staging row carries: where it came from (docs/architecture.md,
+# "traceable"), with their types in the raw zone.
+PROVENANCE_FIELDS = (
+    pa.field("_department", pa.string()),
+    pa.field("_dataset", pa.string()),
+    pa.field("_batch_id", pa.string()),
+    pa.field("_row_number", pa.int64()),
+    pa.field("_source_file", pa.string()),
+    pa.field("_loaded_at", pa.timestamp("us", tz="UTC")),
+)
+PROVENANCE = tuple(f.name for f in PROVENANCE_FIELDS)
 
 # The snapshot summary property that names the batch a snapshot published.
 BATCH_PROPERTY = "jutong.batch_id"
