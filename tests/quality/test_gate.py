@@ -8,14 +8,16 @@ import shutil
 import pytest
 
 from jutong.catalog import load_catalog
+from jutong.demo import deliver_bad_batch
 from jutong.governance.tickets import get_ticket
 from jutong.ingest import ingest_file
 from jutong.lake import AuditError, Lake
-from jutong.quality.demo import deliver_bad_batch, demo_summary
-from jutong.quality.gate import check_frame, simple_suite
+from jutong.quality.demo import demo_summary
 from jutong.quality.report import build_report, write_scorecard
+from jutong.quality.spec import simple_suite
 from jutong.quality.store import runs
 from jutong.synth import generate
+from spark_jobs.quality.evaluate import check_frame
 from spark_jobs.standardize import pending_batches, run_standardize
 
 pytestmark = pytest.mark.spark
