@@ -83,6 +83,19 @@ def test_each_trap_fails_the_gate(frame, settings, trap, match):
         r.raise_if_failed()
 
 
+def test_base_publish_gate(spark, settings):
+    """The gate a base build runs before publishing (``spark_jobs.base.run``): ids present,
+    unique and valid, or the publish is refused."""
+    from spark_jobs.base.run import _gate
+
+    gate = _gate(settings, "population")
+    schema = "person_id string, resident_id string"
+    gate(spark.createDataFrame([("p1", RID_OK)], schema), "base.population")
+    twice = spark.createDataFrame([("p1", RID_OK), ("p2", RID_OK)], schema)
+    with pytest.raises(AuditError, match="unique:resident_id"):
+        gate(twice, "base.population")
+
+
 @pytest.fixture(scope="module")
 def province(tmp_path_factory):
     out = tmp_path_factory.mktemp("province")
