@@ -27,7 +27,7 @@ help:
 	@echo "make demo     generate a synthetic province and run it through the data path with Airflow (sets up if needed)"
 	@echo "make test     run the test suite (sets up if needed)"
 	@echo "make airflow  start the Airflow UI (airflow standalone) on http://localhost:8080"
-	@echo "make lint     ruff check + format check"
+	@echo "make lint     ruff check + format check + import contracts (lint-imports)"
 	@echo "make bench    run the benchmarks in bench/ (not part of the tests)"
 	@echo "make clean-lake  remove the lake, landing folder, Airflow state and demo data"
 
@@ -55,6 +55,7 @@ test-fast: env
 lint: env
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: env
 	$(VENV)/bin/ruff format .

@@ -42,11 +42,12 @@ def main() -> int:
     from jutong.catalog import load_catalog
     from jutong.ingest import ingest_file
     from jutong.lake import Lake
-    from jutong.quality import gate
     from jutong.quality.suites import suite_for
     from jutong.settings import get_settings
     from jutong.synth import generate
     from spark_jobs.lake import read_batch
+    from spark_jobs.quality.evaluate import check_frame
+    from spark_jobs.quality.flags import row_failure_flags
     from spark_jobs.session import get_spark
     from spark_jobs.standardize import standardize_frame
 
@@ -77,8 +78,8 @@ def main() -> int:
     rows = staged.count()
     suite = suite_for(entry, s)
     t1 = time.perf_counter()
-    flagged = gate.row_failure_flags(staged, suite).cache()
-    result = gate.check_frame(
+    flagged = row_failure_flags(staged, suite).cache()
+    result = check_frame(
         flagged,
         suite,
         settings=s,

@@ -29,6 +29,8 @@ from jutong.staging_status import staging_status
 
 BROKEN_DATASET = "shichang.qiye"
 BROKEN_DROPPED_COLUMN = "住所"
+BAD_DATASET = "renshe.shebao"
+BAD_RATES = {"id_bad_check": 0.10}  # 10 % wrong check digits: over the 2 % limit
 
 
 def _say(msg: str) -> None:
@@ -105,6 +107,35 @@ def deliver(settings: Settings, province: Path, with_broken: bool = True) -> lis
     return delivered
 
 
+def deliver_bad_batch(
+    settings: Settings, landing_dir: Path | None = None, *, people: int = 400
+) -> Path:
+    """Write a small extra ``renshe.shebao`` extract with 10 % resident IDs whose check digit
+    is wrong into the landing folder (``landing/renshe/shebao/``), under a new file name; the
+    quality gate must block its batch and open a correction ticket (GX-Reg art. 18)."""
+    import tempfile
+
+    from jutong.synth import generate
+    from jutong.synth.rates import DirtRates
+
+    landing = Path(landing_dir or settings.landing_dir)
+    dept, dataset = BAD_DATASET.split(".")
+    with tempfile.TemporaryDirectory() as tmp:
+        generate(
+            Path(tmp),
+            people=people,
+            orgs=max(20, people // 10),
+            seed=4242,
+            rates=DirtRates().with_overrides(**BAD_RATES),
+            catalog_dir=settings.catalog_dir,
+        )
+        (src,) = sorted((Path(tmp) / "extracts" / dept / dataset).iterdir())
+        target = landing / dept / dataset / f"{src.stem}_bad_ids{src.suffix}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src, target)
+    return target
+
+
 def run_demo(people: int, orgs: int, seed: int, with_broken: bool = True) -> int:
     settings = get_settings()
     catalog = load_catalog(settings.catalog_dir)
@@ -113,8 +144,6 @@ def run_demo(people: int, orgs: int, seed: int, with_broken: bool = True) -> int
 
     files = deliver(settings, province, with_broken)
     if with_broken:
-        from jutong.quality.demo import deliver_bad_batch
-
         files.append(deliver_bad_batch(settings, settings.landing_dir))
     _say(
         f"[2/4] delivered {len(files)} file(s) to {settings.landing_dir}"

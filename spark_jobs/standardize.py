@@ -288,8 +288,10 @@ def run_standardize(
     ``_failed_expectations`` and ``_gated_at``), the others to staging; published +
     quarantined = rows in, asserted by the audit and recorded in the snapshot properties.
     """
-    from jutong.quality import gate as qgate
+    from jutong.quality.result import GateResult
     from jutong.quality.suites import suite_for
+    from spark_jobs.quality.evaluate import check_frame, precheck
+    from spark_jobs.quality.flags import row_failure_flags
 
     lake = lake or Lake(settings)
     results: list[BatchResult] = []
@@ -303,15 +305,15 @@ def run_standardize(
         out = standardize_frame(raw_df, entry, as_of)
         gated_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         name = f"{entry.id}.{batch_id}"
-        failures, _ = qgate.precheck(out, suite, name)
+        failures, _ = precheck(out, suite, name)
         flagged = None
         try:
             if failures:
-                result = qgate.GateResult(name, False, 0, failures, 0)
+                result = GateResult(name, False, 0, failures, 0)
                 raw_rows = raw_df.count()
                 counts, extra = {}, {"valid_rows": 0, "duplicates": 0, "loaded_at": None}
             else:
-                flagged = qgate.row_failure_flags(out, suite).cache()
+                flagged = row_failure_flags(out, suite).cache()
                 raw_rows = flagged.count()
                 counts, extra = _batch_counts(flagged, entry)
                 max_age = (suite.get("meta", {}).get("jutong", {}) or {}).get("max_age_days")
@@ -320,7 +322,7 @@ def run_standardize(
                         as_of - dt.timedelta(days=max_age or 0), dt.time()
                     )
                 }
-                result = qgate.check_frame(
+                result = check_frame(
                     flagged, suite, settings=settings, name=name, parameters=params, flagged=flagged
                 )
             if result.passed:

@@ -22,6 +22,11 @@ def scorecard_path(settings: Settings) -> Path:
     return settings.lake_root / "quality" / "scorecard.html"
 
 
+def data_docs_dir(settings: Settings) -> Path:
+    """Where the gate's Great Expectations Data Docs site is written."""
+    return settings.lake_root / "quality" / "data_docs"
+
+
 def build_report(settings: Settings) -> dict:
     depts: dict[str, dict] = {}
     for r in runs(settings):

@@ -4,7 +4,7 @@ One suite per catalog entry, named after its id (``gongan.huji``), in GE's JSON 
 
 - the batch has rows (``expect_table_row_count_to_be_between``);
 - identifier items (resident ID, credit code, party ID) valid by our rules (custom
-  expectations, ``jutong.quality.expectations``) and, when required, not null; both
+  expectations, ``spark_jobs.quality.expectations``) and, when required, not null; both
   **batch-level**, one rate against ``quality.max_invalid_id_rate`` (default 2 %): such rows
   stay in staging for the base build's matching (GX-Reg art. 18);
 - required items not null; ``allowed_values`` as value sets; sex codes (GB/T 2261.1) and
@@ -30,7 +30,7 @@ import json
 from pathlib import Path
 
 from jutong.catalog.model import CatalogEntry, PiiClass, StandardizeRule
-from jutong.quality.gate import BATCH, INFO, ROW, expectation
+from jutong.quality.spec import BATCH, INFO, ROW, expectation
 from jutong.settings import Settings
 
 REPO_EXPECTATIONS = Path(__file__).resolve().parents[2] / "expectations"

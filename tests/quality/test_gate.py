@@ -8,14 +8,16 @@ import shutil
 import pytest
 
 from jutong.catalog import load_catalog
+from jutong.demo import deliver_bad_batch
 from jutong.governance.tickets import get_ticket
 from jutong.ingest import ingest_file
 from jutong.lake import AuditError, Lake
-from jutong.quality.demo import deliver_bad_batch, demo_summary
-from jutong.quality.gate import check_frame, simple_suite
+from jutong.quality.demo import demo_summary
 from jutong.quality.report import build_report, write_scorecard
+from jutong.quality.spec import simple_suite
 from jutong.quality.store import runs
 from jutong.synth import generate
+from spark_jobs.quality.evaluate import check_frame
 from spark_jobs.standardize import pending_batches, run_standardize
 
 pytestmark = pytest.mark.spark
@@ -79,6 +81,19 @@ def test_each_trap_fails_the_gate(frame, settings, trap, match):
     assert any(match in f for f in r.failures), r.failures
     with pytest.raises(AuditError):
         r.raise_if_failed()
+
+
+def test_base_publish_gate(spark, settings):
+    """The gate a base build runs before publishing (``spark_jobs.base.run``): ids present,
+    unique and valid, or the publish is refused."""
+    from spark_jobs.base.run import _gate
+
+    gate = _gate(settings, "population")
+    schema = "person_id string, resident_id string"
+    gate(spark.createDataFrame([("p1", RID_OK)], schema), "base.population")
+    twice = spark.createDataFrame([("p1", RID_OK), ("p2", RID_OK)], schema)
+    with pytest.raises(AuditError, match="unique:resident_id"):
+        gate(twice, "base.population")
 
 
 @pytest.fixture(scope="module")

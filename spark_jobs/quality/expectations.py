@@ -5,7 +5,7 @@
 vectorized checks as the standardize job (``jutong.identifiers``, Arrow UDFs in
 ``spark_jobs.rules``), on Spark. Null values are not judged by these expectations (GE map
 semantics); a required identifier also gets ``expect_column_values_to_not_be_null``, and the
-gate adds both failure counts into one rate (see ``jutong.quality.gate``).
+gate adds both failure counts into one rate (see ``jutong.quality.verdict``).
 
 Importing this module registers the expectations with GE (by their snake-case names).
 """
@@ -22,20 +22,18 @@ from great_expectations.expectations.metrics.map_metric_provider import (
     column_condition_partial,
 )
 
+from spark_jobs import rules
+
 
 def _as_of(value: str | None) -> dt.date:
     return dt.date.fromisoformat(value) if value else dt.date.today()
 
 
 def resident_id_valid(column, as_of: str | None = None):
-    from spark_jobs import rules
-
     return rules.resident_id_valid(column, _as_of(as_of))
 
 
 def uscc_valid(column):
-    from spark_jobs import rules
-
     return rules.uscc_valid(column)
 
 
