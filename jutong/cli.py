@@ -40,6 +40,7 @@ def _cmd_demo(args) -> int:
 COMMAND_MODULES = (
     "jutong.catalog.cli",
     "jutong.ingest.cli",
+    "jutong.lake_cli",
     "jutong.synth.cli",
     "jutong.identifiers.cli",
     "jutong.staging_cli",

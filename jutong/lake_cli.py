@@ -1,4 +1,4 @@
-"""``jutong lake repair`` and the lake's consistency warnings (shown by ``jutong lake status``).
+"""``jutong lake status|repair``: what the lake holds, what is inconsistent, and repair.
 
 ``repair`` settles what crashed runs left behind (``jutong.lake.repair``); it also runs, for
 the tables concerned, before every ingest, standardize and base build.
@@ -83,8 +83,28 @@ def cmd_repair(args) -> int:
     return 1 if any(r.problems for r in reps) else 0
 
 
-def register_lake_commands(ls: argparse._SubParsersAction) -> None:
-    """Add ``repair`` under ``jutong lake``."""
+def cmd_status(args) -> int:
+    from jutong.catalog import load_catalog
+    from jutong.ingest.cli import print_status
+    from jutong.ingest.status import dataset_status
+
+    settings = get_settings()
+    print_status(dataset_status(settings, load_catalog(settings.catalog_dir)), args.json)
+    if not args.json:
+        print_warnings(Lake(settings))
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    lp = sub.add_parser("lake", help="what the lake holds; repair what crashed runs left")
+    ls = lp.add_subparsers(dest="lake_cmd", required=True)
+    sp = ls.add_parser(
+        "status",
+        help="per dataset: files, batches, rows, quarantined; then warnings (leftovers of "
+        "crashed runs, half-published units, batches not standardized)",
+    )
+    sp.add_argument("--json", action="store_true")
+    sp.set_defaults(func=cmd_status)
     rp = ls.add_parser(
         "repair",
         help="remove what crashed runs left (WAP branches, unreferenced files); "

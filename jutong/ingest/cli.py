@@ -10,7 +10,6 @@ from pathlib import Path
 from jutong.catalog import load_catalog
 from jutong.ingest.core import discover, ingest_file
 from jutong.ingest.readers import ContractError
-from jutong.ingest.status import dataset_status
 from jutong.settings import get_settings
 from jutong.textable import render
 
@@ -48,17 +47,6 @@ def print_status(statuses, as_json: bool = False) -> None:
             print(f"  quarantine {s.dataset}: {s.last_quarantine_reason}")
 
 
-def cmd_status(args) -> int:
-    from jutong.lake import Lake
-    from jutong.lake_cli import print_warnings
-
-    settings = get_settings()
-    print_status(dataset_status(settings, load_catalog(settings.catalog_dir)), args.json)
-    if not args.json:
-        print_warnings(Lake(settings))
-    return 0
-
-
 def cmd_ingest(args) -> int:
     settings = get_settings()
     catalog = load_catalog(settings.catalog_dir)
@@ -86,11 +74,3 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("dataset", help="catalog id, e.g. gongan.huji")
     p.add_argument("files", nargs="*", help="files to ingest (default: all waiting in landing)")
     p.set_defaults(func=cmd_ingest)
-    lp = sub.add_parser("lake", help="what the lake holds")
-    ls = lp.add_subparsers(dest="lake_cmd", required=True)
-    sp = ls.add_parser("status", help="per dataset: files, batches, rows, quarantined")
-    sp.add_argument("--json", action="store_true")
-    sp.set_defaults(func=cmd_status)
-    from jutong.lake_cli import register_lake_commands
-
-    register_lake_commands(ls)
