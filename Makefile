@@ -46,8 +46,11 @@ env: $(SYNCED)
 demo: env
 	$(VENV)/bin/jutong demo --people $(PEOPLE) --orgs $(ORGS) --seed $(SEED)
 
+# test workers (pytest-xdist, one file per worker at a time: module fixtures stay shared)
+TEST_WORKERS ?= 2
+
 test: env
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile --durations=15
 
 test-fast: env
 	$(VENV)/bin/pytest -m "not airflow and not spark"
