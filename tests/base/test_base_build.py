@@ -14,13 +14,13 @@ from jutong.base import review
 from jutong.base.cli import base_status
 from jutong.base.evaluate import evaluate
 from jutong.catalog.loader import load_catalog
-from jutong.catalog.model import EntityKind
+from jutong.catalog.model import BASES, EntityKind
 from jutong.ingest.core import ingest_file
 from jutong.lake import AuditError, Lake
 from jutong.synth import generate
 from jutong.synth.rates import DirtRates
 from spark_jobs.base.entities import build_entities, read_as_of
-from spark_jobs.base.run import BASES, build_base
+from spark_jobs.base.run import build_base
 from spark_jobs.standardize import run_standardize
 
 pytestmark = pytest.mark.spark
