@@ -41,6 +41,7 @@ def _cmd_demo(args) -> int:
 COMMAND_MODULES = (
     "jutong.catalog.cli",
     "jutong.ingest.cli",  # raw
+    # the ``lake`` noun (status | repair) goes here; the ``lake status`` alias then steps aside
     "jutong.staging_cli",  # staging
     "jutong.base.cli",  # base
     "jutong.quality.cli",

@@ -58,7 +58,7 @@ def _table(settings, name):
 
 def test_accuracy_against_ground_truth(built):
     """The targets (precision ≥ 0.999, recall ≥ 0.99) are for the default 20,000-person
-    province (``jutong er evaluate`` after ``make demo``); on this 160-organisation province
+    province (``jutong base evaluate`` after ``make demo``); on this 160-organisation province
     one unplaced employee row of a large employer weighs hundreds of pairs, so recall is
     held to 0.98 here."""
     settings, province, _ = built

@@ -56,7 +56,9 @@ def test_entry_dag_ids(repo_root: Path):
 
 def test_no_other_module_builds_a_dag_id_or_lists_the_bases(repo_root: Path):
     dag_id = re.compile(r"""f["'](ingest|standardize|build|release)__\{""")
-    base_list = re.compile(r"""["'](legal_entity|population)["'],\s*["'](population|legal_entity)""")
+    base_list = re.compile(
+        r"""["'](legal_entity|population)["'],\s*["'](population|legal_entity)"""
+    )
     found = []
     for folder in ("jutong", "dags", "plugins", "spark_jobs", "masking", "bench"):
         for path in sorted((repo_root / folder).rglob("*.py")):

@@ -115,8 +115,6 @@ def test_unreadable_input_exits_non_zero_with_a_clear_message(tmp_path, settings
     assert "not a file" in capsys.readouterr().err
     src = tmp_path / "ok.csv"
     write_csv(src, ["a"], [["x"]])
-    assert (
-        main(["pii", "mask", str(src), str(tmp_path / "o4.csv"), "--policy", "open", "--free-text", "b"])
-        == 2
-    )
+    argv = [str(src), str(tmp_path / "o4.csv"), "--policy", "open", "--free-text", "b"]
+    assert main(["pii", "mask", *argv]) == 2
     assert "--free-text: no column 'b'" in capsys.readouterr().err
