@@ -36,33 +36,50 @@ def _cmd_demo(args) -> int:
     return main_from_args(args)
 
 
-# Modules that add subcommands: each has ``register(subparsers)``. One line per module.
+# Modules that add a noun (``jutong <noun> <verb> …``): each has ``register(subparsers)``. One
+# line per module, in the order the help lists them.
 COMMAND_MODULES = (
     "jutong.catalog.cli",
-    "jutong.ingest.cli",
-    "jutong.lake_cli",
-    "jutong.synth.cli",
-    "jutong.identifiers.cli",
-    "jutong.staging_cli",
-    "jutong.workdays_cli",
-    "masking.scan_cli",
-    "masking.release_cli",
-    "masking.mask_cli",
+    "jutong.ingest.cli",  # raw
+    "jutong.lake_cli",  # lake status | repair
+    "jutong.staging_cli",  # staging
+    "jutong.base.cli",  # base
     "jutong.quality.cli",
-    "jutong.base.cli",
-    "jutong.governance.migrate_cli",
+    "jutong.governance.tickets_cli",  # tickets
+    "masking.pii_cli",  # pii scan | mask
+    "jutong.identifiers.cli",  # ids
+    "masking.release_cli",
+    "jutong.workdays_cli",
+    "jutong.synth.cli",
+    "jutong.governance.migrate_cli",  # governance upgrade | status
 )
+
+# The verb-first commands of earlier versions and the commands they are now. They keep working
+# with the same arguments (hidden from the help; a note on stderr names the new form). An alias
+# steps aside when the tree has a command of its own under the old words.
+ALIASES: dict[tuple[str, ...], tuple[str, ...]] = {
+    ("ingest",): ("raw", "ingest"),
+    ("standardize",): ("staging", "standardize"),
+    ("review",): ("base", "review"),
+    ("er", "evaluate"): ("base", "evaluate"),
+    ("quality", "tickets"): ("tickets", "list"),
+    ("quality", "resolve"): ("tickets", "resolve"),
+    ("quality", "extend"): ("tickets", "extend"),
+    ("quality", "report-error"): ("tickets", "report-error"),
+    ("scan",): ("pii", "scan"),
+    ("mask",): ("pii", "mask"),
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
-
     parser = argparse.ArgumentParser(
         prog="jutong",
         description="Jutong (聚通): gather, connect and use government data.",
+        epilog="Run 'jutong COMMAND --help' for a command's own commands and options.",
     )
     parser.add_argument("--version", action="version", version=f"jutong {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands", required=True)
     for mod in COMMAND_MODULES:
         __import__(mod, fromlist=["register"]).register(sub)
 
@@ -83,8 +100,41 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:  # argparse keeps no public handle on its subparsers
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
+def has_command(parser: argparse.ArgumentParser, words: tuple[str, ...]) -> bool:
+    """Whether ``jutong <words>`` is a command of the tree (not an alias)."""
+    for word in words:
+        parser = _subcommands(parser).get(word)
+        if parser is None:
+            return False
+    return True
+
+
+def resolve_alias(
+    parser: argparse.ArgumentParser, argv: list[str]
+) -> tuple[list[str], tuple[str, ...] | None]:
+    """``argv`` with an old command's words replaced by the new ones, and the old words (or
+    None when ``argv`` names no alias). Options before the command (``-v``) stay in place."""
+    at = next((i for i, a in enumerate(argv) if not a.startswith("-")), len(argv))
+    for old, new in ALIASES.items():
+        if tuple(argv[at : at + len(old)]) == old and not has_command(parser, old):
+            return [*argv[:at], *new, *argv[at + len(old) :]], old
+    return argv, None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    argv, old = resolve_alias(parser, argv)
+    if old is not None:
+        new = ALIASES[old]
+        print(f"note: 'jutong {' '.join(old)}' is now 'jutong {' '.join(new)}'", file=sys.stderr)
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,

@@ -26,6 +26,7 @@ from jutong.orchestration.runner import run_dags
 from jutong.settings import Settings, get_settings
 from jutong.staging_cli import print_staging
 from jutong.staging_status import staging_status
+from jutong.textable import render
 
 BROKEN_DATASET = "shichang.qiye"
 BROKEN_DROPPED_COLUMN = "住所"
@@ -155,14 +156,14 @@ def run_demo(people: int, orgs: int, seed: int, with_broken: bool = True) -> int
         )
     )
 
+    from jutong.catalog.model import BASES, release_dag_id
     from jutong.catalog.releases import load_definitions
-    from spark_jobs.base.run import BASES
 
     dag_ids = (
         [e.dag_id for e in catalog]
-        + [f"standardize__{e.department}__{e.dataset}" for e in catalog]
-        + [f"build__{b}" for b in BASES]
-        + [f"release__{rid}" for rid in load_definitions(settings)]
+        + [e.standardize_dag_id for e in catalog]
+        + [b.dag_id for b in BASES]
+        + [release_dag_id(rid) for rid in load_definitions(settings)]
     )
     log_file = settings.airflow_home / "logs" / "demo" / "demo.log"
     _say(
@@ -173,6 +174,7 @@ def run_demo(people: int, orgs: int, seed: int, with_broken: bool = True) -> int
     results = run_dags(settings, dag_ids, log_file)
     unexpected = []
     quarantined_now = {s.dataset for s in dataset_status(settings, catalog) if s.quarantined}
+    table = []
     for r in results:
         note = ""
         if r.state != "success":
@@ -183,11 +185,13 @@ def run_demo(people: int, orgs: int, seed: int, with_broken: bool = True) -> int
                 and ds in quarantined_now
                 and all(t.startswith("ingest[") for t in r.failed_tasks)
             ):
-                note = "  (expected: the broken re-send was refused and quarantined)"
+                note = "(expected: the broken re-send was refused and quarantined)"
             else:
                 unexpected.append(r)
-                note = f"  failed tasks: {', '.join(r.failed_tasks) or '-'} {'; '.join(r.errors)}"
-        _say(f"      {r.dag_id:<32} {r.state:<8} {r.seconds:5.1f} s{note}")
+                note = f"failed tasks: {', '.join(r.failed_tasks) or '-'} {'; '.join(r.errors)}"
+        table.append((r.dag_id, r.state, f"{r.seconds:.1f} s", note))
+    for line in render(["DAG", "state", "time", ""], table, right=(2,)).splitlines():
+        _say(f"      {line}")
     _say(f"      {len(results)} DAG run(s) in {time.perf_counter() - t0:.0f} s")
 
     _say("[4/4] the lake now holds:\n")
@@ -202,9 +206,9 @@ def run_demo(people: int, orgs: int, seed: int, with_broken: bool = True) -> int
     for line in status_lines(base_status(settings)):
         _say(line)
     _say(
-        f"\nentity resolution vs the ground truth: jutong er evaluate --truth {province / 'truth'}"
+        f"\nentity resolution vs the ground truth: jutong base evaluate --truth {province / 'truth'}"
     )
-    _say("clerical review queue: jutong review list\n")
+    _say("clerical review queue: jutong base review list\n")
     _section(settings, "masking.release")
     _section(settings, "jutong.governance.tickets")
     _say(f"raw copies and manifests: {settings.raw_dir}")

@@ -1,4 +1,4 @@
-"""``jutong standardize [DATASET ...]`` (without Airflow) and ``jutong staging status``."""
+"""``jutong staging standardize [DATASET ...]`` (without Airflow) and ``jutong staging status``."""
 
 from __future__ import annotations
 
@@ -70,11 +70,11 @@ def cmd_standardize(args) -> int:
         entries = [catalog.get(d) for d in args.datasets] if args.datasets else list(catalog)
         as_of = dt.date.fromisoformat(args.as_of) if args.as_of else dt.date.today()
     except (KeyError, ValueError) as exc:
-        print(f"jutong standardize: {exc.args[0]}", file=sys.stderr)
+        print(f"jutong staging standardize: {exc.args[0]}", file=sys.stderr)
         return 2
     from jutong.lake import LakeError
 
-    spark = get_spark(settings, "jutong standardize")
+    spark = get_spark(settings, "jutong staging standardize")
     failed = []
     for e in entries:
         # one dataset's trouble never stops the others; it is named and the exit code says it
@@ -88,7 +88,7 @@ def cmd_standardize(args) -> int:
             print(f"{e.id}: no new raw batch")
     if failed:
         print(
-            f"jutong standardize: {len(failed)} dataset(s) failed: {', '.join(failed)}",
+            f"jutong staging standardize: {len(failed)} dataset(s) failed: {', '.join(failed)}",
             file=sys.stderr,
         )
         return 1
@@ -96,14 +96,14 @@ def cmd_standardize(args) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
+    sp = sub.add_parser("staging", help="the staging zone: standardize raw batches, what it holds")
+    ss = sp.add_subparsers(dest="staging_cmd", metavar="COMMAND", required=True)
+    p = ss.add_parser(
         "standardize", help="standardize new raw batches into staging now, without Airflow"
     )
     p.add_argument("datasets", nargs="*", help="catalog ids (default: all)")
     p.add_argument("--as-of", help="the run date for the rules (default: today)")
     p.set_defaults(func=cmd_standardize)
-    sp = sub.add_parser("staging", help="what the staging zone holds")
-    ss = sp.add_subparsers(dest="staging_cmd", required=True)
     st = ss.add_parser(
         "status", help="per dataset: rows, valid rows, identifiers valid/repaired/invalid"
     )

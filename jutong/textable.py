@@ -6,8 +6,17 @@ import unicodedata
 from collections.abc import Sequence
 
 
+def char_width(c: str) -> int:
+    """Terminal columns of one character: 2 for East Asian wide and full-width (汉字, ＡＢ),
+    0 for combining marks and zero-width format characters, 1 otherwise."""
+    if unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(c) in "WF" else 1
+
+
 def width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    """Terminal columns ``text`` takes (see :func:`char_width`)."""
+    return sum(char_width(c) for c in text)
 
 
 def _pad(text: str, n: int, right: bool) -> str:

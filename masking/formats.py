@@ -1,5 +1,5 @@
 """Display masks, one per PII type: what redaction writes in place of a hit and what
-``jutong scan`` shows as examples (GX-Reg art. 25; GX-Open art. 19; PIPL art. 73).
+``jutong pii scan`` shows as examples (GX-Reg art. 25; GX-Open art. 19; PIPL art. 73).
 
 Scalar functions on one value (``None`` passes through). Identifiers are first written without
 layout (half-width, no spaces or hyphens), so ``138-0013-8000`` and ``13800138000`` mask the

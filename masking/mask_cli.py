@@ -1,4 +1,4 @@
-"""``jutong mask INPUT OUTPUT --policy open|share [--free-text COLUMN ...]``: mask an ad-hoc file.
+"""``jutong pii mask INPUT OUTPUT --policy open|share [--free-text COLUMN ...]``: mask an ad-hoc file.
 
 Structured columns are masked as whole columns (``masking.columns``) by their catalog item
 (matched by header: item name, source column or label) or by type inference from their values;
@@ -228,10 +228,10 @@ def handler(args: argparse.Namespace) -> int:
             use_catalog=not args.no_catalog,
         )
     except MaskError as exc:
-        print(f"jutong mask: {exc}", file=sys.stderr)
+        print(f"jutong pii mask: {exc}", file=sys.stderr)
         return 2
     except MaskRefused as exc:
-        print(f"jutong mask: refused: {exc}", file=sys.stderr)
+        print(f"jutong pii mask: refused: {exc}", file=sys.stderr)
         if args.report:
             args.report.write_text(
                 json.dumps(exc.report, ensure_ascii=False, indent=2), encoding="utf-8"

@@ -1,4 +1,4 @@
-"""``jutong scan``: which PII a file holds, per column and per type, before it is shared or
+"""``jutong pii scan``: which PII a file holds, per column and per type, before it is shared or
 opened (GX-Reg art. 25; GX-Open art. 16, 19, 22; PIPL art. 73).
 
 - ``scan_file(path, columns=None, sample=None) -> ScanReport``: a CSV (UTF-8, else GBK/GB 18030,

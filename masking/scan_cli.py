@@ -1,4 +1,4 @@
-"""``jutong scan INPUT``: report the PII in a CSV, Excel or text file (GX-Open art. 16, 19).
+"""``jutong pii scan INPUT``: report the PII in a CSV, Excel or text file (GX-Open art. 16, 19).
 
 Exit status, so that a script can gate a release on it: 0 nothing found, 1 PII found,
 2 the input cannot be read (one line on stderr naming the file).
@@ -37,7 +37,7 @@ def handler(args: argparse.Namespace) -> int:
     try:
         report = scan_file(args.input, columns=args.columns, sample=args.sample)
     except ScanError as err:
-        print(f"jutong scan: {err}", file=sys.stderr)
+        print(f"jutong pii scan: {err}", file=sys.stderr)
         return 2
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))

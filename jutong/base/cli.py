@@ -1,5 +1,5 @@
-"""``jutong base build|status|show|conflicts``, ``jutong review list|accept|reject`` and
-``jutong er evaluate``."""
+"""``jutong base build|status|show|conflicts``, ``jutong base review list|accept|reject`` and
+``jutong base evaluate``."""
 
 from __future__ import annotations
 
@@ -10,11 +10,9 @@ import json
 import sys
 from pathlib import Path
 
+from jutong.catalog.model import BASES, ENTITY_BASES
 from jutong.settings import Settings, get_settings
 from jutong.textable import render
-
-BASES = ("legal_entity", "population", "spatial", "e_license")
-
 
 # ---- status ------------------------------------------------------------------------------
 
@@ -36,7 +34,7 @@ def base_status(settings: Settings) -> list[dict]:
 
     lake = Lake(settings)
     out = []
-    for base in ("population", "legal_entity"):
+    for base in ENTITY_BASES:
         entities = _rows(lake, base)
         if entities is None:
             out.append({"base": base, "built": False})
@@ -103,7 +101,7 @@ def status_lines(statuses: list[dict]) -> list[str]:
     for s in statuses:
         if not s.get("built"):
             rows.append([s["base"], "not built", "", "", "", "", ""])
-        elif s["base"] in ("population", "legal_entity"):
+        elif s["base"] in ENTITY_BASES:
             rows.append(
                 [
                     s["base"],
@@ -153,11 +151,10 @@ def _as_of(text: str | None) -> dt.date:
 
 def cmd_build(args) -> int:
     from jutong.lake import AuditError
-    from spark_jobs.base.run import BASES as ORDER
     from spark_jobs.base.run import run_build
 
     settings = get_settings()
-    wanted = ORDER if args.base == "all" else (args.base,)
+    wanted = BASES if args.base == "all" else (args.base,)
     refused = []
     for base in wanted:
         try:
@@ -253,7 +250,7 @@ def cmd_review_list(args) -> int:
     try:
         items = review.list_items(settings, base=args.base, status=args.status)
     except review.ReviewError as exc:
-        print(f"jutong review: {exc}", file=sys.stderr)
+        print(f"jutong base review: {exc}", file=sys.stderr)
         return 2
     if args.json:
         print(json.dumps([i.__dict__ for i in items], ensure_ascii=False, indent=2, default=str))
@@ -280,7 +277,7 @@ def cmd_review_list(args) -> int:
             right=(0,),
         )
     )
-    print(f"{len(items):,} item(s); decide with: jutong review accept|reject ID --by NAME")
+    print(f"{len(items):,} item(s); decide with: jutong base review accept|reject ID --by NAME")
     return 0
 
 
@@ -291,7 +288,7 @@ def _cmd_decide(decision: str):
         try:
             item = review.decide(get_settings(), args.id, decision, by=args.by, note=args.note)
         except review.ReviewError as exc:
-            print(f"jutong review: {exc}", file=sys.stderr)
+            print(f"jutong base review: {exc}", file=sys.stderr)
             return 1
         print(
             f"review item {item.id}: {item.mention_id} → {item.entity_id} {item.status} by "
@@ -310,14 +307,14 @@ def cmd_evaluate(args) -> int:
     truth = Path(args.truth) if args.truth else _default_truth(settings)
     if truth is None:
         print(
-            "jutong er evaluate: give --truth DIR (the truth/ folder jutong synth wrote)",
+            "jutong base evaluate: give --truth DIR (the truth/ folder jutong synth wrote)",
             file=sys.stderr,
         )
         return 2
     try:
         scores = evaluate(settings, truth)
     except EvaluationError as exc:
-        print(f"jutong er evaluate: {exc}", file=sys.stderr)
+        print(f"jutong base evaluate: {exc}", file=sys.stderr)
         return 2
     print(render_scores(scores, as_json=args.json))
     return 0 if all(s.meets() for s in scores) else 1
@@ -334,7 +331,7 @@ def _default_truth(settings: Settings) -> Path | None:
 
 def register(sub: argparse._SubParsersAction) -> None:
     bp = sub.add_parser("base", help="base databases: population, legal entity, spatial, licences")
-    bs = bp.add_subparsers(dest="base_command", required=True)
+    bs = bp.add_subparsers(dest="base_command", metavar="COMMAND", required=True)
     b = bs.add_parser("build", help="build base databases from the staging zone now (Spark)")
     b.add_argument("base", nargs="?", default="all", choices=("all", *BASES))
     b.add_argument("--as-of", help="run date (YYYY-MM-DD; licence states are as of it)")
@@ -344,21 +341,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_status)
     sh = bs.add_parser("show", help="one golden record with its lineage")
-    sh.add_argument("base", choices=("population", "legal_entity"))
+    sh.add_argument("base", choices=ENTITY_BASES)
     sh.add_argument("id", help="person_id / org_id, or resident ID / credit code")
     sh.add_argument("--as-of", help="the record as it was on this date (history)")
     sh.set_defaults(func=cmd_show)
     c = bs.add_parser("conflicts", help="values departments disagree on")
-    c.add_argument("base", choices=("population", "legal_entity"))
+    c.add_argument("base", choices=ENTITY_BASES)
     c.add_argument("--field")
     c.add_argument("--limit", type=int, default=50)
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=cmd_conflicts)
 
-    rp = sub.add_parser("review", help="clerical review of grey-zone matches")
-    rs = rp.add_subparsers(dest="review_command", required=True)
+    rp = bs.add_parser("review", help="clerical review of grey-zone matches")
+    rs = rp.add_subparsers(dest="review_command", metavar="COMMAND", required=True)
     rl = rs.add_parser("list", help="pairs waiting for a decision")
-    rl.add_argument("--base", choices=("population", "legal_entity"))
+    rl.add_argument("--base", choices=ENTITY_BASES)
     rl.add_argument("--status", default="pending", help="pending | accepted | rejected")
     rl.add_argument("--json", action="store_true")
     rl.set_defaults(func=cmd_review_list)
@@ -369,9 +366,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         r.add_argument("--note")
         r.set_defaults(func=_cmd_decide(decision))
 
-    ep = sub.add_parser("er", help="entity resolution")
-    es = ep.add_subparsers(dest="er_command", required=True)
-    ev = es.add_parser("evaluate", help="precision and recall against a synthetic truth")
+    ev = bs.add_parser(
+        "evaluate", help="entity resolution: precision and recall against a synthetic truth"
+    )
     ev.add_argument("--truth", help="the truth/ folder of a jutong synth province")
     ev.add_argument("--json", action="store_true")
     ev.set_defaults(func=cmd_evaluate)

@@ -1,4 +1,4 @@
-"""``jutong er evaluate``: entity resolution against the synthetic province's ground truth.
+"""``jutong base evaluate``: entity resolution against the synthetic province's ground truth.
 
 Every mention the base build saw (``base.<base>_links``) is joined to the generator's truth
 record for the same extract file, row and role (``truth/records.parquet``). Mentions the
@@ -21,10 +21,9 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from jutong.catalog.model import EntityKind
 from jutong.lake import Lake
 from jutong.settings import Settings
-
-BASES = {"person": "population", "org": "legal_entity"}
 
 
 class EvaluationError(RuntimeError):
@@ -84,7 +83,7 @@ def evaluate(settings: Settings, truth_dir: Path) -> list[KindScore]:
     con = duckdb.connect()
     con.register("truth", truth)
     out = []
-    for kind, base in BASES.items():
+    for kind, base in ((k.value, k.base) for k in EntityKind):
         con.register("links", _links(lake, base))
         row = con.execute(
             """
@@ -182,6 +181,6 @@ def render(scores: list[KindScore], *, as_json: bool = False) -> str:
     if any(s.not_in_base for s in scores):
         note += (
             "\n'not in base': truth mentions whose batch never reached staging (blocked by the "
-            "quality gate, or not ingested): see `jutong quality tickets`"
+            "quality gate, or not ingested): see `jutong tickets list`"
         )
     return render(head, rows, right=(2, 3, 4, 7, 8)) + note

@@ -10,9 +10,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from jutong.catalog.model import CatalogEntry
+from jutong.catalog.model import ENTITY_BASES, CatalogEntry
 
-SINGLE_SOURCE_BASES = ("population", "legal_entity")
 # Folders of the catalog that hold other definitions, not entries (open releases:
 # jutong.catalog.releases).
 NOT_ENTRY_FOLDERS = frozenset({"releases"})
@@ -175,7 +174,7 @@ def load_catalog(root: Path | str) -> Catalog:
     # spatial features are owned record by record by the dataset that issues them.
     owner: dict[tuple[str, str], str] = {}
     for eid, entry in entries.items():
-        if entry.base.feeds.value not in SINGLE_SOURCE_BASES:
+        if entry.base.feeds not in ENTITY_BASES:
             continue
         for f in entry.base.authoritative_for:
             key = (entry.base.feeds.value, f)

@@ -168,6 +168,63 @@ class BaseDatabase(StrEnum):
     e_license = "e_license"  # 电子证照
     none = "none"
 
+    @property
+    def label(self) -> str:
+        """The Chinese name users know it by."""
+        return {
+            "population": "人口基础库",
+            "legal_entity": "法人基础库",
+            "spatial": "自然资源和空间地理基础库",
+            "e_license": "电子证照基础库",
+            "none": "",
+        }[self.value]
+
+    @property
+    def label_en(self) -> str:
+        return {
+            "population": "population",
+            "legal_entity": "legal entity",
+            "spatial": "spatial",
+            "e_license": "electronic licences",
+            "none": "",
+        }[self.value]
+
+    @property
+    def upstream(self) -> tuple[BaseDatabase, ...]:
+        """The base databases this one links to, built before it."""
+        if self in (BaseDatabase.spatial, BaseDatabase.e_license):
+            return ENTITY_BASES
+        return ()
+
+    @property
+    def entity_kind(self) -> EntityKind | None:
+        """The kind of entity resolved into this base, for the two entity bases."""
+        return {"population": EntityKind.person, "legal_entity": EntityKind.org}.get(self.value)
+
+    @property
+    def dag_id(self) -> str:
+        """The Airflow DAG that builds it: ``build__<base>``."""
+        if self is BaseDatabase.none:
+            raise ValueError("'none' is not a base database that is built")
+        return f"build__{self.value}"
+
+
+# The base databases resolved from mentions of persons and organisations (one authoritative
+# source per golden field); spatial and e_license link their records to these.
+ENTITY_BASES: tuple[BaseDatabase, ...] = (BaseDatabase.population, BaseDatabase.legal_entity)
+# Every base database, in build order (each after its upstream).
+BASES: tuple[BaseDatabase, ...] = (
+    BaseDatabase.legal_entity,
+    BaseDatabase.population,
+    BaseDatabase.spatial,
+    BaseDatabase.e_license,
+)
+
+
+def release_dag_id(release_id: str) -> str:
+    """The Airflow DAG that builds an open-data release: ``release__<id>``."""
+    return f"release__{release_id}"
+
 
 class DataItem(_Strict):
     name: str
@@ -301,7 +358,9 @@ class EntityKind(StrEnum):
 
     @property
     def base(self) -> str:
-        return "population" if self is EntityKind.person else "legal_entity"
+        """The base database this kind is resolved into (its table name)."""
+        db = BaseDatabase.population if self is EntityKind.person else BaseDatabase.legal_entity
+        return db.value
 
 
 # Golden fields of the person and organisation base databases (the key excluded).
@@ -408,7 +467,13 @@ class CatalogEntry(_Strict):
 
     @property
     def dag_id(self) -> str:
+        """The ingestion DAG: ``ingest__<department>__<dataset>``."""
         return f"ingest__{self.department}__{self.dataset}"
+
+    @property
+    def standardize_dag_id(self) -> str:
+        """The standardize DAG: ``standardize__<department>__<dataset>``."""
+        return f"standardize__{self.department}__{self.dataset}"
 
     def item(self, name: str) -> DataItem:
         for it in self.items:

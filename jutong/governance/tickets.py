@@ -470,5 +470,5 @@ def demo_summary(settings: Settings, *, as_of: dt.date | None = None) -> list[st
     return [
         f"Correction tickets open as of {as_of} (verify within 5 working days, GX-Reg art. 18):",
         *table.splitlines(),
-        "List them with `jutong quality tickets`; close with `jutong quality resolve ID --note …`.",
+        "List them with `jutong tickets list`; close with `jutong tickets resolve ID --note …`.",
     ]

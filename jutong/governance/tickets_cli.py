@@ -1,9 +1,7 @@
-"""``jutong quality tickets | resolve | extend | report-error``: correction tickets.
+"""``jutong tickets list | resolve | extend | report-error``: correction tickets.
 
 GX-Reg art. 18: the provider department verifies reported data within 5 working days,
 extendable once by up to 5 more with its head's approval; every correction is traceable.
-The ``jutong quality`` parser itself lives in ``jutong/quality/cli.py``, which calls
-:func:`register` with its subparsers.
 """
 
 from __future__ import annotations
@@ -42,7 +40,7 @@ def _user_errors() -> tuple[type[BaseException], ...]:
 
 def _fail(err: BaseException) -> int:
     msg = str(err).strip().splitlines()
-    print(f"jutong quality: {' / '.join(m.strip() for m in msg if m.strip())}", file=sys.stderr)
+    print(f"jutong tickets: {' / '.join(m.strip() for m in msg if m.strip())}", file=sys.stderr)
     return 1
 
 
@@ -170,10 +168,13 @@ def cmd_report_error(args) -> int:
     return 0
 
 
-def register(quality_subparsers: argparse._SubParsersAction) -> None:
-    """Add the ticket commands to the ``jutong quality`` subparsers."""
-    sub = quality_subparsers
-    tp = sub.add_parser("tickets", help="list correction tickets (纠错工单), open ones by default")
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``jutong tickets`` and its commands to the top-level ``subparsers``."""
+    p = subparsers.add_parser(
+        "tickets", help="correction tickets (纠错工单): list, resolve, extend, report an error"
+    )
+    sub = p.add_subparsers(dest="tickets_cmd", metavar="COMMAND", required=True)
+    tp = sub.add_parser("list", help="list correction tickets, open ones by default")
     tp.add_argument("--overdue", action="store_true", help="only open tickets past their due day")
     tp.add_argument("--department", help="only this provider department (id, e.g. gongan)")
     tp.add_argument("--all", action="store_true", help="include resolved tickets")

@@ -1,4 +1,4 @@
-"""``jutong ingest DATASET`` (without Airflow, for debugging) and ``jutong lake status``."""
+"""``jutong raw ingest DATASET`` (without Airflow, for debugging) and ``jutong raw status``."""
 
 from __future__ import annotations
 
@@ -47,13 +47,21 @@ def print_status(statuses, as_json: bool = False) -> None:
             print(f"  quarantine {s.dataset}: {s.last_quarantine_reason}")
 
 
+def cmd_status(args) -> int:
+    from jutong.ingest.status import dataset_status
+
+    settings = get_settings()
+    print_status(dataset_status(settings, load_catalog(settings.catalog_dir)), args.json)
+    return 0
+
+
 def cmd_ingest(args) -> int:
     settings = get_settings()
     catalog = load_catalog(settings.catalog_dir)
     try:
         entry = catalog.get(args.dataset)
     except KeyError as exc:
-        print(f"jutong ingest: {exc.args[0]}", file=sys.stderr)
+        print(f"jutong raw ingest: {exc.args[0]}", file=sys.stderr)
         return 2
     files = [Path(f) for f in args.files] if args.files else discover(settings, entry)
     if not files:
@@ -70,7 +78,12 @@ def cmd_ingest(args) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("ingest", help="ingest waiting extracts of one dataset now, without Airflow")
+    rp = sub.add_parser("raw", help="the raw zone: ingest department extracts, what it holds")
+    rs = rp.add_subparsers(dest="raw_cmd", metavar="COMMAND", required=True)
+    p = rs.add_parser("ingest", help="ingest waiting extracts of one dataset now, without Airflow")
     p.add_argument("dataset", help="catalog id, e.g. gongan.huji")
     p.add_argument("files", nargs="*", help="files to ingest (default: all waiting in landing)")
     p.set_defaults(func=cmd_ingest)
+    sp = rs.add_parser("status", help="per dataset: files, batches, rows, quarantined")
+    sp.add_argument("--json", action="store_true")
+    sp.set_defaults(func=cmd_status)

@@ -12,44 +12,37 @@ from __future__ import annotations
 import datetime as dt
 
 from jutong.catalog import Catalog, load_catalog
-from jutong.catalog.model import EntityKind
+from jutong.catalog.model import BASES, BaseDatabase
 from jutong.orchestration.assets import table_asset
 from jutong.orchestration.ingest_dags import DEFAULT_ARGS, START
 from jutong.settings import get_settings
-
-TITLES = {
-    "population": "人口基础库 population",
-    "legal_entity": "法人基础库 legal entity",
-    "spatial": "自然资源和空间地理基础库 spatial",
-    "e_license": "电子证照基础库 electronic licences",
-}
 
 
 def base_asset(base: str):
     return table_asset("base", base)
 
 
-def consumed(catalog: Catalog, base: str) -> list:
+def consumed(catalog: Catalog, base: BaseDatabase) -> list:
     """The Assets a base database is built from."""
-    if base in ("population", "legal_entity"):
-        kind = EntityKind.person if base == "population" else EntityKind.org
+    kind = base.entity_kind
+    if kind is not None:
         entries = [e for e in catalog if any(m.kind is kind for m in e.base.mentions)]
         return [table_asset("staging", e.table_name, catalog_id=e.id) for e in entries]
-    entries = [e for e in catalog if e.base.feeds.value == base]
+    entries = [e for e in catalog if e.base.feeds is base]
     return [
         *[table_asset("staging", e.table_name, catalog_id=e.id) for e in entries],
-        base_asset("population"),
-        base_asset("legal_entity"),
+        *[base_asset(up) for up in base.upstream],
     ]
 
 
-def build_base_dag(base: str, catalog: Catalog):
+def build_base_dag(base: BaseDatabase, catalog: Catalog):
     from airflow.sdk import DAG, AssetAny, task
 
     assets = consumed(catalog, base)
+    title = f"{base.label} {base.label_en}"
     with DAG(
-        dag_id=f"build__{base}",
-        description=f"Build the {TITLES[base]} base database",
+        dag_id=base.dag_id,
+        description=f"Build the {title} base database",
         schedule=AssetAny(*assets),
         start_date=START,
         catchup=False,
@@ -57,7 +50,7 @@ def build_base_dag(base: str, catalog: Catalog):
         default_args=DEFAULT_ARGS,
         tags=["build", "base", base],
         doc_md=(
-            f"### Build {TITLES[base]}\n\n"
+            f"### Build {title}\n\n"
             "From the staging zone: exact match on normalized keys, Splink for the rest, "
             "clerical review queue, survivorship by the catalog's authoritative sources with "
             "per-field lineage, conflicts, history, and the nothing-lost ledger; published "
@@ -80,8 +73,6 @@ def build_base_dag(base: str, catalog: Catalog):
 
 
 def build_all() -> dict[str, object]:
-    from spark_jobs.base.run import BASES
-
     catalog = load_catalog(get_settings().catalog_dir)
     dags = (build_base_dag(b, catalog) for b in BASES)
     return {d.dag_id: d for d in dags}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from jutong.catalog.model import release_dag_id
 from jutong.orchestration.assets import table_asset
 from jutong.orchestration.ingest_dags import DEFAULT_ARGS, START
 from jutong.settings import get_settings
@@ -32,7 +33,7 @@ def build_release_dag(definition):
 
     d = definition
     with DAG(
-        dag_id=f"release__{d.id}",
+        dag_id=release_dag_id(d.id),
         description=f"Open release: {d.title}",
         schedule=[table_asset(d.source.zone, d.source.table)],
         start_date=START,

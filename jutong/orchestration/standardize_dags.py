@@ -23,7 +23,7 @@ def build_standardize_dag(entry: CatalogEntry, catalog: Catalog):
     from airflow.sdk import DAG, task
 
     with DAG(
-        dag_id=f"standardize__{entry.department}__{entry.dataset}",
+        dag_id=entry.standardize_dag_id,
         description=f"Standardize {entry.title} into staging",
         schedule=[raw_asset(entry)],
         start_date=START,

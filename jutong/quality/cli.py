@@ -1,4 +1,4 @@
-"""``jutong quality``: suites, the quality report and scorecard, correction tickets."""
+"""``jutong quality``: the expectation suites, the quality report and scorecard."""
 
 from __future__ import annotations
 
@@ -68,8 +68,8 @@ def cmd_report(args) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("quality", help="quality gate: suites, report, correction tickets")
-    qs = p.add_subparsers(dest="quality_cmd", required=True)
+    p = sub.add_parser("quality", help="quality gate: expectation suites, six-dimension report")
+    qs = p.add_subparsers(dest="quality_cmd", metavar="COMMAND", required=True)
     s = qs.add_parser("suites", help="check (or --write) the suites generated from the catalog")
     s.add_argument("--write", action="store_true", help="regenerate expectations/gx/expectations")
     s.set_defaults(func=cmd_suites)
@@ -78,6 +78,3 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     r.add_argument("--json", action="store_true")
     r.set_defaults(func=cmd_report)
-    from jutong.governance.tickets_cli import register as register_tickets
-
-    register_tickets(qs)

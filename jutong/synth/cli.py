@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from jutong.synth.rates import DirtRates, parse_rate
+from jutong.textable import render
 
 
 def _positive_int(text: str) -> int:
@@ -122,13 +123,12 @@ def handler(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as e:
         print(f"jutong synth: {e}", file=sys.stderr)
         return 1
-    width = max(len(d) for d in result.rows)
     out = sys.stdout
-    print(f"{'dataset':<{width}}  {'rows':>10}  file", file=out)
-    for d, n in result.rows.items():
-        rel = result.extracts[d].relative_to(result.out_dir)
-        print(f"{d:<{width}}  {n:>10,}  {rel}", file=out)
-    print(f"{'total':<{width}}  {sum(result.rows.values()):>10,}", file=out)
+    rows = [
+        (d, n, str(result.extracts[d].relative_to(result.out_dir))) for d, n in result.rows.items()
+    ]
+    rows.append(("total", sum(result.rows.values()), ""))
+    print(render(["dataset", "rows", "file"], rows, right=(1,)), file=out)
     print(
         f"{result.persons:,} persons, {result.orgs:,} organisations, seed {args.seed}, "
         f"as of {args.as_of.isoformat()}; truth in {result.truth['records'].parent}; "

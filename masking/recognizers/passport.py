@@ -3,7 +3,7 @@ digits; D/S/P official passports) and travel permits (C/H/M + 8 digits).
 
 No checksum and the shape is shared by product and form codes, so a match needs a passport
 word (护照, 通行证, passport …) in the 16 characters before it to reach 0.85; otherwise 0.4,
-below the default redaction threshold (reported by ``jutong scan`` only for a passport column).
+below the default redaction threshold (reported by ``jutong pii scan`` only for a passport column).
 """
 
 from __future__ import annotations

@@ -6,18 +6,9 @@ import datetime as dt
 from collections.abc import Callable
 
 from jutong.catalog.loader import load_catalog
-from jutong.catalog.model import EntityKind
+from jutong.catalog.model import BASES, BaseDatabase
 from jutong.lake import Lake
 from jutong.settings import Settings
-
-# population and legal_entity resolve the holders that spatial and e_license link to
-BASES = ("legal_entity", "population", "spatial", "e_license")
-UPSTREAM = {
-    "legal_entity": (),
-    "population": (),
-    "spatial": ("population", "legal_entity"),
-    "e_license": ("population", "legal_entity"),
-}
 
 
 def build_base(
@@ -34,10 +25,11 @@ def build_base(
 
     if base not in BASES:
         raise ValueError(f"unknown base database '{base}' (one of {', '.join(BASES)})")
+    base = BaseDatabase(base)
     catalog = load_catalog(settings.catalog_dir)
     lake = Lake(settings)
-    if base in ("population", "legal_entity"):
-        kind = EntityKind.person if base == "population" else EntityKind.org
+    kind = base.entity_kind
+    if kind is not None:
         r = build_entities(
             spark,
             settings,
@@ -48,7 +40,7 @@ def build_base(
             progress=progress,
             gate=_gate(settings, base),
         )
-    elif base == "spatial":
+    elif base is BaseDatabase.spatial:
         r = build_spatial(spark, settings, catalog, as_of, lake=lake, progress=progress)
     else:
         r = build_e_license(spark, settings, catalog, as_of, lake=lake, progress=progress)

@@ -14,13 +14,13 @@ from jutong.base import review
 from jutong.base.cli import base_status
 from jutong.base.evaluate import evaluate
 from jutong.catalog.loader import load_catalog
-from jutong.catalog.model import EntityKind
+from jutong.catalog.model import BASES, EntityKind
 from jutong.ingest.core import ingest_file
 from jutong.lake import AuditError, Lake
 from jutong.synth import generate
 from jutong.synth.rates import DirtRates
 from spark_jobs.base.entities import build_entities, read_as_of
-from spark_jobs.base.run import BASES, build_base
+from spark_jobs.base.run import build_base
 from spark_jobs.standardize import run_standardize
 
 pytestmark = pytest.mark.spark
@@ -58,7 +58,7 @@ def _table(settings, name):
 
 def test_accuracy_against_ground_truth(built):
     """The targets (precision ≥ 0.999, recall ≥ 0.99) are for the default 20,000-person
-    province (``jutong er evaluate`` after ``make demo``); on this 160-organisation province
+    province (``jutong base evaluate`` after ``make demo``); on this 160-organisation province
     one unplaced employee row of a large employer weighs hundreds of pairs, so recall is
     held to 0.98 here."""
     settings, province, _ = built

@@ -231,4 +231,4 @@ def test_demo_summary(settings):
     assert gongan.split()[2:4] == ["2", "2"]  # open 2, overdue 2
     shichang = next(line for line in lines if line.startswith("shichang"))
     assert shichang.split()[2:5] == ["1", "0", "2025-10-20"]
-    assert "jutong quality tickets" in text
+    assert "jutong tickets list" in text

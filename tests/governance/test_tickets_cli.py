@@ -1,4 +1,4 @@
-"""The ticket commands, registered on a throwaway parser (``jutong quality`` wires the same)."""
+"""``jutong tickets``, registered on a throwaway parser (``jutong.cli`` wires the same)."""
 
 from __future__ import annotations
 
@@ -20,9 +20,9 @@ def _fresh_engines():
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
-    parser = argparse.ArgumentParser(prog="jutong quality")
-    tickets_cli.register(parser.add_subparsers(dest="quality_cmd", required=True))
-    args = parser.parse_args(list(argv))
+    parser = argparse.ArgumentParser(prog="jutong")
+    tickets_cli.register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["tickets", *argv])
     rc = args.func(args)
     out, err = capsys.readouterr()
     return rc, out, err
@@ -50,13 +50,13 @@ def _seed(settings):
 
 def test_list_open_and_overdue(settings, capsys):
     a, b = _seed(settings)
-    rc, out, _ = run(capsys, "tickets", "--as-of", "2025-10-15")
+    rc, out, _ = run(capsys, "list", "--as-of", "2025-10-15")
     assert rc == 0
     assert a.id in out and b.id in out and "自治区" not in out
     assert "OVERDUE 逾期 1d" in out and "2025-10-14" in out
-    rc, out, _ = run(capsys, "tickets", "--overdue", "--as-of", "2025-10-15")
+    rc, out, _ = run(capsys, "list", "--overdue", "--as-of", "2025-10-15")
     assert rc == 0 and a.id in out and b.id not in out
-    rc, out, _ = run(capsys, "tickets", "--department", "shichang", "--json")
+    rc, out, _ = run(capsys, "list", "--department", "shichang", "--json")
     data = json.loads(out)
     assert [d["id"] for d in data] == [b.id] and data[0]["due_on"] == "2025-10-20"
 
@@ -65,13 +65,13 @@ def test_resolve_and_all(settings, capsys):
     a, b = _seed(settings)
     rc, out, _ = run(capsys, "resolve", a.id, "--note", "重新导出", "--by", "李工")
     assert rc == 0 and f"{a.id} resolved by 李工" in out
-    rc, out, _ = run(capsys, "tickets", "--as-of", "2025-10-15")
+    rc, out, _ = run(capsys, "list", "--as-of", "2025-10-15")
     assert a.id not in out and b.id in out
-    rc, out, _ = run(capsys, "tickets", "--all", "--as-of", "2025-10-15")
+    rc, out, _ = run(capsys, "list", "--all", "--as-of", "2025-10-15")
     assert a.id in out and "resolved" in out
     rc, out, err = run(capsys, "resolve", a.id, "--note", "again")
     assert rc == 1 and out == ""
-    assert err.startswith("jutong quality: ") and "already resolved by 李工" in err
+    assert err.startswith("jutong tickets: ") and "already resolved by 李工" in err
     assert err.count("\n") == 1
 
 
@@ -117,10 +117,10 @@ def test_report_error_opens_ticket_for_the_provider(settings, capsys):
 
 
 def test_bad_as_of(settings, capsys):
-    rc, _, err = run(capsys, "tickets", "--as-of", "15.10.2025")
+    rc, _, err = run(capsys, "list", "--as-of", "15.10.2025")
     assert rc == 1 and "--as-of: '15.10.2025' is not a date" in err
 
 
 def test_empty_list(settings, capsys):
-    rc, out, _ = run(capsys, "tickets", "--overdue")
+    rc, out, _ = run(capsys, "list", "--overdue")
     assert rc == 0 and out.startswith("No overdue correction tickets")

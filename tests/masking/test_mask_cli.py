@@ -1,4 +1,4 @@
-"""``jutong mask``: ad-hoc files (CSV, Excel, Parquet, text) through the real CLI."""
+"""``jutong pii mask``: ad-hoc files (CSV, Excel, Parquet, text) through the real CLI."""
 
 import csv
 import json
@@ -34,7 +34,7 @@ def read_csv(path):
 def test_free_text_is_redacted_and_pii_free_text_unchanged(tmp_path, settings, capsys):
     src, out = tmp_path / "in.csv", tmp_path / "out.csv"
     write_csv(src, ["id", "text"], [[i, t] for i, t in enumerate(TEXTS)])
-    rc = main(["mask", str(src), str(out), "--policy", "open", "--free-text", "text"])
+    rc = main(["pii", "mask", str(src), str(out), "--policy", "open", "--free-text", "text"])
     assert rc == 0, capsys.readouterr().err
     got = [r["text"] for r in read_csv(out)]
     joined = "\n".join(got)
@@ -56,7 +56,7 @@ def test_structured_columns_by_header_and_inference_gbk_csv(tmp_path, settings):
         ],
         encoding="gbk",
     )
-    assert main(["mask", str(src), str(out), "--policy", "share"]) == 0
+    assert main(["pii", "mask", str(src), str(out), "--policy", "share"]) == 0
     rows = read_csv(out)
     assert rows[0] == {
         "姓名": "黄**",
@@ -66,14 +66,14 @@ def test_structured_columns_by_header_and_inference_gbk_csv(tmp_path, settings):
     }
     assert rows[1]["姓名"] == "欧阳**"
     out2 = tmp_path / "open.csv"
-    assert main(["mask", str(src), str(out2), "--policy", "open"]) == 0
+    assert main(["pii", "mask", str(src), str(out2), "--policy", "open"]) == 0
     assert list(read_csv(out2)[0]) == ["备注"]
 
 
 def test_unknown_column_with_identifiers_is_treated_as_free_text(tmp_path, settings):
     src, out = tmp_path / "in.parquet", tmp_path / "out.parquet"
     pq.write_table(pa.table({"memo": [TEXTS[0], TEXTS[3]], "n": [1, 2]}), src)
-    assert main(["mask", str(src), str(out), "--policy", "open"]) == 0
+    assert main(["pii", "mask", str(src), str(out), "--policy", "open"]) == 0
     t = pq.read_table(out)
     assert ID not in t.column("memo")[0].as_py()
     assert t.column("memo")[1].as_py() == TEXTS[3]
@@ -88,7 +88,7 @@ def test_excel_and_text_inputs_and_report(tmp_path, settings):
     ws.append(["黄伟", TEXTS[1]])
     wb.save(src)
     out, report = tmp_path / "out.xlsx", tmp_path / "report.json"
-    args = ["mask", str(src), str(out), "--policy", "share", "--free-text", "内容"]
+    args = ["pii", "mask", str(src), str(out), "--policy", "share", "--free-text", "内容"]
     assert main([*args, "--report", str(report)]) == 0
     ws2 = openpyxl.load_workbook(out).active
     assert [c.value for c in ws2[2]] == ["黄*", "银行卡号***************0128已挂失。"]
@@ -96,27 +96,25 @@ def test_excel_and_text_inputs_and_report(tmp_path, settings):
     assert {c["column"] for c in rep["columns"]} == {"姓名", "内容"}
     txt, txt_out = tmp_path / "in.txt", tmp_path / "out.txt"
     txt.write_text("\n".join(TEXTS) + "\n", encoding="utf-8")
-    assert main(["mask", str(txt), str(txt_out), "--policy", "open"]) == 0
+    assert main(["pii", "mask", str(txt), str(txt_out), "--policy", "open"]) == 0
     lines = txt_out.read_text(encoding="utf-8").splitlines()
     assert len(lines) == len(TEXTS) and ID not in lines[0] and lines[4] == TEXTS[4]
 
 
 def test_unreadable_input_exits_non_zero_with_a_clear_message(tmp_path, settings, capsys):
     missing = tmp_path / "nope.csv"
-    assert main(["mask", str(missing), str(tmp_path / "o.csv"), "--policy", "open"]) == 2
+    assert main(["pii", "mask", str(missing), str(tmp_path / "o.csv"), "--policy", "open"]) == 2
     err = capsys.readouterr().err
     assert "cannot read" in err and "nope.csv" in err and "no such file" in err
     bad = tmp_path / "bad.parquet"
     bad.write_bytes(b"not parquet")
-    assert main(["mask", str(bad), str(tmp_path / "o.csv"), "--policy", "open"]) == 2
+    assert main(["pii", "mask", str(bad), str(tmp_path / "o.csv"), "--policy", "open"]) == 2
     err = capsys.readouterr().err
     assert f"cannot read {bad}" in err
-    assert main(["mask", str(tmp_path), str(tmp_path / "o3.csv"), "--policy", "open"]) == 2
+    assert main(["pii", "mask", str(tmp_path), str(tmp_path / "o3.csv"), "--policy", "open"]) == 2
     assert "not a file" in capsys.readouterr().err
     src = tmp_path / "ok.csv"
     write_csv(src, ["a"], [["x"]])
-    assert (
-        main(["mask", str(src), str(tmp_path / "o4.csv"), "--policy", "open", "--free-text", "b"])
-        == 2
-    )
+    argv = [str(src), str(tmp_path / "o4.csv"), "--policy", "open", "--free-text", "b"]
+    assert main(["pii", "mask", *argv]) == 2
     assert "--free-text: no column 'b'" in capsys.readouterr().err

@@ -1,4 +1,4 @@
-"""``jutong scan`` and ``masking.scan``: CSV (UTF-8 and GBK), xlsx and text files, per column
+"""``jutong pii scan`` and ``masking.scan``: CSV (UTF-8 and GBK), xlsx and text files, per column
 and type, masked examples only, and the exit status that gates scripts (0 / 1 / 2)."""
 
 from __future__ import annotations
@@ -102,20 +102,20 @@ def test_cli_exit_status_and_output(tmp_path, capsys):
     clean = _csv(
         tmp_path / "clean.csv", [["说明"], ["根据第二十九条办理"], ["订单号 2026112100012345678"]]
     )
-    assert main(["scan", str(pii)]) == 1
+    assert main(["pii", "scan", str(pii)]) == 1
     out = capsys.readouterr().out
     assert "CN_RESIDENT_ID" in out and "4****************" in out and ID1 not in out
-    assert main(["scan", str(clean)]) == 0
+    assert main(["pii", "scan", str(clean)]) == 0
     assert "no PII found" in capsys.readouterr().out
-    assert main(["scan", str(pii), "--json", "--columns", "备注"]) == 1
+    assert main(["pii", "scan", str(pii), "--json", "--columns", "备注"]) == 1
     data = json.loads(capsys.readouterr().out)
     assert [c["column"] for c in data["columns"]] == ["备注"]
-    assert main(["scan", str(tmp_path / "missing.csv")]) == 2
+    assert main(["pii", "scan", str(tmp_path / "missing.csv")]) == 2
     err = capsys.readouterr().err
     assert "missing.csv" in err and len(err.strip().splitlines()) == 1
     bad = tmp_path / "broken.xlsx"
     bad.write_bytes(b"not a zip")
-    assert main(["scan", str(bad)]) == 2
+    assert main(["pii", "scan", str(bad)]) == 2
     assert "broken.xlsx" in capsys.readouterr().err
 
 
