@@ -22,8 +22,9 @@ from jutong.catalog.loader import Catalog
 from jutong.lake import AuditError, Lake
 from jutong.reference import load_divisions
 from jutong.settings import Settings
-from spark_jobs.base.entities import BASE_ZONE, LINEAGE, STAGING_ZONE
+from spark_jobs.base.entities import BASE_ZONE, STAGING_ZONE
 from spark_jobs.base.io import count_at, read_table, write_table
+from spark_jobs.base.steps.survivorship import LINEAGE
 
 log = logging.getLogger(__name__)
 
