@@ -160,7 +160,7 @@ def build_entities(
     say = progress or (lambda s: log.info(s))
     res = EntityBuild(base=base, as_of=as_of.isoformat())
 
-    # (1) inputs
+    # (1) inputs; the key map's new keys are published here, before any id is used
     mentions = load_mentions(spark, lake, catalog, kind)
     if mentions is None:
         raise AuditError(f"{base}: no staging table holds a {kind.value} mention yet")
