@@ -3,7 +3,7 @@
 In one run, on the same input (mention rows as the build sees them: three departments'
 extracts of N persons, about 4 rows per person at the default sizes):
 
-- (a) Spark ``local[2]``: ``spark_jobs.base.entities.golden_records`` — the build's own
+- (a) Spark ``local[2]``: ``spark_jobs.base.steps.survivorship.golden_records`` — the build's own
   survivorship transform (authoritative source first, then most recent non-null value, per
   field, with lineage) over the mentions grouped by their normalized key, written as Parquet;
 - (b) the baseline: the same exact-key dedup and survivorship written directly in DuckDB SQL,
@@ -219,7 +219,7 @@ def main() -> int:
 
     from jutong.catalog.model import EntityKind
     from jutong.settings import load_settings
-    from spark_jobs.base.entities import golden_records
+    from spark_jobs.base.steps.survivorship import golden_records
     from spark_jobs.session import get_spark
 
     settings = load_settings(

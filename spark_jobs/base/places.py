@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import pyarrow as pa
 from pyspark.sql import DataFrame, SparkSession, Window
@@ -22,8 +22,9 @@ from jutong.catalog.loader import Catalog
 from jutong.lake import AuditError, Lake
 from jutong.reference import load_divisions
 from jutong.settings import Settings
-from spark_jobs.base.entities import BASE_ZONE, LINEAGE, STAGING_ZONE
+from spark_jobs.base.entities import BASE_ZONE, STAGING_ZONE
 from spark_jobs.base.io import count_at, read_table, write_table
+from spark_jobs.base.steps.survivorship import LINEAGE
 
 log = logging.getLogger(__name__)
 
@@ -92,17 +93,27 @@ def _mention_id(dataset: str) -> F.Column:
     return F.concat_ws("|", F.lit(dataset), "_batch_id", "_row_number", F.lit("holder"))
 
 
-def _records_with_holders(spark: SparkSession, lake: Lake, entry, key: str):
-    """(rows in, exact duplicates, latest record per ``key`` joined to its resolved holder,
-    the older records it supersedes) of one register's staging table."""
+def _read_register(spark: SparkSession, lake: Lake, entry) -> tuple[DataFrame, DataFrame]:
+    """(the register's staging table, its holders from the entity builds' links)."""
     staged = read_table(spark, lake, STAGING_ZONE, entry.table_name)
     if staged is None:
         raise AuditError(f"staging.{entry.table_name} does not exist: nothing to build from")
+    return staged, _holders(spark, lake, entry.id)
+
+
+def records_with_holders(staged: DataFrame, holders: DataFrame, dataset: str, key: str):
+    """(rows in, exact duplicates, latest record per ``key`` joined to its resolved holder,
+    the older records it supersedes) of one register's staging table.
+
+    Input: the staging rows (``key``, ``_batch_id``, ``_row_number``, ``_loaded_at``,
+    ``_duplicate_of``, ...) and the holders (``mention_id``, ``holder_base``,
+    ``holder_person_id``, ``holder_org_id``, ``holder_reason``). The latest records carry
+    the staging columns plus ``mention_id`` and the holder columns."""
     rows_in = staged.count()
     dups = staged.filter(F.col("_duplicate_of").isNotNull()).count()
     latest, older = _latest(staged.filter(F.col("_duplicate_of").isNull()), key)
-    joined = latest.withColumn("mention_id", _mention_id(entry.id)).join(
-        _holders(spark, lake, entry.id), "mention_id", "left"
+    joined = latest.withColumn("mention_id", _mention_id(dataset)).join(
+        holders, "mention_id", "left"
     )
     return rows_in, dups, joined, older
 
@@ -130,6 +141,49 @@ def _division_table(spark: SparkSession) -> DataFrame:
     return spark.createDataFrame(pa.Table.from_pylist(rows).to_pandas())
 
 
+@dataclass
+class PlaceOutputs:
+    """Every table of one spatial or licence build (computed, not yet published):
+    ``tables`` (name -> rows, in publish order; each replaces the current rows),
+    ``expected_rows`` (the row count each audited table must have on its branch), the
+    build's summary, the frames cached while computing and (licences) the count per state."""
+
+    summary: PlaceBuild
+    tables: dict[str, DataFrame]
+    expected_rows: dict[str, int]
+    cached: list[DataFrame] = field(default_factory=list)
+    states: dict[str | None, int] = field(default_factory=dict)  # licences per state
+
+    def release(self) -> None:
+        for df in self.cached:
+            df.unpersist()
+
+
+def publish_places(lake: Lake, outputs: PlaceOutputs, *, properties: dict[str, str]) -> None:
+    """Publish every table of ``outputs`` in order by write-audit-publish; a table in
+    ``expected_rows`` is audited for its row count."""
+    for name, df in outputs.tables.items():
+        write_table(
+            lake,
+            BASE_ZONE,
+            name,
+            df,
+            replace=True,
+            properties=properties,
+            audit=_row_count_audit(name, outputs.expected_rows[name])
+            if name in outputs.expected_rows
+            else None,
+        )
+
+
+def _row_count_audit(name: str, expected: int):
+    def audit(table, sid: int) -> None:
+        if count_at(table, sid) != expected:
+            raise AuditError(f"base.{name}: row count differs on the branch")
+
+    return audit
+
+
 def build_spatial(
     spark: SparkSession,
     settings: Settings,
@@ -144,15 +198,41 @@ def build_spatial(
     lake = lake or Lake(settings)
     say = progress or log.info
     entry = catalog.get("ziranziyuan.zongdi")
-    props = {"jutong.as_of": as_of.isoformat()}
-    out: dict[str, int] = {}
+    staged, holders = _read_register(spark, lake, entry)
+    bases = {b: read_table(spark, lake, BASE_ZONE, b) for b in ("population", "legal_entity")}
+    outputs = resolve_spatial(_division_table(spark), staged, holders, bases, entry.id, as_of)
+    publish_places(lake, outputs, properties={"jutong.as_of": as_of.isoformat()})
+    outputs.release()
+    res, out = outputs.summary, outputs.summary.tables
+    say(
+        f"spatial: {out['spatial_division']:,} divisions, {out['spatial_parcel']:,} parcels "
+        f"({res.flagged:,} with a holder not found), {out.get('spatial_location', 0):,} located "
+        "addresses"
+    )
+    return res
 
-    divisions = _division_table(spark).cache()
+
+def resolve_spatial(
+    divisions: DataFrame,
+    staged: DataFrame,
+    holders: DataFrame,
+    bases: dict[str, DataFrame | None],
+    dataset: str,
+    as_of: dt.date,
+) -> PlaceOutputs:
+    """The spatial tables: ``spatial_division`` (the division rows as given),
+    ``spatial_parcel`` (each parcel's latest delivery: ``parcel_code``, ``location``,
+    ``division_code``, ``area_m2``, ``land_use``, ``geometry_wkt``, holder kind / ids /
+    ``holder_found`` / ``holder_reason``, ``_source``, ``_as_of``, ``division_name``) and,
+    when a population or legal-entity table is given, ``spatial_location`` (``entity_kind``,
+    ``entity_id``, ``address_kind``, ``address``, ``division_code``, ``division_name``,
+    ``_as_of``)."""
+    out: dict[str, int] = {}
+    divisions = divisions.cache()
     out["spatial_division"] = divisions.count()
-    write_table(lake, BASE_ZONE, "spatial_division", divisions, replace=True, properties=props)
     names = divisions.select(F.col("division_code"), F.col("full_name").alias("division_name"))
 
-    rows_in, dups, latest, _ = _records_with_holders(spark, lake, entry, "parcel_code")
+    rows_in, dups, latest, _ = records_with_holders(staged, holders, dataset, "parcel_code")
     parcels = (
         latest.select(
             "parcel_code",
@@ -178,20 +258,7 @@ def build_spatial(
     )
     out["spatial_parcel"] = n_parcels = parcels.count()
     flagged = parcels.filter(~F.col("holder_found")).count()
-
-    def audit_parcels(table, sid: int) -> None:
-        if count_at(table, sid) != n_parcels:
-            raise AuditError("base.spatial_parcel: row count differs on the branch")
-
-    write_table(
-        lake,
-        BASE_ZONE,
-        "spatial_parcel",
-        parcels,
-        replace=True,
-        properties=props,
-        audit=audit_parcels,
-    )
+    tables = {"spatial_division": divisions, "spatial_parcel": parcels}
 
     frames = []
     for base, id_col, addr in (
@@ -199,7 +266,7 @@ def build_spatial(
         ("population", "person_id", "residence"),
         ("legal_entity", "org_id", "registered"),
     ):
-        t = read_table(spark, lake, BASE_ZONE, base)
+        t = bases.get(base)
         if t is None:
             continue
         frames.append(
@@ -217,16 +284,13 @@ def build_spatial(
             loc = loc.unionByName(f)
         loc = loc.join(names, "division_code", "left").withColumn("_as_of", F.lit(as_of))
         out["spatial_location"] = loc.count()
-        write_table(lake, BASE_ZONE, "spatial_location", loc, replace=True, properties=props)
-    parcels.unpersist()
-    divisions.unpersist()
-    res = PlaceBuild("spatial", as_of.isoformat(), out, flagged, rows_in, dups)
-    say(
-        f"spatial: {out['spatial_division']:,} divisions, {n_parcels:,} parcels "
-        f"({flagged:,} with a holder not found), {out.get('spatial_location', 0):,} located "
-        "addresses"
+        tables["spatial_location"] = loc
+    return PlaceOutputs(
+        summary=PlaceBuild("spatial", as_of.isoformat(), out, flagged, rows_in, dups),
+        tables=tables,
+        expected_rows={"spatial_parcel": n_parcels},
+        cached=[parcels, divisions],
     )
-    return res
 
 
 def license_status(status: F.Column, valid_until: F.Column, as_of: dt.date) -> F.Column:
@@ -256,7 +320,32 @@ def build_e_license(
     lake = lake or Lake(settings)
     say = progress or log.info
     entry = catalog.get("shenpi.xuke")
-    rows_in, dups, latest, older = _records_with_holders(spark, lake, entry, "license_no")
+    staged, holders = _read_register(spark, lake, entry)
+    outputs = resolve_e_license(staged, holders, entry.id, as_of)
+    res = outputs.summary
+    publish_places(
+        lake,
+        outputs,
+        properties={"jutong.as_of": as_of.isoformat(), "jutong.flagged": str(res.flagged)},
+    )
+    outputs.release()
+    say(
+        f"e_license: {res.tables['e_license']:,} licences ({res.flagged:,} flagged: holder not "
+        f"found); states {outputs.states}"
+    )
+    return res
+
+
+def resolve_e_license(
+    staged: DataFrame, holders: DataFrame, dataset: str, as_of: dt.date
+) -> PlaceOutputs:
+    """The ``e_license`` table: one row per ``license_no`` (its latest delivery) with
+    ``license_type``, ``holder_name``, ``holder_id_type``, ``holder_id``, ``holder_kind``,
+    ``holder_person_id``, ``holder_org_id``, ``holder_found``, ``flag_reason``, ``issuer``,
+    ``issued_on``, ``valid_until``, ``status_raw``, ``status`` (as of ``as_of``),
+    ``status_as_of`` and ``_source``. Refuses (``AuditError``) when rows in differ from
+    licences + superseded deliveries + exact duplicates."""
+    rows_in, dups, latest, older = records_with_holders(staged, holders, dataset, "license_no")
     lic = latest.select(
         "license_no",
         "license_type",
@@ -291,26 +380,10 @@ def build_e_license(
             f"base.e_license: {rows_in} rows in but {n} licences + {superseded} superseded + "
             f"{dups} duplicates"
         )
-
-    def audit(table, sid: int) -> None:
-        if count_at(table, sid) != n:
-            raise AuditError("base.e_license: row count differs on the branch")
-
-    write_table(
-        lake,
-        BASE_ZONE,
-        "e_license",
-        lic,
-        replace=True,
-        properties={"jutong.as_of": as_of.isoformat(), "jutong.flagged": str(flagged)},
-        audit=audit,
-    )
     by_status = {
         r["status"]: r["n"] for r in lic.groupBy("status").agg(F.count("*").alias("n")).collect()
     }
-    lic.unpersist()
-    say(f"e_license: {n:,} licences ({flagged:,} flagged: holder not found); states {by_status}")
-    res = PlaceBuild(
+    summary = PlaceBuild(
         "e_license",
         as_of.isoformat(),
         {"e_license": n, **{f"status:{k}": v for k, v in by_status.items()}},
@@ -318,7 +391,17 @@ def build_e_license(
         rows_in,
         dups,
     )
-    return res
+    return PlaceOutputs(summary, {"e_license": lic}, {"e_license": n}, [lic], by_status)
 
 
-__all__ = ["LINEAGE", "build_e_license", "build_spatial", "license_status"]
+__all__ = [
+    "LINEAGE",
+    "PlaceOutputs",
+    "build_e_license",
+    "build_spatial",
+    "license_status",
+    "publish_places",
+    "records_with_holders",
+    "resolve_e_license",
+    "resolve_spatial",
+]

@@ -36,7 +36,7 @@ def _mentions(spark, rows):
 
 
 def test_authoritative_then_latest_with_lineage(spark):
-    from spark_jobs.base.entities import SurvivorOrder, golden_records
+    from spark_jobs.base.steps.survivorship import SurvivorOrder, golden_records
 
     huji = ["name"]
     rows = [
@@ -89,7 +89,7 @@ def test_authoritative_then_latest_with_lineage(spark):
 
 
 def test_out_of_range_row_number_is_refused(spark):
-    from spark_jobs.base.entities import SurvivorOrder
+    from spark_jobs.base.steps.survivorship import SurvivorOrder
 
     rows = [("P1", "K1", "gongan.huji", "gongan", "b1", 1 << 40, "person", T1, "王伟", None, [])]
     with pytest.raises(ValueError, match=r"gongan.huji batch b1: row number .* out of range"):
@@ -97,19 +97,8 @@ def test_out_of_range_row_number_is_refused(spark):
 
 
 def test_missing_batch_is_refused(spark):
-    from spark_jobs.base.entities import SurvivorOrder
+    from spark_jobs.base.steps.survivorship import SurvivorOrder
 
     rows = [("P1", "K1", "gongan.huji", "gongan", None, 1, "person", T1, "王伟", None, [])]
     with pytest.raises(ValueError, match="lack their dataset, batch or role"):
         SurvivorOrder(_mentions(spark, rows))
-
-
-def test_build_all_goes_on_past_a_base_with_nothing_to_build(settings, spark, capsys):
-    """`jutong base build spatial` on an empty lake: a clear refusal naming what is missing,
-    exit 1, no traceback (with `all`, the loop goes on to the next base)."""
-    from jutong.cli import main
-
-    assert main(["base", "build", "spatial"]) == 1
-    err = capsys.readouterr().err
-    assert "spatial: not built:" in err and "does not exist: nothing to build from" in err
-    assert "not built: spatial (their published tables are unchanged)" in err

@@ -1,0 +1,105 @@
+"""Probabilistic matching of the mentions without a usable key: which ones Splink scores,
+and what its scored pairs decide (merge, clerical review, apart).
+
+The scoring itself is ``jutong.base.matching.score_unkeyed`` (Splink over Arrow tables).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pyarrow as pa
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+
+from jutong.base.matching import MATCH_LOWER, MATCH_UPPER, features
+from jutong.catalog.model import EntityKind
+
+
+def candidates(unkeyed: DataFrame, kind: EntityKind) -> DataFrame:
+    """The unkeyed mentions worth scoring: those with at least one compared feature other
+    than sex (sex alone identifies nobody). Input and output: mention rows (same columns)."""
+    informative = F.lit(False)
+    for c in features(kind):
+        if c != "m_sex":
+            informative = informative | F.col(c).isNotNull()
+    return unkeyed.filter(informative)
+
+
+def decide(
+    pairs: pa.Table,
+    decided: dict[tuple[str, str], str],
+) -> tuple[dict[str, tuple[str, str, float]], list[dict]]:
+    """Per unkeyed mention: (entity, how, probability) when merged, and the grey-zone
+    pairs still waiting for a decision.
+
+    Input: ``pairs`` (``mention_id``, ``entity_id``, ``match_probability``) and the review
+    decisions (``accepted`` / ``rejected`` per (mention, entity)).
+    Output: ``{mention_id: (entity_id, "review" | "probabilistic", probability)}`` and the
+    pending pairs (``mention_id``, ``entity_id``, ``match_probability``; at most three per
+    mention, each at or above ``MATCH_LOWER``).
+    """
+    by_mention: dict[str, list[tuple[float, str]]] = defaultdict(list)
+    for m, e, p in zip(
+        pairs.column("mention_id").to_pylist(),
+        pairs.column("entity_id").to_pylist(),
+        pairs.column("match_probability").to_pylist(),
+        strict=False,
+    ):
+        by_mention[m].append((p, e))
+    merged: dict[str, tuple[str, str, float]] = {}
+    pending: list[dict] = []
+    for m, cands in by_mention.items():
+        cands.sort(key=lambda x: (-x[0], x[1]))
+        accepted = [(p, e) for p, e in cands if decided.get((m, e)) == "accepted"]
+        if accepted:
+            merged[m] = (accepted[0][1], "review", accepted[0][0])
+            continue
+        live = [(p, e) for p, e in cands if decided.get((m, e)) != "rejected"]
+        if not live:
+            continue
+        p1, e1 = live[0]
+        p2 = live[1][0] if len(live) > 1 else 0.0
+        if p1 >= MATCH_UPPER and p2 < MATCH_LOWER:
+            merged[m] = (e1, "probabilistic", p1)
+        else:
+            pending.extend(
+                {"mention_id": m, "entity_id": e, "match_probability": p}
+                for p, e in live[:3]
+                if p >= MATCH_LOWER
+            )
+    return merged, pending
+
+
+def review_details(
+    scored: DataFrame, known: DataFrame, pending: list[dict], kind: EntityKind
+) -> None:
+    """Attach both records' compared features to each pending pair (for ``review list``):
+    ``pending[i]["details"] = {"mention": {...}, "entity": {...}}``.
+
+    Input: ``scored`` (``mention_id`` and the kind's features), ``known`` (``entity_id``
+    and the features)."""
+    if not pending:
+        return
+    cols = list(features(kind))
+    ms = {p["mention_id"] for p in pending}
+    es = {p["entity_id"] for p in pending}
+    left = {
+        r["mention_id"]: {c: r[c] for c in cols}
+        for r in scored.filter(F.col("mention_id").isin(list(ms)))
+        .select("mention_id", *cols)
+        .collect()
+    }
+    right: dict[str, dict] = {}
+    for r in (
+        known.filter(F.col("entity_id").isin(list(es)))
+        .select("entity_id", *cols)
+        .dropDuplicates(["entity_id"])
+        .collect()
+    ):
+        right[r["entity_id"]] = {c: r[c] for c in cols}
+    for p in pending:
+        p["details"] = {
+            "mention": left.get(p["mention_id"], {}),
+            "entity": right.get(p["entity_id"], {}),
+        }

@@ -1,0 +1,107 @@
+"""Splink's scored pairs decided: merge, clerical review or apart; what is worth scoring."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pytest
+
+from jutong.catalog.model import EntityKind
+
+
+def _pairs(rows):
+    m, e, p = zip(*rows, strict=True)
+    return pa.table({"mention_id": list(m), "entity_id": list(e), "match_probability": list(p)})
+
+
+def test_decide_merges_clear_matches_and_queues_the_grey_zone():
+    from spark_jobs.base.steps.probabilistic import decide
+
+    pairs = _pairs(
+        [
+            ("m1", "e1", 0.995),
+            ("m1", "e2", 0.5),  # runner-up below MATCH_LOWER: m1 merges into e1
+            ("m2", "e1", 0.995),
+            ("m2", "e2", 0.7),  # runner-up in the grey zone: both to review
+            ("m3", "e3", 0.8),
+            ("m3", "e4", 0.65),
+            ("m3", "e5", 0.62),
+            ("m3", "e6", 0.61),  # at most three candidates are queued
+            ("m4", "e1", 0.7),  # accepted by a reviewer
+            ("m5", "e1", 0.999),  # rejected by a reviewer; the rest is below the zone
+            ("m5", "e2", 0.3),
+            ("m6", "e2", 0.995),  # a tie: both to review, entity order breaks it
+            ("m6", "e1", 0.995),
+        ]
+    )
+    decided = {("m4", "e1"): "accepted", ("m5", "e1"): "rejected", ("m2", "e2"): "pending"}
+    merged, pending = decide(pairs, decided)
+    assert merged == {"m1": ("e1", "probabilistic", 0.995), "m4": ("e1", "review", 0.7)}
+    assert pending == [
+        {"mention_id": "m2", "entity_id": "e1", "match_probability": 0.995},
+        {"mention_id": "m2", "entity_id": "e2", "match_probability": 0.7},
+        {"mention_id": "m3", "entity_id": "e3", "match_probability": 0.8},
+        {"mention_id": "m3", "entity_id": "e4", "match_probability": 0.65},
+        {"mention_id": "m3", "entity_id": "e5", "match_probability": 0.62},
+        {"mention_id": "m6", "entity_id": "e1", "match_probability": 0.995},
+        {"mention_id": "m6", "entity_id": "e2", "match_probability": 0.995},
+    ]
+
+
+def test_decide_on_no_pairs():
+    from spark_jobs.base.steps.probabilistic import decide
+
+    empty = pa.table(
+        {
+            "mention_id": pa.array([], pa.string()),
+            "entity_id": pa.array([], pa.string()),
+            "match_probability": pa.array([], pa.float64()),
+        }
+    )
+    assert decide(empty, {}) == ({}, [])
+
+
+@pytest.mark.spark
+def test_candidates_need_more_than_sex(mentions):
+    from spark_jobs.base.steps.probabilistic import candidates
+
+    df = mentions(
+        EntityKind.person,
+        [
+            {"mention_id": "sex only", "m_sex": "1"},
+            {"mention_id": "name", "m_name": "王伟"},
+            {"mention_id": "id17", "id17": "45010219900101123"},
+            {"mention_id": "nothing"},
+        ],
+    )
+    out = candidates(df, EntityKind.person)
+    assert out.columns == df.columns
+    assert sorted(r["mention_id"] for r in out.collect()) == ["id17", "name"]
+
+
+@pytest.mark.spark
+def test_review_details_put_both_records_side_by_side(mentions):
+    from spark_jobs.base.steps.probabilistic import review_details
+
+    scored = mentions(
+        EntityKind.person, [{"mention_id": "u1", "m_name": "王伟", "m_mobile": "13800000001"}]
+    )
+    known = mentions(
+        EntityKind.person,
+        [{"m_name": "王 伟", "m_sex": "1"}, {"m_name": "王 伟", "m_sex": "1"}],
+        extra=("entity_id",),
+    ).fillna({"entity_id": "P1"})
+    pending = [
+        {"mention_id": "u1", "entity_id": "P1", "match_probability": 0.8},
+        {"mention_id": "u1", "entity_id": "P9", "match_probability": 0.7},
+    ]
+    review_details(scored, known, pending, EntityKind.person)
+    blank = dict.fromkeys(("id17", "m_birth", "m_sex", "m_division", "m_mobile"))
+    mention = {**blank, "m_name": "王伟", "m_mobile": "13800000001"}
+    assert pending[0]["details"] == {
+        "mention": mention,
+        "entity": {**blank, "m_name": "王 伟", "m_sex": "1"},
+    }
+    assert pending[1]["details"] == {"mention": mention, "entity": {}}
+    nothing: list[dict] = []
+    review_details(scored, known, nothing, EntityKind.person)
+    assert nothing == []
