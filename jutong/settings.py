@@ -20,7 +20,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 ENV_PREFIX = "JUTONG_"
-_META_ENV = {"JUTONG_SETTINGS", "JUTONG_HOME"}
+# Read elsewhere: the settings file and home; crash points of the recovery tests (jutong.lake).
+_META_ENV = {"JUTONG_SETTINGS", "JUTONG_HOME", "JUTONG_FAILPOINTS"}
 # Secrets are read by the modules that need them, never stored in Settings.
 _SECRET_ENV_PREFIXES = ("JUTONG_KEY_", "JUTONG_SECRET_")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,13 @@ import pytest
 from jutong.settings import Settings, load_settings, reset_settings_cache
 
 REPO = Path(__file__).resolve().parent.parent
+
+# pytest-xdist workers run in a ``__main__`` with neither ``__spec__`` nor ``__file__``, which
+# pyspark's connect module takes for its own doctest run and answers with ``sys.exit(0)``
+# (pyspark/sql/connect/utils.py, ``check_dependencies``): give it a name.
+_main = sys.modules["__main__"]
+if getattr(_main, "__spec__", None) is None and not hasattr(_main, "__file__"):
+    _main.__file__ = "<pytest-xdist worker>"
 
 
 @pytest.fixture(scope="session")

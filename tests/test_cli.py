@@ -17,6 +17,7 @@ from jutong.cli import ALIASES, build_parser, has_command, main, resolve_alias
 TREE = {
     "catalog": {"list", "show", "validate"},
     "raw": {"ingest", "status"},
+    "lake": {"status", "repair"},
     "staging": {"standardize", "status"},
     "base": {"build", "status", "show", "conflicts", "review", "evaluate"},
     "quality": {"suites", "report"},
@@ -26,16 +27,16 @@ TREE = {
     "release": {"build", "list", "show", "suspend", "withdraw", "restore"},
     "workdays": {"add", "between", "check"},
     "synth": None,
+    "governance": {"upgrade", "status", "revision"},
     "demo": None,
     "airflow": None,
 }
-OLD_VERBS = {"ingest", "standardize", "scan", "mask", "review", "er", "lake"}
+OLD_VERBS = {"ingest", "standardize", "scan", "mask", "review", "er"}
 
 # One invocation per alias, with arguments: old words + ARGS must parse exactly like the new
 # words + ARGS.
 ALIAS_ARGS = {
     ("ingest",): ["gongan.huji", "a.csv", "b.csv"],
-    ("lake", "status"): ["--json"],
     ("standardize",): ["gongan.huji", "--as-of", "2026-11-01"],
     ("review",): ["accept", "7", "--by", "张三", "--note", "same person"],
     ("er", "evaluate"): ["--truth", "/tmp/truth", "--json"],

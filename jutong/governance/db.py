@@ -188,7 +188,7 @@ def new_revision(
     head = ScriptDirectory.from_config(cfg).get_current_head()
     rev_id = f"{int(head or 0) + 1:04d}"
     with tempfile.TemporaryDirectory() as tmp:
-        scratch = sa.create_engine(f"sqlite:///{tmp}/scratch.db")
+        scratch = sa.create_engine(sa.engine.URL.create("sqlite", database=f"{tmp}/scratch.db"))
         try:
             with scratch.begin() as conn:
                 cfg.attributes["connection"] = conn

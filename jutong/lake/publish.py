@@ -114,20 +114,26 @@ def _stage(st: _Staged) -> None:
 
 
 def _remove_branch(st: _Staged) -> None:
-    """Best effort: a branch left behind is removed by ``jutong lake repair``."""
+    """Best effort, retried while other writers move the table; a branch left behind is
+    removed by ``jutong lake repair``."""
     if not st.branch:
         return
-    try:
-        t = st.table.refresh()
-        if t.snapshot_by_name(st.branch) is not None:
-            t.manage_snapshots().remove_branch(st.branch).commit()
-    except Exception as err:  # noqa: BLE001 - the caller's outcome does not depend on it
-        log.warning(
-            "could not remove branch %s of %s (%s); `jutong lake repair` will",
-            st.branch,
-            _ident(st.table),
-            err,
-        )
+    for attempt in range(ATTEMPTS):
+        try:
+            t = st.table.refresh()
+            if t.snapshot_by_name(st.branch) is not None:
+                t.manage_snapshots().remove_branch(st.branch).commit()
+            return
+        except Exception as err:  # noqa: BLE001 - the caller's outcome does not depend on it
+            if _is_conflict(err) and attempt + 1 < ATTEMPTS:
+                continue
+            log.warning(
+                "could not remove branch %s of %s (%s); `jutong lake repair` will",
+                st.branch,
+                _ident(st.table),
+                err,
+            )
+            return
 
 
 def _discard(lake, st: _Staged, *, files: bool = True) -> None:

@@ -41,7 +41,7 @@ def test_killed_ingest_reruns_to_exactly_one_batch(settings, point):
     path = _deliver(settings, entry)
     env = {**os.environ, "JUTONG_HOME": str(settings.home), "JUTONG_FAILPOINTS": f"{point}=kill"}
     p = subprocess.run(
-        [sys.executable, "-m", "jutong", "ingest", entry.id],
+        [sys.executable, "-m", "jutong", "raw", "ingest", entry.id],
         env=env,
         capture_output=True,
         text=True,

@@ -13,6 +13,7 @@ import sys
 import pytest
 
 from jutong.catalog import load_catalog
+from jutong.identifiers.checkdigits import resident_id_check
 from jutong.ingest import ingest_file
 from jutong.lake import Lake
 from jutong.lake.history import published_values
@@ -20,10 +21,17 @@ from spark_jobs.standardize import pending_batches, run_standardize
 
 pytestmark = pytest.mark.spark
 
+
+def _rid(seq: str) -> str:
+    body = f"45010219900307{seq}"
+    return body + resident_id_check(body)
+
+
+# clean rows (valid IDs whose sex digit and birth date agree): the gate passes the batch
 ROWS = [
-    ["450102199003071234", "韦小宝", "男", "1990-03-07", "壮族", "南宁市兴宁区朝阳路1号", ""],
-    ["450102199003071250", "李四", "男", "1990-03-07", "汉族", "南宁市青秀区民族大道5号", ""],
-    ["45010219900307125X", "王五", "女", "1990-03-07", "汉族", "南宁市江南区", ""],
+    [_rid("123"), "韦小宝", "男", "1990-03-07", "壮族", "广西壮族自治区南宁市兴宁区朝阳路1号", ""],
+    [_rid("135"), "李四", "男", "1990-03-07", "汉族", "广西壮族自治区南宁市青秀区民族大道5号", ""],
+    [_rid("246"), "王五", "女", "1990-03-07", "汉族", "广西壮族自治区南宁市江南区星光大道8号", ""],
 ]
 
 
@@ -43,7 +51,7 @@ def test_killed_standardize_stages_the_batch_exactly_once(spark, settings, point
     batch = _ingest(settings, entry).batch_id
     env = {**os.environ, "JUTONG_HOME": str(settings.home), "JUTONG_FAILPOINTS": f"{point}=kill"}
     p = subprocess.run(
-        [sys.executable, "-m", "jutong", "standardize", entry.id],
+        [sys.executable, "-m", "jutong", "staging", "standardize", entry.id],
         env=env,
         capture_output=True,
         text=True,
@@ -55,7 +63,7 @@ def test_killed_standardize_stages_the_batch_exactly_once(spark, settings, point
     assert pending_batches(lake, entry) == ([] if landed else [batch])
 
     results = run_standardize(spark, settings, entry, dt.date(2026, 12, 1))
-    assert [r.batch_id for r in results] == ([] if landed else [batch])
+    assert [(r.batch_id, r.status) for r in results] == ([] if landed else [(batch, "passed")])
     staging = lake.table("staging", entry.table_name)
     assert published_values(staging) == [batch]
     assert staging.scan().to_arrow().num_rows == len(ROWS)
