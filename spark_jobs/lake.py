@@ -112,3 +112,37 @@ def write_table(
 def count_at(table, snapshot_id: int) -> int:
     """Rows of ``table`` at a snapshot (the branch being audited)."""
     return sum(task.file.record_count for task in table.scan(snapshot_id=snapshot_id).plan_files())
+
+
+def publish_tables(
+    lake: Lake,
+    zone: str | Zone,
+    unit_name: str,
+    frames: dict[str, DataFrame],
+    *,
+    properties: dict[str, str],
+    appended: Iterable[str] = (),
+    audits: dict[str, Callable[[object, int], None]] | None = None,
+    files_hint: dict[str, int] | None = None,
+) -> dict[str, int]:
+    """Write every frame of ``frames`` (table name → rows, in publish order) and publish them
+    as one unit (``jutong.lake.publish.PublishUnit``): each is staged and audited first, then
+    all are published. A table in ``appended`` gets the rows added, the others are replaced.
+    Returns table identifier → published snapshot id."""
+    from jutong.lake import table_id
+
+    audits, files_hint, appended = audits or {}, files_hint or {}, set(appended)
+    with lake.unit(unit_name, [table_id(zone, name) for name in frames]) as unit:
+        for name, df in frames.items():
+            write_table(
+                lake,
+                zone,
+                name,
+                df,
+                replace=name not in appended,
+                properties=properties,
+                audit=audits.get(name),
+                files_hint=files_hint.get(name, 1),
+                unit=unit,
+            )
+        return unit.publish()

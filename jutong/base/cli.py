@@ -181,7 +181,27 @@ def cmd_status(args) -> int:
         print(json.dumps(st, ensure_ascii=False, indent=2, default=str))
     else:
         print("\n".join(status_lines(st)))
+        for line in unit_warnings(settings):
+            print(f"WARNING {line}")
     return 0
+
+
+def unit_warnings(settings: Settings) -> list[str]:
+    """A base whose tables were not all published by the same build (a crash between the
+    publishes of one unit): say which, and what to run."""
+    from jutong.lake import Lake, Zone, table_id
+    from jutong.lake.repair import unit_gaps
+
+    lake = Lake(settings)
+    out = []
+    for name in lake.tables(Zone.base):
+        gaps = unit_gaps(lake, table_id(Zone.base, name))
+        if gaps:
+            out.append(
+                f"base.{name} was published by a build whose {', '.join(gaps)} was not — "
+                "run `jutong lake repair`"
+            )
+    return out
 
 
 def cmd_show(args) -> int:

@@ -136,7 +136,11 @@ def repair_table(
             others = [t for t in props.get(UNIT_TABLES_PROPERTY, "").split(",") if t]
             if _unit_on_main(lake, unit, [t for t in others if t != ident]):
                 current = table.current_snapshot()
-                if current is None or current.snapshot_id != snap.parent_snapshot_id:
+                # a fast-forward only: main must not have moved since the branch was made
+                # (a replace writes two snapshots on the branch: main is an ancestor)
+                if current is None or current.snapshot_id not in {
+                    s.snapshot_id for s in history.ancestry(table, snap.snapshot_id)
+                }:
                     rep.problems.append(
                         f"unit {unit} is half-published and {ident}'s main moved since it "
                         f"was staged; branch {ref_name} kept for a person to decide"
@@ -246,3 +250,24 @@ def repair_before_job(lake, tables: Iterable[str]) -> list[TableRepair]:
             for line in r.lines(dry_run=False):
                 log.warning("lake repair: %s", line)
     return reps
+
+
+def unit_gaps(lake, ident: str) -> list[str]:
+    """The tables of the unit that published ``ident``'s current snapshot which do not have
+    that unit on their main (a build a crash left half-published); empty when consistent."""
+    from jutong.lake.zones import table_id
+
+    zone, _, name = ident.partition(".")
+    table = lake.table_or_none(zone, name)
+    snap = table.current_snapshot() if table is not None else None
+    props = dict(snap.summary.additional_properties) if snap and snap.summary else {}
+    unit = props.get(UNIT_PROPERTY)
+    if not unit:
+        return []
+    gaps = []
+    for other in [t for t in props.get(UNIT_TABLES_PROPERTY, "").split(",") if t and t != ident]:
+        z, _, n = other.partition(".")
+        t = lake.table_or_none(z, n)
+        if t is None or history.snapshot_with_property(t, UNIT_PROPERTY, unit) is None:
+            gaps.append(table_id(z, n))
+    return gaps

@@ -45,19 +45,19 @@ from pyspark.sql import functions as F
 from jutong.base import review
 from jutong.catalog.loader import Catalog
 from jutong.catalog.model import EntityKind
-from jutong.lake import AuditError, Lake
+from jutong.lake import AuditError, Lake, Zone, table_id
 from jutong.settings import Settings
-from spark_jobs.base.io import count_at, read_table, write_table
 from spark_jobs.base.mentions import authoritative_fields, mention_frame, mentions_of
 from spark_jobs.base.resolve import EntityOutputs, resolve_entities
 from spark_jobs.base.steps import history
 from spark_jobs.base.steps.ids import ID_COLUMN, ID_PREFIX, canonical_keys, highest_number, new_keys
 from spark_jobs.base.steps.ledger import imbalance_message
+from spark_jobs.lake import count_at, publish_tables, read_table, write_table
 
 log = logging.getLogger(__name__)
 
-BASE_ZONE = "base"
-STAGING_ZONE = "staging"
+BASE_ZONE = Zone.base
+STAGING_ZONE = Zone.staging
 
 
 @dataclass
@@ -217,27 +217,26 @@ def publish_outputs(
     properties: dict[str, str],
     gate: Callable[[DataFrame, str], None] | None = None,
 ) -> int:
-    """Publish every table of ``outputs`` in order, each by write-audit-publish; the
-    current table (``<base>``) first, audited (row count, ledger balance, unique ids, the
-    quality ``gate``). Returns the current table's snapshot id."""
+    """Publish every table of ``outputs`` as one unit (``jutong.lake.publish``): each is
+    written and audited on its branch first — the current table (``<base>``) for its row
+    count, ledger balance, unique ids and the quality ``gate`` — and only then are they
+    published, so that a base is never seen with a ledger, links or history of another build
+    (a crash in between is finished by ``jutong lake repair``). Returns the current table's
+    snapshot id."""
     base = outputs.base
     parts = max(1, outputs.expected_rows[base] // 1_000_000 + 1)
     large = {base, f"{base}_history", f"{base}_links"}
-    snapshot_id = None
-    for name, df in outputs.tables.items():
-        sid = write_table(
-            lake,
-            BASE_ZONE,
-            name,
-            df,
-            replace=name not in outputs.appended,
-            properties=properties,
-            audit=_current_audit(outputs, gate) if name == base else None,
-            files_hint=parts if name in large else 1,
-        )
-        if name == base:
-            snapshot_id = sid
-    return snapshot_id
+    published = publish_tables(
+        lake,
+        BASE_ZONE,
+        f"build.{base}",
+        outputs.tables,
+        properties=properties,
+        appended=outputs.appended,
+        audits={base: _current_audit(outputs, gate)},
+        files_hint={name: parts for name in large},
+    )
+    return published[table_id(BASE_ZONE, base)]
 
 
 def _current_audit(outputs: EntityOutputs, gate: Callable[[DataFrame, str], None] | None):

@@ -23,8 +23,8 @@ from jutong.lake import AuditError, Lake
 from jutong.reference import load_divisions
 from jutong.settings import Settings
 from spark_jobs.base.entities import BASE_ZONE, STAGING_ZONE
-from spark_jobs.base.io import count_at, read_table, write_table
 from spark_jobs.base.steps.survivorship import LINEAGE
+from spark_jobs.lake import count_at, publish_tables, read_table
 
 log = logging.getLogger(__name__)
 
@@ -160,20 +160,17 @@ class PlaceOutputs:
 
 
 def publish_places(lake: Lake, outputs: PlaceOutputs, *, properties: dict[str, str]) -> None:
-    """Publish every table of ``outputs`` in order by write-audit-publish; a table in
-    ``expected_rows`` is audited for its row count."""
-    for name, df in outputs.tables.items():
-        write_table(
-            lake,
-            BASE_ZONE,
-            name,
-            df,
-            replace=True,
-            properties=properties,
-            audit=_row_count_audit(name, outputs.expected_rows[name])
-            if name in outputs.expected_rows
-            else None,
-        )
+    """Publish every table of ``outputs`` as one unit by write-audit-publish (see
+    ``entities.publish_outputs``); a table in ``expected_rows`` is audited for its row
+    count."""
+    publish_tables(
+        lake,
+        BASE_ZONE,
+        f"build.{next(iter(outputs.tables))}",
+        outputs.tables,
+        properties=properties,
+        audits={n: _row_count_audit(n, rows) for n, rows in outputs.expected_rows.items()},
+    )
 
 
 def _row_count_audit(name: str, expected: int):

@@ -7,7 +7,8 @@ from collections.abc import Callable
 
 from jutong.catalog.loader import load_catalog
 from jutong.catalog.model import BASES, BaseDatabase
-from jutong.lake import Lake
+from jutong.lake import Lake, Zone, table_id
+from jutong.lake.repair import repair_before_job
 from jutong.settings import Settings
 
 
@@ -28,6 +29,9 @@ def build_base(
     base = BaseDatabase(base)
     catalog = load_catalog(settings.catalog_dir)
     lake = Lake(settings)
+    # settle what crashed builds left (live builds of other bases are left alone); a unit a
+    # crash left half-published is finished before this build reads it
+    repair_before_job(lake, [table_id(Zone.base, t) for t in lake.tables(Zone.base)])
     kind = base.entity_kind
     if kind is not None:
         r = build_entities(

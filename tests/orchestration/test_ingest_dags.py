@@ -177,11 +177,13 @@ def test_extracts_land_through_airflow_and_redelivery_adds_nothing(tmp_path, new
     assert sum(st.quarantined for st in status.values()) == 2
     assert not any((s.landing_dir).rglob("*.csv")) and not any(s.landing_dir.rglob("*.xlsx"))
 
-    # standardize through Airflow: staging rows = raw rows for every dataset
-    std_ids = [f"standardize__{e.department}__{e.dataset}" for e in catalog]
-    results = run_dags(s, std_ids, tmp_path / "std.log")
+    # standardize through Airflow: staging rows = raw rows (two datasets: persons from a GBK
+    # CSV, organisations from a CSV; every dataset's standardize is tested without Airflow in
+    # tests/spark_jobs and tests/base)
+    std = [catalog.get("gongan.huji"), catalog.get("shichang.qiye")]
+    results = run_dags(s, [e.standardize_dag_id for e in std], tmp_path / "std.log")
     assert {r.state for r in results} == {"success"}, (tmp_path / "std.log").read_text()[-3000:]
-    for e in catalog:
+    for e in std:
         staged = (
             lake.table("staging", e.table_name).scan(selected_fields=("_row_number",)).to_arrow()
         )
