@@ -20,12 +20,13 @@ PEOPLE ?= 20000
 ORGS ?= 3000
 SEED ?= 42
 
-.PHONY: help env demo test test-fast lint format airflow bench clean clean-lake
+.PHONY: help env demo test test-e2e test-fast lint format airflow bench clean clean-lake
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make demo     generate a synthetic province and run it through the data path with Airflow (sets up if needed)"
-	@echo "make test     run the test suite (sets up if needed)"
+	@echo "make test     run the test suite but the end-to-end tests (sets up if needed)"
+	@echo "make test-e2e the end-to-end tests: generated provinces, killed Spark jobs"
 	@echo "make airflow  start the Airflow UI (airflow standalone) on http://localhost:8080"
 	@echo "make lint     ruff check + format check + import contracts (lint-imports)"
 	@echo "make bench    run the benchmarks in bench/ (not part of the tests)"
@@ -49,8 +50,14 @@ demo: env
 # test workers (pytest-xdist, one file per worker at a time: module fixtures stay shared)
 TEST_WORKERS ?= 2
 
+# `make test`: every test but the end-to-end ones (under 8 minutes on 2 cores);
+# `make test-e2e`: whole generated provinces through Spark, Airflow and the base builds, and
+# Spark jobs killed mid-publish (CI runs both, see .ci/run).
 test: env
-	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile --durations=15
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile --durations=15 -m "not e2e"
+
+test-e2e: env
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile --durations=15 -m e2e
 
 test-fast: env
 	$(VENV)/bin/pytest -m "not airflow and not spark"

@@ -7,10 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from jutong.catalog import Catalog
-from jutong.lake import Lake
+from jutong.lake import BATCH_PROPERTY, Lake, Zone
+from jutong.lake.history import main_properties
 from jutong.settings import Settings
-
-STAGING_ZONE = "staging"
 
 
 @dataclass
@@ -29,21 +28,16 @@ def staging_status(
     out = []
     for e in catalog:
         st = StagingStatus(e.id)
-        if lake.table_exists(STAGING_ZONE, e.table_name):
-            table = lake.table(STAGING_ZONE, e.table_name)
-            by_id = {s.snapshot_id: s for s in table.snapshots()}
-            snap = table.current_snapshot()
-            while snap is not None:  # main's history only
-                props = snap.summary.additional_properties if snap.summary else {}
-                if "jutong.batch_id" in props:
-                    st.batches += 1
-                    st.rows += int(props.get("jutong.rows", 0))
-                    st.valid_rows += int(props.get("jutong.valid_rows", 0))
-                    for key, v in props.items():
-                        if key.startswith("jutong.id."):
-                            item, what = key.removeprefix("jutong.id.").rsplit(".", 1)
-                            counts = st.identifiers.setdefault(item, {})
-                            counts[what] = counts.get(what, 0) + int(v)
-                snap = by_id.get(snap.parent_snapshot_id) if snap.parent_snapshot_id else None
+        table = lake.table_or_none(Zone.staging, e.table_name)
+        for props in main_properties(table) if table is not None else []:  # main's history only
+            if BATCH_PROPERTY in props:
+                st.batches += 1
+                st.rows += int(props.get("jutong.rows", 0))
+                st.valid_rows += int(props.get("jutong.valid_rows", 0))
+                for key, v in props.items():
+                    if key.startswith("jutong.id."):
+                        item, what = key.removeprefix("jutong.id.").rsplit(".", 1)
+                        counts = st.identifiers.setdefault(item, {})
+                        counts[what] = counts.get(what, 0) + int(v)
         out.append(st)
     return out

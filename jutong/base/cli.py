@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from jutong.catalog.model import BASES, ENTITY_BASES
+from jutong.lake import Zone
 from jutong.settings import Settings, get_settings
 from jutong.textable import render
 
@@ -18,9 +19,9 @@ from jutong.textable import render
 
 
 def _rows(lake, name: str) -> int | None:
-    if not lake.table_exists("base", name):
+    if not lake.table_exists(Zone.base, name):
         return None
-    snap = lake.table("base", name).current_snapshot()
+    snap = lake.table(Zone.base, name).current_snapshot()
     if snap is None or snap.summary is None:
         return 0
     return int(snap.summary.additional_properties.get("total-records", 0))
@@ -39,9 +40,9 @@ def base_status(settings: Settings) -> list[dict]:
         if entities is None:
             out.append({"base": base, "built": False})
             continue
-        props = lake.table("base", base).current_snapshot().summary.additional_properties
+        props = lake.table(Zone.base, base).current_snapshot().summary.additional_properties
         mentions = int(props.get("jutong.mentions", 0))
-        ledger = lake.table("base", f"{base}_ledger").scan().to_arrow().to_pylist()
+        ledger = lake.table(Zone.base, f"{base}_ledger").scan().to_arrow().to_pylist()
         out.append(
             {
                 "base": base,
@@ -57,9 +58,11 @@ def base_status(settings: Settings) -> list[dict]:
                 "ledger_balanced": all(r["balanced"] for r in ledger),
             }
         )
-    if lake.table_exists("base", "spatial_parcel"):
+    if lake.table_exists(Zone.base, "spatial_parcel"):
         parcels = (
-            lake.table("base", "spatial_parcel").scan(selected_fields=("holder_found",)).to_arrow()
+            lake.table(Zone.base, "spatial_parcel")
+            .scan(selected_fields=("holder_found",))
+            .to_arrow()
         )
         out.append(
             {
@@ -73,9 +76,9 @@ def base_status(settings: Settings) -> list[dict]:
         )
     else:
         out.append({"base": "spatial", "built": False})
-    if lake.table_exists("base", "e_license"):
+    if lake.table_exists(Zone.base, "e_license"):
         lic = (
-            lake.table("base", "e_license")
+            lake.table(Zone.base, "e_license")
             .scan(selected_fields=("holder_found", "status"))
             .to_arrow()
         )
@@ -150,7 +153,7 @@ def _as_of(text: str | None) -> dt.date:
 
 
 def cmd_build(args) -> int:
-    from jutong.lake import AuditError
+    from jutong.lake import LakeError
     from spark_jobs.base.run import run_build
 
     settings = get_settings()
@@ -159,7 +162,7 @@ def cmd_build(args) -> int:
     for base in wanted:
         try:
             res = run_build(settings, base, _as_of(args.as_of), progress=print)
-        except AuditError as exc:  # nothing published for this base; the others still build
+        except LakeError as exc:  # nothing published for this base; the others still build
             print(f"{base}: not built: {exc}", file=sys.stderr)
             refused.append(base)
             continue
@@ -189,7 +192,7 @@ def cmd_status(args) -> int:
 def unit_warnings(settings: Settings) -> list[str]:
     """A base whose tables were not all published by the same build (a crash between the
     publishes of one unit): say which, and what to run."""
-    from jutong.lake import Lake, Zone, table_id
+    from jutong.lake import Lake, table_id
     from jutong.lake.repair import unit_gaps
 
     lake = Lake(settings)
@@ -214,13 +217,13 @@ def cmd_show(args) -> int:
     id_col = {"population": "person_id", "legal_entity": "org_id"}[base]
     key_col = {"population": "resident_id", "legal_entity": "uscc"}[base]
     name = f"{base}_history" if args.as_of else base
-    if not lake.table_exists("base", name):
+    if not lake.table_exists(Zone.base, name):
         print(f"jutong base show: base.{name} is not built yet", file=sys.stderr)
         return 2
     from pyiceberg.expressions import EqualTo
 
     col = id_col if args.id[:1] in ("P", "E") and len(args.id) == 11 else key_col
-    rows = lake.table("base", name).scan(row_filter=EqualTo(col, args.id)).to_arrow().to_pylist()
+    rows = lake.table(Zone.base, name).scan(row_filter=EqualTo(col, args.id)).to_arrow().to_pylist()
     if args.as_of:
         day = dt.date.fromisoformat(args.as_of)
         rows = [r for r in rows if r["_valid_from"] <= day]
@@ -237,10 +240,10 @@ def cmd_conflicts(args) -> int:
 
     lake = Lake(get_settings())
     name = f"{args.base}_conflicts"
-    if not lake.table_exists("base", name):
+    if not lake.table_exists(Zone.base, name):
         print(f"jutong base conflicts: base.{name} is not built yet", file=sys.stderr)
         return 2
-    rows = lake.table("base", name).scan().to_arrow().to_pylist()
+    rows = lake.table(Zone.base, name).scan().to_arrow().to_pylist()
     if args.field:
         rows = [r for r in rows if r["field"] == args.field]
     if args.json:

@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from jutong.catalog.model import EntityKind
-from jutong.lake import Lake
+from jutong.lake import Lake, Zone
 from jutong.settings import Settings
 
 
@@ -52,10 +52,10 @@ class KindScore:
 
 
 def _links(lake: Lake, base: str) -> pa.Table:
-    if not lake.table_exists("base", f"{base}_links"):
+    if not lake.table_exists(Zone.base, f"{base}_links"):
         raise EvaluationError(f"base.{base}_links does not exist: build the base databases first")
     return (
-        lake.table("base", f"{base}_links")
+        lake.table(Zone.base, f"{base}_links")
         .scan(
             selected_fields=(
                 "mention_id",

@@ -159,13 +159,13 @@ class Lake:
         """A fresh data-file URI under the table's data folder, named with this run's token
         (``jutong lake repair`` removes it if the run dies before publishing it)."""
         loc = table.location().rstrip("/")
-        return f"{loc}/data/{partition}/{current_run()}-{uuid.uuid4().hex[:12]}{suffix}"
+        return f"{loc}/data/{partition}/{current_run()}_{uuid.uuid4().hex[:12]}{suffix}"
 
     @staticmethod
     def new_data_folder(location: str, partition: str) -> str:
         """A fresh folder for one write's files (Spark writes a folder), named like
         ``new_data_path``."""
-        return f"{location.rstrip('/')}/data/{partition}/{current_run()}-{uuid.uuid4().hex[:8]}"
+        return f"{location.rstrip('/')}/data/{partition}/{current_run()}_{uuid.uuid4().hex[:8]}"
 
     def delete_files(self, uris: Iterable[str]) -> None:
         for uri in uris:

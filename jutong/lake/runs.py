@@ -2,7 +2,8 @@
 the writing process's token, so that ``jutong lake repair`` can tell a dead run's leftovers
 from a live run's work in progress.
 
-A token is ``<started>-<pid>-<nonce>@<host>``. A run on this host is dead when its process is
+A token is ``<started>-<pid>-<nonce>@<host>`` (the host with letters, digits, ``.`` and ``-``
+only, so that a ``_`` after it — ``<token>_<n>`` branches, ``<token>_<hex>`` files — ends it). A run on this host is dead when its process is
 gone (or the pid now belongs to a younger process); a run on another host is presumed alive
 until it is older than the grace period.
 """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from jutong.catalog.model import CatalogEntry
+from jutong.lake import Zone
 
 
 def table_asset(zone: str, table: str, **extra):
@@ -17,4 +18,4 @@ def table_asset(zone: str, table: str, **extra):
 
 
 def raw_asset(entry: CatalogEntry):
-    return table_asset("raw", entry.table_name, catalog_id=entry.id)
+    return table_asset(Zone.raw, entry.table_name, catalog_id=entry.id)

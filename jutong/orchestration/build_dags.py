@@ -13,13 +13,14 @@ import datetime as dt
 
 from jutong.catalog import Catalog, load_catalog
 from jutong.catalog.model import BASES, BaseDatabase
+from jutong.lake import Zone
 from jutong.orchestration.assets import table_asset
 from jutong.orchestration.ingest_dags import DEFAULT_ARGS, START
 from jutong.settings import get_settings
 
 
 def base_asset(base: str):
-    return table_asset("base", base)
+    return table_asset(Zone.base, base)
 
 
 def consumed(catalog: Catalog, base: BaseDatabase) -> list:
@@ -27,10 +28,10 @@ def consumed(catalog: Catalog, base: BaseDatabase) -> list:
     kind = base.entity_kind
     if kind is not None:
         entries = [e for e in catalog if any(m.kind is kind for m in e.base.mentions)]
-        return [table_asset("staging", e.table_name, catalog_id=e.id) for e in entries]
+        return [table_asset(Zone.staging, e.table_name, catalog_id=e.id) for e in entries]
     entries = [e for e in catalog if e.base.feeds is base]
     return [
-        *[table_asset("staging", e.table_name, catalog_id=e.id) for e in entries],
+        *[table_asset(Zone.staging, e.table_name, catalog_id=e.id) for e in entries],
         *[base_asset(up) for up in base.upstream],
     ]
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 
 from jutong.catalog import Catalog, CatalogEntry, load_catalog
+from jutong.lake import Zone
 from jutong.orchestration.assets import raw_asset, table_asset
 from jutong.orchestration.ingest_dags import DEFAULT_ARGS, START
 from jutong.settings import get_settings
 
 
 def staging_asset(entry: CatalogEntry):
-    return table_asset("staging", entry.table_name, catalog_id=entry.id)
+    return table_asset(Zone.staging, entry.table_name, catalog_id=entry.id)
 
 
 def build_standardize_dag(entry: CatalogEntry, catalog: Catalog):

@@ -19,6 +19,7 @@ from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 
 from jutong.catalog.loader import Catalog
+from jutong.catalog.model import ENTITY_BASES
 from jutong.lake import AuditError, Lake
 from jutong.reference import load_divisions
 from jutong.settings import Settings
@@ -196,7 +197,7 @@ def build_spatial(
     say = progress or log.info
     entry = catalog.get("ziranziyuan.zongdi")
     staged, holders = _read_register(spark, lake, entry)
-    bases = {b: read_table(spark, lake, BASE_ZONE, b) for b in ("population", "legal_entity")}
+    bases = {b.value: read_table(spark, lake, BASE_ZONE, b.value) for b in ENTITY_BASES}
     outputs = resolve_spatial(_division_table(spark), staged, holders, bases, entry.id, as_of)
     publish_places(lake, outputs, properties={"jutong.as_of": as_of.isoformat()})
     outputs.release()

@@ -28,7 +28,7 @@ from spark_jobs.base.entities import build_entities, read_as_of
 from spark_jobs.base.run import build_base
 from spark_jobs.standardize import run_standardize
 
-pytestmark = pytest.mark.spark
+pytestmark = [pytest.mark.spark, pytest.mark.e2e]
 
 AS_OF = dt.date(2026, 11, 1)
 

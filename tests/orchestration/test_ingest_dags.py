@@ -138,6 +138,7 @@ def test_a_broken_catalog_is_an_import_error_naming_the_file(new_home):
     assert "huji.yaml: title: Field required" in out
 
 
+@pytest.mark.e2e
 def test_extracts_land_through_airflow_and_redelivery_adds_nothing(tmp_path, new_home, province):
     s = new_home()
     catalog = load_catalog(s.catalog_dir)

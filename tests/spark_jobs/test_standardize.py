@@ -117,6 +117,7 @@ def province(tmp_path_factory):
     return out
 
 
+@pytest.mark.e2e
 def test_province_standardized_matches_ground_truth(
     spark, tmp_path, new_settings, province, catalog
 ):

@@ -19,7 +19,7 @@ from jutong.lake import Lake
 from jutong.lake.history import published_values
 from spark_jobs.standardize import pending_batches, run_standardize
 
-pytestmark = pytest.mark.spark
+pytestmark = [pytest.mark.spark, pytest.mark.e2e]
 
 
 def _rid(seq: str) -> str:
