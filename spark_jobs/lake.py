@@ -19,13 +19,19 @@ from jutong.lake import AuditError, Lake, Zone
 from jutong.lake.history import batch_files
 
 
-def read_table(spark: SparkSession, lake: Lake, zone: str | Zone, name: str) -> DataFrame | None:
-    """The table's current rows (main) as a Spark DataFrame, or None when the table does not
-    exist or has no rows yet."""
+def read_table(
+    spark: SparkSession,
+    lake: Lake,
+    zone: str | Zone,
+    name: str,
+    snapshot_id: int | None = None,
+) -> DataFrame | None:
+    """The table's rows at ``snapshot_id`` (default: main's current) as a Spark DataFrame,
+    or None when the table does not exist or has no rows yet."""
     table = lake.table_or_none(zone, name)
     if table is None or table.current_snapshot() is None:
         return None
-    paths = table.inspect.files().column("file_path").to_pylist()
+    paths = table.inspect.files(snapshot_id).column("file_path").to_pylist()
     if not paths:
         return None
     df = spark.read.parquet(*paths)
@@ -33,6 +39,21 @@ def read_table(spark: SparkSession, lake: Lake, zone: str | Zone, name: str) -> 
         # staged before exact duplicates were marked: no row is known to be a copy
         df = df.withColumn("_duplicate_of", F.lit(None).cast("long"))
     return df
+
+
+def read_unit(
+    spark: SparkSession, lake: Lake, zone: str | Zone, names: list[str]
+) -> dict[str, DataFrame | None]:
+    """Tables published together (a base and its links, …) read at one consistent unit
+    (``jutong.lake.history.consistent_snapshots``): never a base with the links of another
+    build. Tables that do not exist read as None; without a common unit, each table's
+    current rows."""
+    from jutong.lake.history import consistent_snapshots
+
+    tables = {n: lake.table_or_none(zone, n) for n in names}
+    present = {n: t for n, t in tables.items() if t is not None}
+    at = (consistent_snapshots(present) if len(present) > 1 else None) or {}
+    return {n: read_table(spark, lake, zone, n, at.get(n)) for n in names}
 
 
 def read_batch(spark: SparkSession, lake: Lake, zone: str | Zone, name: str, batch_id: str):

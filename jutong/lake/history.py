@@ -91,3 +91,25 @@ def rows_at(table, snapshot_id: int | None = None) -> int:
     if snapshot_id is None and table.current_snapshot() is None:
         return 0
     return sum(task.file.record_count for task in table.scan(snapshot_id=snapshot_id).plan_files())
+
+
+UNIT_PROPERTY = "jutong.unit"
+
+
+def consistent_snapshots(tables: dict[str, object]) -> dict[str, int] | None:
+    """For tables published together as units (``jutong.lake.publish.PublishUnit``, e.g. a
+    base and its links): per table, the snapshot of the newest unit that every table has on
+    main — a consistent set even while a build is being published or after a crash between
+    its publishes. ``tables`` maps identifier → table; the first is the one whose history is
+    walked. None when no unit is common to all (nothing consistent to read)."""
+    first, *others = tables.values()
+    units_of = [
+        {_props(s).get(UNIT_PROPERTY): s.snapshot_id for s in reversed(list(ancestry(t)))}
+        for t in others
+    ]
+    for snap in ancestry(first):
+        unit = _props(snap).get(UNIT_PROPERTY)
+        if unit and all(unit in u for u in units_of):
+            ids = [snap.snapshot_id, *(u[unit] for u in units_of)]
+            return dict(zip(tables, ids, strict=True))
+    return None

@@ -25,7 +25,7 @@ from jutong.reference import load_divisions
 from jutong.settings import Settings
 from spark_jobs.base.entities import BASE_ZONE, STAGING_ZONE
 from spark_jobs.base.steps.survivorship import LINEAGE
-from spark_jobs.lake import count_at, publish_tables, read_table
+from spark_jobs.lake import count_at, publish_tables, read_table, read_unit
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,8 @@ def _holders(spark: SparkSession, lake: Lake, dataset: str) -> DataFrame:
     """mention_id -> holder person/org id (and why none), from the entity builds' links."""
     frames = []
     for base, col in (("population", "holder_person_id"), ("legal_entity", "holder_org_id")):
-        links = read_table(spark, lake, BASE_ZONE, f"{base}_links")
+        # the links of the build whose base table is published (one unit)
+        links = read_unit(spark, lake, BASE_ZONE, [f"{base}_links", base])[f"{base}_links"]
         if links is None:
             raise AuditError(
                 f"base.{base}_links does not exist: build {base} before the licence and "
@@ -197,7 +198,10 @@ def build_spatial(
     say = progress or log.info
     entry = catalog.get("ziranziyuan.zongdi")
     staged, holders = _read_register(spark, lake, entry)
-    bases = {b.value: read_table(spark, lake, BASE_ZONE, b.value) for b in ENTITY_BASES}
+    bases = {
+        b.value: read_unit(spark, lake, BASE_ZONE, [b.value, f"{b.value}_links"])[b.value]
+        for b in ENTITY_BASES
+    }
     outputs = resolve_spatial(_division_table(spark), staged, holders, bases, entry.id, as_of)
     publish_places(lake, outputs, properties={"jutong.as_of": as_of.isoformat()})
     outputs.release()

@@ -120,3 +120,35 @@ def test_two_writers_at_once(lake, settings, tmp_path, same_batch):
     else:
         assert len(ok) == 2 and state["rows"] == 20 and state["batches"] == ["b1", "b2"]
     assert state["branches"] == []
+
+
+def test_consistent_snapshots_skip_a_half_published_unit(lake, settings):
+    """A reader of tables published together gets one unit's snapshots, never a mix — also
+    while a crash has left the newest unit half-published."""
+    from jutong.lake.history import consistent_snapshots
+
+    for n in ("u1", "u2"):
+        make_table(lake, n)
+    p = run_writer(settings.home, "unit", "staging", "u1", "b1", "u1", "u2")
+    assert p.wait(timeout=120) == 0
+    done = {n: lake.table("staging", n).current_snapshot().snapshot_id for n in ("u1", "u2")}
+    p = run_writer(
+        settings.home,
+        "unit",
+        "staging",
+        "u1",
+        "b2",
+        "u1",
+        "u2",
+        failpoints="between_unit_publishes=kill@1",
+    )
+    p.communicate(timeout=120)
+    assert p.returncode == -signal.SIGKILL
+    tables = {n: lake.table("staging", n) for n in ("u1", "u2")}
+    assert table_state(lake, "staging", "u1")["batches"] == ["b1", "b2"]  # half-published
+    assert consistent_snapshots(tables) == done
+    repair(lake, ["staging.u1", "staging.u2"])
+    tables = {n: lake.table("staging", n) for n in ("u1", "u2")}
+    assert consistent_snapshots(tables) == {
+        n: t.current_snapshot().snapshot_id for n, t in tables.items()
+    }
