@@ -4,7 +4,7 @@ Each ticket is for the provider department, which answers for its data (GX-Reg a
 "谁提供谁负责"). GX-Reg art. 18: the provider verifies within **5 working days**; the deadline
 may be extended **once** by **up to 5** more working days with its head's approval. Every
 open, extension and resolution is recorded with who and when in ``quality_ticket_events``
-("every correction is traceable"; LZ-Rules art. 24: 问题数据纠错、追责).
+("every correction is traceable"; GX-Reg art. 24: 问题数据纠错、问题数据追责).
 
 Times are stored as naive UTC (``jutong.governance.db.utcnow``); the day of receipt, which is
 not counted in the deadline, is the Beijing calendar day of ``opened_at``. If that deadline is
