@@ -25,6 +25,18 @@ from jutong.settings import Settings
 log = logging.getLogger(__name__)
 
 
+class _QuietCommitRetries(logging.Filter):
+    """pyiceberg retries a commit refused by a concurrent writer and logs each retry as a
+    WARNING; the lake layer retries and reports conflicts itself (one line, see
+    ``jutong.lake.publish``), so these lines are noise on the user's terminal."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Commit failed due to a concurrent update")
+
+
+logging.getLogger("pyiceberg.table").addFilter(_QuietCommitRetries())
+
+
 class Lake:
     def __init__(self, settings: Settings):
         self.settings = settings

@@ -68,3 +68,28 @@ def test_killed_standardize_stages_the_batch_exactly_once(spark, settings, point
     assert published_values(staging) == [batch]
     assert staging.scan().to_arrow().num_rows == len(ROWS)
     assert [r for r in staging.metadata.refs if r != "main"] == []
+
+
+def test_two_standardize_runs_of_one_dataset_at_once(settings):
+    """Two `jutong staging standardize` of one dataset started together: the batch is staged
+    once; the other run either finds nothing to do or says it was published by another run —
+    one line, no traceback."""
+    entry = load_catalog(settings.catalog_dir).get("gongan.huji")
+    batch = _ingest(settings, entry).batch_id
+    env = {**os.environ, "JUTONG_HOME": str(settings.home)}
+    cmd = [sys.executable, "-m", "jutong", "staging", "standardize", entry.id]
+    procs = [
+        subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    outs = [p.communicate(timeout=600) for p in procs]
+    for p, (_out, err) in zip(procs, outs, strict=True):
+        assert p.returncode == 0, err[-3000:]
+        assert "Traceback" not in err, err[-3000:]
+    said = "".join(out for out, _ in outs)
+    assert said.count("gate passed") == 1, said
+    assert "already published by another run" in said or "no new raw batch" in said, said
+    staging = Lake(settings).table("staging", entry.table_name)
+    assert published_values(staging) == [batch]
+    assert staging.scan().to_arrow().num_rows == len(ROWS)
+    assert [r for r in staging.metadata.refs if r != "main"] == []
