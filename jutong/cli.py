@@ -52,6 +52,7 @@ COMMAND_MODULES = (
     "jutong.workdays_cli",
     "jutong.synth.cli",
     "jutong.governance.migrate_cli",  # governance upgrade | status
+    "jutong.governance.audit_cli",  # audit verify | checkpoint | export | list
 )
 
 # The verb-first commands of earlier versions and the commands they are now. They keep working

@@ -23,9 +23,9 @@ import hmac
 import os
 import re
 import secrets
-import stat
 from pathlib import Path
 
+from jutong.keyfiles import KeyFileError, create_secret_file, read_secret_file
 from jutong.settings import Settings
 
 PURPOSE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
@@ -58,13 +58,6 @@ def key_path(settings: Settings, purpose: str) -> Path:
     return Path(settings.key_dir) / f"{_check_purpose(purpose)}.key"
 
 
-def _inside_git_tree(path: Path) -> Path | None:
-    for parent in [path.resolve().parent, *path.resolve().parents]:
-        if (parent / ".git").exists():
-            return parent
-    return None
-
-
 def _decode(text: str, where: str) -> bytes:
     text = text.strip()
     try:
@@ -90,18 +83,11 @@ def load_key(settings: Settings, purpose: str) -> bytes:
             f"{path} (mode 0600, outside the repository); for a local demo, "
             f"`jutong release build` creates one with --demo-key"
         )
-    repo = _inside_git_tree(path)
-    if repo is not None:
-        raise KeyError_(
-            f"{path}: key files must not be inside a git working tree ({repo}); "
-            "set key_dir outside the repository"
-        )
-    mode = stat.S_IMODE(path.stat().st_mode)
-    if mode & 0o077:
-        raise KeyError_(
-            f"{path}: the key file is readable by others (mode {mode:04o}); chmod 600 it"
-        )
-    return _decode(path.read_text(encoding="ascii"), str(path))
+    try:
+        text = read_secret_file(path).decode("ascii")
+    except (KeyFileError, UnicodeDecodeError) as err:
+        raise KeyError_(str(err)) from None
+    return _decode(text, str(path))
 
 
 def ensure_demo_key(settings: Settings, purpose: str) -> Path | None:
@@ -113,14 +99,10 @@ def ensure_demo_key(settings: Settings, purpose: str) -> Path | None:
     path = key_path(settings, purpose)
     if path.is_file():
         return path
-    repo = _inside_git_tree(path)
-    if repo is not None:
-        raise KeyError_(f"{path}: refusing to create a key inside the git working tree {repo}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    os.chmod(path.parent, 0o700)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as f:
-        f.write(secrets.token_hex(KEY_BYTES) + "\n")
+    try:
+        create_secret_file(path, (secrets.token_hex(KEY_BYTES) + "\n").encode("ascii"))
+    except KeyFileError as err:
+        raise KeyError_(str(err)) from None
     return path
 
 

@@ -28,6 +28,7 @@ TREE = {
     "workdays": {"add", "between", "check"},
     "synth": None,
     "governance": {"upgrade", "status", "revision"},
+    "audit": {"verify", "checkpoint", "export", "list"},
     "demo": None,
     "airflow": None,
 }

@@ -127,8 +127,37 @@ release_events = sa.Table(
     sa.Column("at", sa.DateTime, nullable=False),
 )
 
+# ---- tamper-evident audit log (jutong.governance.audit) -----------------------------------------
+# Append-only; each event's hash covers its content and the previous event's hash (GX-Dispatch
+# art. 42: 谁提供谁负责，谁流转谁负责，谁使用谁负责). ``audit_head`` is one row holding the chain's
+# head; appends update it first, which serializes them on SQLite and PostgreSQL alike.
+audit_events = sa.Table(
+    "audit_events",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Column("actor", sa.String(128), nullable=False),
+    sa.Column("role", sa.String(64), nullable=True),
+    sa.Column("department", sa.String(64), nullable=True, index=True),
+    sa.Column("action", sa.String(64), nullable=False, index=True),
+    sa.Column("subject", sa.String(512), nullable=False, index=True),
+    sa.Column("data", sa.Text, nullable=False),  # canonical JSON
+    sa.Column("prev_hash", sa.String(64), nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+)
+
+audit_head = sa.Table(
+    "audit_head",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),  # always 1
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+)
+
 __all__ = [
     "VERSION_TABLE",
+    "audit_events",
+    "audit_head",
     "gate_runs",
     "metadata",
     "release_events",

@@ -358,6 +358,54 @@ def test_truth_folder_missing_is_a_clear_error(built, tmp_path):
     shutil.rmtree(tmp_path, ignore_errors=True)
 
 
+# ---- concurrency: two builds of one base at once -----------------------------------------
+
+
+def test_two_population_builds_at_once_publish_one_consistent_unit(built):
+    """Two `jutong base build population` started together: each ends with exit 0 (it
+    published, or found its unit published by the other run) or one clear line — never a
+    traceback; the base is one consistent unit, its ledger balances, nothing is doubled and
+    no branch is left behind."""
+    settings = built[0]
+    lake = Lake(settings)
+    tables = ["population", "population_links", "population_ledger", "population_conflicts"]
+    before = {t: lake.table("base", t).scan().to_arrow().num_rows for t in tables}
+    history_before = lake.table("base", "population_history").scan().to_arrow().num_rows
+    env = {**os.environ, "JUTONG_HOME": str(settings.home)}
+    cmd = [sys.executable, "-m", "jutong", "base", "build", "population"]
+    procs = [
+        subprocess.Popen(
+            [*cmd, "--as-of", AS_OF.isoformat()],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outs = [p.communicate(timeout=900) for p in procs]
+    codes = [p.returncode for p in procs]
+    for code, (out, err) in zip(codes, outs, strict=True):
+        assert "Traceback" not in err and "Traceback" not in out, err[-3000:]
+        if code != 0:  # the loser: one clear line naming the conflict
+            lines = [ln for ln in err.splitlines() if ln.startswith("jutong:")]
+            assert len(lines) == 1 and "base.population" in lines[0], err[-3000:]
+    assert 0 in codes, outs
+    assert unit_warnings(settings) == []
+    units = _current_units(lake, [t for t in tables])
+    assert len(set(units.values())) == 1 and None not in units.values(), units
+    after = {t: lake.table("base", t).scan().to_arrow().num_rows for t in tables}
+    assert after == before  # same inputs: nothing doubled
+    # an unchanged rebuild records no new history, even when two ran
+    assert lake.table("base", "population_history").scan().to_arrow().num_rows == history_before
+    ids = [r["person_id"] for r in _table(settings, "population")]
+    assert len(ids) == len(set(ids))
+    for t in [*tables, "population_history"]:
+        assert [r for r in lake.table("base", t).metadata.refs if r != "main"] == []
+    [st] = [s for s in base_status(settings) if s["base"] == "population"]
+    assert st["ledger_balanced"]
+
+
 # ---- crash recovery: a build killed between the publishes of its tables ----------------
 # The base is never left with a ledger, links or history of another build: `jutong base
 # status` warns, and `jutong lake repair` (also run before every build) publishes the rest of

@@ -49,6 +49,10 @@ def _sqlite(settings, script: str) -> None:
         conn.executescript(script)
 
 
+# tables of later revisions (0002: the audit chain)
+LATER_TABLES = {"audit_events", "audit_head"}
+
+
 def _table_sql(conn) -> dict[str, str]:
     q = "select name, sql from sqlite_master where name not like 'sqlite_%'"
     return {name: sql for name, sql in conn.execute(q) if name != schema.VERSION_TABLE}
@@ -68,7 +72,8 @@ def test_fresh_database_goes_to_head_and_second_upgrade_does_nothing(settings):
     assert db.current_revision(settings) == db.head_revision()
     assert db.pending_revisions(settings) == []
     names = set(sa.inspect(db.engine(settings)).get_table_names())
-    assert names == TABLES | {"jutong_alembic_version"}  # never Airflow's alembic_version
+    # never Airflow's alembic_version
+    assert names == TABLES | LATER_TABLES | {"jutong_alembic_version"}
 
 
 def test_engine_upgrades_on_first_use(settings):
@@ -92,7 +97,8 @@ def test_migrations_write_the_same_ddl_as_the_code_before_migrations(settings):
     old = sqlite3.connect(":memory:")
     old.executescript(FIXTURE.read_text(encoding="utf-8"))
     with sqlite3.connect(_db_file(settings)) as new:
-        assert _table_sql(new) == _table_sql(old)
+        before, now = _table_sql(old), _table_sql(new)
+        assert {name: now.get(name) for name in before} == before
 
 
 def test_database_made_before_migrations_is_adopted_with_its_rows(settings):
@@ -234,7 +240,7 @@ def test_cli_status_and_upgrade(settings, capsys):
     assert main(["governance", "status"]) == 0
     out = capsys.readouterr().out
     assert "current: none (6 table(s) from before migrations, adopted on upgrade)" in out
-    assert "pending: 1 migration(s)" in out and "0001  Initial schema" in out
+    assert "pending: 2 migration(s)" in out and "0001  Initial schema" in out
 
     assert main(["governance", "upgrade"]) == 0
     out = capsys.readouterr().out
@@ -265,7 +271,7 @@ def test_new_revision_is_numbered_and_autogenerates_nothing_when_schema_matches(
     scripts = tmp_path / "migrations"
     shutil.copytree(db.MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
     path = db.new_revision("add a note", autogenerate=True, script_location=scripts)
-    assert path.name == "0002_add_a_note.py"
+    assert path.name == "0003_add_a_note.py"
     text = path.read_text(encoding="utf-8")
-    assert "revision = '0002'" in text and "down_revision = '0001'" in text
+    assert "revision = '0003'" in text and "down_revision = '0002'" in text
     assert "op." not in text  # schema.py and the migrations agree
