@@ -64,6 +64,9 @@ class Settings:
     airflow_database_uri: str = ""  # empty = SQLite inside airflow_home
     # governance database (requests, tickets, audit): SQLite embedded, PostgreSQL at scale
     governance_db_uri: str = ""
+    # ingestion takes a delivered file once its size and modification time have not changed
+    # for this many seconds (a file still being written is left in landing)
+    ingest_quiet_seconds: float = 5.0
     # the source file of these settings, if any (for messages)
     source: str = "defaults"
 
@@ -121,6 +124,16 @@ def _coerce(name: str, value: object, home: Path, where: str) -> object:
             raise SettingsError(f"{where}: setting '{name}' must be a non-empty path")
         p = Path(os.path.expanduser(value))
         return p if p.is_absolute() else (home / p)
+    if kind == "float" or kind is float:
+        try:
+            number = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise SettingsError(
+                f"{where}: setting '{name}' must be a number, got {value!r}"
+            ) from None
+        if number < 0:
+            raise SettingsError(f"{where}: setting '{name}' must not be negative, got {value!r}")
+        return number
     if kind == "int" or kind is int:
         try:
             return int(value)  # type: ignore[arg-type]
