@@ -129,6 +129,27 @@ def sniff_delimiter(header_line: str) -> str:
 # ---- headers -----------------------------------------------------------------------------------
 
 
+def looks_like_data(name: str) -> bool:
+    """Whether a header cell looks like a value rather than a column name (a run of five or
+    more digits, ``=``, ``@``, or a long text): such a cell is never repeated in a message."""
+    digits = 0
+    for ch in name:
+        digits = digits + 1 if ch.isdigit() else 0
+        if digits >= 5:
+            return True
+    return "=" in name or "@" in name or len(name) > 30
+
+
+def shown_names(names: list[str]) -> str:
+    """Column names for a message; those that look like data are counted, not shown."""
+    shown = [n for n in names if not looks_like_data(n)]
+    hidden = len(names) - len(shown)
+    text = ", ".join(map(repr, shown))
+    if hidden:
+        text += (", and " if shown else "") + f"{hidden} not shown (they look like data)"
+    return text
+
+
 def check_header(
     header: list[str],
     path: Path | str,
@@ -138,20 +159,33 @@ def check_header(
     owner: str = "",
     error: type[TabularError] = TabularError,
 ) -> None:
-    """Refuse repeated column names and, with ``expected``, missing or unknown ones."""
+    """Refuse repeated column names and, with ``expected``, missing or unknown ones.
+
+    A header that lacks most expected columns is taken for a first row of data (a file without
+    its header row): its cells are not repeated, since they would be a person's ID and name."""
     problems = []
-    seen: set[str] = set()
-    dups = sorted({h for h in header if h and (h in seen or seen.add(h))})
-    if dups:
-        problems.append(f"{where}: repeated column(s) {', '.join(map(repr, dups))}")
     if expected is not None:
         missing = [c for c in expected if c not in header]
         unknown = [h for h in header if h not in expected]
+        if unknown and len(missing) * 2 > len(expected):
+            raise error(
+                path,
+                [
+                    f"{where}: {len(missing)} of the {len(expected)} expected columns are missing "
+                    f"({', '.join(map(repr, missing))}) — is the header row missing? The first "
+                    f"row's {len(header)} cells are not shown (they may be personal data)"
+                ],
+            )
+    seen: set[str] = set()
+    dups = sorted({h for h in header if h and (h in seen or seen.add(h))})
+    if dups:
+        problems.append(f"{where}: repeated column(s) {shown_names(dups)}")
+    if expected is not None:
         if missing:
             problems.append(f"{where}: missing column(s) {', '.join(map(repr, missing))}")
         if unknown:
             problems.append(
-                f"{where}: unknown column(s) {', '.join(map(repr, unknown))}"
+                f"{where}: unknown column(s) {shown_names(unknown)}"
                 + (f" (not in {owner})" if owner else "")
             )
     if problems:

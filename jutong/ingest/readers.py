@@ -4,16 +4,11 @@ Each reader yields ``(row_number, values)`` where ``values`` lists the raw text 
 item in catalog order (``None`` for an absent value). Values are kept as delivered: no
 trimming, no re-formatting beyond turning typed cells (Excel, JSON) into text.
 
-<<<<<<< HEAD
-Contract ("fail loudly"): the extract must be decodable in its declared encoding, carry every
-catalog column and no other, have rows of the header's width, parse where the item's type is
-fixed (``check_type``), and hold at least one data row. CSV and xlsx files are read by the
-platform's one tabular reader (``jutong.tabular``); this module adds the catalog contract.
-=======
-Contract (docs/architecture.md, "fail loudly"): the extract must be decodable in its declared encoding,
-carry every catalog column and no other, have rows of the header's width, parse where the
-item's type is fixed (``check_type``), and hold at least one data row.
->>>>>>> i11-docs
+Contract (docs/architecture.md, "fail loudly"): the extract must be decodable in its declared
+encoding, carry every catalog column and no other, have rows of the header's width, parse
+where the item's type is fixed (``check_type``), and hold at least one data row. CSV and xlsx
+files are read by the platform's one tabular reader (``jutong.tabular``); this module adds the
+catalog contract. Messages never repeat a value unmasked (``jutong.ingest.redact``).
 """
 
 from __future__ import annotations
@@ -27,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jutong.catalog.model import CatalogEntry, DataItem, ExtractFormat, ItemType
-from jutong.tabular import Problems, TabularError, csv_rows, xlsx_rows
+from jutong.ingest.redact import mask_value
+from jutong.tabular import Problems, TabularError, csv_rows, shown_names, xlsx_rows
 
 
 class ContractError(TabularError):
@@ -111,7 +107,8 @@ def _check_types(
 ) -> None:
     for it, v in zip(items, values, strict=True):
         if it.check_type and v and v.strip() and not _TYPE_PATTERNS[it.type].match(v):
-            checker.add(f"{where}, column '{it.column}': {v!r} is not a valid {it.type.value}")
+            shown = mask_value(v, it.pii)
+            checker.add(f"{where}, column '{it.column}': {shown!r} is not a valid {it.type.value}")
 
 
 def read_csv(entry: CatalogEntry, path: Path) -> Iterator[tuple[int, list[str | None]]]:
@@ -155,7 +152,7 @@ def read_jsonl(entry: CatalogEntry, path: Path) -> Iterator[tuple[int, list[str 
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
-                checker.add(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})")
+                checker.add(f"{where}: not valid JSON ({exc.msg}, column {exc.colno})")
                 continue
             if not isinstance(obj, dict):
                 checker.add(f"{where}: expected a JSON object, got {type(obj).__name__}")
@@ -163,7 +160,7 @@ def read_jsonl(entry: CatalogEntry, path: Path) -> Iterator[tuple[int, list[str 
             unknown = [k for k in obj if k not in known]
             if unknown:
                 checker.add(
-                    f"{where}: unknown key(s) {', '.join(map(repr, unknown))} "
+                    f"{where}: unknown key(s) {shown_names(unknown)} "
                     f"(not in catalog entry {entry.id})"
                 )
                 continue
