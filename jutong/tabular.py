@@ -26,6 +26,9 @@ from pathlib import Path
 import pyarrow as pa
 
 MAX_LISTED_PROBLEMS = 10
+#: the largest CSV field, in characters, unless the caller gives another (catalog extracts:
+#: ``extract.field_size_limit``); the csv module's own default (131,072) is never the limit
+FIELD_SIZE_LIMIT = 16 * 1024 * 1024
 #: ``auto``: strict UTF-8 (a byte-order mark is allowed), else GB 18030 (a superset of GBK).
 AUTO_ENCODINGS = ("utf-8", "gb18030")
 FORMATS = {
@@ -227,14 +230,20 @@ def csv_rows(
     header_where: str = "header",
     expected: list[str] | None = None,
     owner: str = "",
+    field_size_limit: int = FIELD_SIZE_LIMIT,
 ) -> Sheet:
     """Header and rows of a CSV file in ``encoding``; ``delimiter`` None: sniffed.
 
     A malformed row (an unterminated quote at the end of the file, a stray quote) stops the
-    reading with its line; a row of another width than the header is reported (the reading
-    goes on so that up to ``MAX_LISTED_PROBLEMS`` are listed) and not yielded."""
+    reading with its line; a row of another width than the header, or with a field longer
+    than ``field_size_limit`` characters, is reported (the reading goes on so that up to
+    ``MAX_LISTED_PROBLEMS`` are listed) and not yielded."""
     problems = problems or Problems(path)
     error = problems.error
+    # the csv module's limit is process-wide: raise it (never lower it, another reading may
+    # need more) and check this file's own limit on each row
+    if csv.field_size_limit() < field_size_limit:
+        csv.field_size_limit(field_size_limit)
     f = open(path, encoding=codec(encoding), newline="")  # noqa: SIM115 - closed by the iterator
     try:
         first = f.readline()
@@ -264,7 +273,13 @@ def csv_rows(
                 except StopIteration:
                     break
                 except csv.Error as exc:
-                    problems.add(f"line {reader.line_num}: malformed CSV ({exc})")
+                    if "field larger than field limit" in str(exc):
+                        problems.add(
+                            f"line {reader.line_num}: a field of more than "
+                            f"{field_size_limit:,} characters (the limit)"
+                        )
+                    else:
+                        problems.add(f"line {reader.line_num}: malformed CSV ({exc})")
                     problems.raise_if_any()
                 if not row or (len(row) == 1 and row[0] == ""):
                     continue  # blank line: carries no data
@@ -272,6 +287,13 @@ def csv_rows(
                 r = Row(number, reader.line_num, row)
                 if len(row) != width:
                     problems.add(f"{r.where}: {len(row)} fields, the header has {width}")
+                    continue
+                if any(len(v) > field_size_limit for v in row):
+                    i = next(i for i, v in enumerate(row) if len(v) > field_size_limit)
+                    problems.add(
+                        f"{r.where}, column '{header[i]}': {len(row[i]):,} characters, more "
+                        f"than the limit of {field_size_limit:,}"
+                    )
                     continue
                 yield r
 

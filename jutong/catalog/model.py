@@ -300,6 +300,9 @@ class Extract(_Strict):
     delimiter: str = ","
     sheet: str | None = None
     file_pattern: str = "*"
+    # the largest value a CSV field may hold, in characters (large real parcel geometries
+    # run to megabytes of WKT; the csv module's own limit of 131,072 is never the one used)
+    field_size_limit: Annotated[int, Field(gt=0)] = 16 * 1024 * 1024
 
     @field_validator("encoding")
     @classmethod

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from jutong.catalog.model import CatalogEntry, DataItem, ExtractFormat, ItemType
 from jutong.ingest.redact import mask_value
+from jutong.ingest.textcheck import CONTROL, control_problem, is_legacy_cjk, utf8_in_legacy
 from jutong.tabular import Problems, TabularError, csv_rows, shown_names, xlsx_rows
 
 
@@ -111,14 +112,43 @@ def _check_types(
             checker.add(f"{where}, column '{it.column}': {shown!r} is not a valid {it.type.value}")
 
 
+def _check_text(
+    items: list[DataItem],
+    values: list[str | None],
+    where: str,
+    checker: Problems,
+    legacy: str | None = None,
+) -> None:
+    """Control characters in any value; with ``legacy`` (a GBK-family encoding), values whose
+    bytes are UTF-8 (``jutong.ingest.textcheck``)."""
+    if CONTROL.search("\t".join(v for v in values if v)):
+        for it, v in zip(items, values, strict=True):
+            if v and (problem := control_problem(v)):
+                checker.add(f"{where}, column '{it.column}': {problem}")
+    if legacy:
+        for it, v in zip(items, values, strict=True):
+            if v and utf8_in_legacy(v, legacy):
+                checker.add(
+                    f"{where}, column '{it.column}': the bytes are UTF-8, not {legacy} "
+                    "(read as " + legacy + " they would be mojibake)"
+                )
+
+
 def read_csv(entry: CatalogEntry, path: Path) -> Iterator[tuple[int, list[str | None]]]:
     checker = _checker(path)
     sheet = csv_rows(
-        path, entry.extract.encoding, entry.extract.delimiter, problems=checker, **_contract(entry)
+        path,
+        entry.extract.encoding,
+        entry.extract.delimiter,
+        problems=checker,
+        field_size_limit=entry.extract.field_size_limit,
+        **_contract(entry),
     )
     positions = _positions(entry, sheet.header)
+    legacy = entry.extract.encoding if is_legacy_cjk(entry.extract.encoding) else None
     for row in sheet.rows:
         values = [row.values[i] for i in positions]
+        _check_text(entry.items, values, row.where, checker, legacy)
         _check_types(entry.items, values, row.where, checker)
         if not checker.total:
             yield row.number, values
@@ -131,10 +161,27 @@ def read_xlsx(entry: CatalogEntry, path: Path) -> Iterator[tuple[int, list[str |
     positions = _positions(entry, sheet.header)
     for row in sheet.rows:
         values = [row.values[i] for i in positions]
+        _check_text(entry.items, values, row.where, checker)
         _check_types(entry.items, values, row.where, checker)
         if not checker.total:
             yield row.number, values
     checker.raise_if_any()
+
+
+class _DuplicateKeys(ValueError):
+    def __init__(self, keys: list[str]):
+        super().__init__("duplicate keys")
+        self.keys = keys
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
+    """``object_pairs_hook``: a JSON object naming a key twice is refused (the last value
+    would otherwise win silently)."""
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        raise _DuplicateKeys(sorted({k for k, _ in pairs if k in seen or seen.add(k)}))
+    return obj
 
 
 def read_jsonl(entry: CatalogEntry, path: Path) -> Iterator[tuple[int, list[str | None]]]:
@@ -150,9 +197,12 @@ def read_jsonl(entry: CatalogEntry, path: Path) -> Iterator[tuple[int, list[str 
             row_number += 1
             where = f"row {row_number} (line {line_no})"
             try:
-                obj = json.loads(line)
+                obj = json.loads(line, object_pairs_hook=_no_duplicate_keys)
             except json.JSONDecodeError as exc:
                 checker.add(f"{where}: not valid JSON ({exc.msg}, column {exc.colno})")
+                continue
+            except _DuplicateKeys as exc:
+                checker.add(f"{where}: key(s) {shown_names(exc.keys)} given twice in one object")
                 continue
             if not isinstance(obj, dict):
                 checker.add(f"{where}: expected a JSON object, got {type(obj).__name__}")
@@ -179,6 +229,7 @@ def read_jsonl(entry: CatalogEntry, path: Path) -> Iterator[tuple[int, list[str 
                     values.append("true" if v else "false")
                 else:
                     values.append(json.dumps(v))
+            _check_text(entry.items, values, where, checker)
             _check_types(entry.items, values, where, checker)
             if not checker.total:
                 yield row_number, values
