@@ -19,7 +19,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -327,14 +327,24 @@ def xlsx_rows(
     problems: Problems | None = None,
     expected: list[str] | None = None,
     owner: str = "",
+    strict: bool = False,
+    date_columns: Collection[str] = (),
+    text_columns: Collection[str] = (),
 ) -> Sheet:
     """Header and rows (cells as text) of a sheet of a workbook (default: the first).
 
     Empty trailing header cells are dropped; a value to the right of the last header column is
-    reported with its row."""
+    reported with its row. ``strict`` (ingestion): merged cells and formulas without a saved
+    value are refused (``jutong.workbook``), a number in one of ``text_columns`` is refused
+    with its cell (an identifier stored as a number has lost its digits beyond the 15th), and
+    a number in one of ``date_columns`` is an Excel date serial, read as a date."""
     import zipfile
 
     from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+    from openpyxl.utils.datetime import from_excel
+
+    from jutong.workbook import structure_problems
 
     problems = problems or Problems(path)
     error = problems.error
@@ -362,15 +372,48 @@ def xlsx_rows(
             owner=owner,
             error=error,
         )
+        if strict:
+            found, total = structure_problems(path, ws, MAX_LISTED_PROBLEMS)
+            if total:
+                raise error(path, found, total)
     except BaseException:
         wb.close()
         raise
+    dates = [i for i, h in enumerate(header) if h in date_columns]
+    texts_only = [i for i, h in enumerate(header) if h in text_columns]
+
+    def typed(values: tuple, sheet_row: int) -> list[object] | None:
+        """Date serials as dates; None when a number sits in a text column (reported)."""
+        values = list(values)
+        for i in dates:
+            v = values[i] if i < len(values) else None
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                values[i] = from_excel(v, wb.epoch)
+        bad = [
+            i
+            for i in texts_only
+            if i < len(values)
+            and isinstance(values[i], (int, float))
+            and not isinstance(values[i], bool)
+        ]
+        for i in bad:
+            problems.add(
+                f"sheet '{ws.title}' cell {get_column_letter(i + 1)}{sheet_row} (column "
+                f"'{header[i]}'): a number where text is expected (an identifier stored as a "
+                "number has lost its digits beyond the 15th; format the column as text)"
+            )
+        return None if bad else values
 
     def rows() -> Iterator[Row]:
         width = len(header)
         number = 0
         try:
             for sheet_row, values in enumerate(cells, start=2):
+                if strict:
+                    values = typed(values, sheet_row)
+                    if values is None:  # a number in a text column: reported
+                        number += 1
+                        continue
                 texts = [cell_text(c) for c in values]
                 if all(t in (None, "") for t in texts):
                     continue

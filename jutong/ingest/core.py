@@ -185,6 +185,7 @@ def _write_parquet(
     writer = pq.ParquetWriter(fpath, schema, filesystem=fs, compression="zstd")
     columns: list[list[str | None]] = [[] for _ in range(n_items)]
     row_numbers: list[int] = []
+    sources: list[str] = []  # the file, and the sheet of a workbook read in several sheets
     total = 0
 
     def flush() -> None:
@@ -197,19 +198,21 @@ def _write_parquet(
             pa.array([entry.dataset] * n, pa.string()),
             pa.array([batch_id] * n, pa.string()),
             pa.array(row_numbers, pa.int64()),
-            pa.array([source_file] * n, pa.string()),
+            pa.array(sources, pa.string()),
             pa.array([loaded_at] * n, pa.timestamp("us", tz="UTC")),
         ]
         writer.write_batch(pa.record_batch(arrays, schema=schema))
         for c in columns:
             c.clear()
         row_numbers.clear()
+        sources.clear()
 
     try:
-        for row_number, values in read_extract(entry, path):
+        for row_number, values, part in read_extract(entry, path):
             for i, v in enumerate(values):
                 columns[i].append(v)
             row_numbers.append(row_number)
+            sources.append(source_file if part is None else f"{source_file}#sheet={part}")
             total += 1
             if len(row_numbers) >= CHUNK_ROWS:
                 flush()

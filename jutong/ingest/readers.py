@@ -25,6 +25,7 @@ from jutong.catalog.model import CatalogEntry, DataItem, ExtractFormat, ItemType
 from jutong.ingest.redact import mask_value
 from jutong.ingest.textcheck import CONTROL, control_problem, is_legacy_cjk, utf8_in_legacy
 from jutong.tabular import Problems, TabularError, csv_rows, shown_names, xlsx_rows
+from jutong.workbook import sheets_with_data
 
 
 class ContractError(TabularError):
@@ -33,6 +34,10 @@ class ContractError(TabularError):
     @property
     def reason(self) -> str:
         return self.problems[0] if self.problems else "contract broken"
+
+
+#: ``(row_number, values, part)``: see ``read_extract``
+Record = tuple[int, list[str | None], str | None]
 
 
 @dataclass
@@ -134,7 +139,7 @@ def _check_text(
                 )
 
 
-def read_csv(entry: CatalogEntry, path: Path) -> Iterator[tuple[int, list[str | None]]]:
+def read_csv(entry: CatalogEntry, path: Path) -> Iterator[Record]:
     checker = _checker(path)
     sheet = csv_rows(
         path,
@@ -151,20 +156,65 @@ def read_csv(entry: CatalogEntry, path: Path) -> Iterator[tuple[int, list[str | 
         _check_text(entry.items, values, row.where, checker, legacy)
         _check_types(entry.items, values, row.where, checker)
         if not checker.total:
-            yield row.number, values
+            yield row.number, values, None
     checker.raise_if_any()
 
 
-def read_xlsx(entry: CatalogEntry, path: Path) -> Iterator[tuple[int, list[str | None]]]:
+def _sheets(entry: CatalogEntry, path: Path) -> list[str]:
+    """The sheets to read: the catalog's ``sheet`` (default: the first) and its ``sheets``.
+    Another sheet holding data is refused: its rows would be ignored without a word."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return [entry.extract.sheet] if entry.extract.sheet else [None]  # xlsx_rows says why
+    try:
+        first = entry.extract.sheet or wb.sheetnames[0]
+        listed = [first, *entry.extract.sheets]
+        others = [t for t in sheets_with_data(wb) if t not in listed]
+    finally:
+        wb.close()
+    if others:
+        raise ContractError(
+            path,
+            [
+                f"sheet(s) {', '.join(map(repr, others))} hold data, but catalog entry "
+                f"{entry.id} reads only {', '.join(map(repr, listed))} (list them in "
+                "extract.sheets to ingest them too)"
+            ],
+        )
+    return listed
+
+
+def read_xlsx(entry: CatalogEntry, path: Path) -> Iterator[Record]:
     checker = _checker(path)
-    sheet = xlsx_rows(path, entry.extract.sheet, problems=checker, **_contract(entry))
-    positions = _positions(entry, sheet.header)
-    for row in sheet.rows:
-        values = [row.values[i] for i in positions]
-        _check_text(entry.items, values, row.where, checker)
-        _check_types(entry.items, values, row.where, checker)
-        if not checker.total:
-            yield row.number, values
+    titles = _sheets(entry, path)
+    dates = [it.column for it in entry.items if it.type in (ItemType.date, ItemType.datetime)]
+    texts = [it.column for it in entry.items if it.type in (ItemType.string, ItemType.geometry_wkt)]
+    number = 0
+    for title in titles:
+        sheet = xlsx_rows(
+            path,
+            title,
+            problems=checker,
+            strict=True,
+            date_columns=dates,
+            text_columns=texts,
+            **_contract(entry),
+        )
+        positions = _positions(entry, sheet.header)
+        part = sheet.title if len(titles) > 1 else None
+        for row in sheet.rows:
+            number += 1
+            values = [row.values[i] for i in positions]
+            where = f"sheet '{sheet.title}' {row.where}" if part else row.where
+            _check_text(entry.items, values, where, checker)
+            _check_types(entry.items, values, where, checker)
+            if not checker.total:
+                yield number, values, part
     checker.raise_if_any()
 
 
@@ -184,7 +234,7 @@ def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
     return obj
 
 
-def read_jsonl(entry: CatalogEntry, path: Path) -> Iterator[tuple[int, list[str | None]]]:
+def read_jsonl(entry: CatalogEntry, path: Path) -> Iterator[Record]:
     columns = [it.column for it in entry.items]
     known = set(columns)
     seen_columns: set[str] = set()
@@ -232,7 +282,7 @@ def read_jsonl(entry: CatalogEntry, path: Path) -> Iterator[tuple[int, list[str 
             _check_text(entry.items, values, where, checker)
             _check_types(entry.items, values, where, checker)
             if not checker.total:
-                yield row_number, values
+                yield row_number, values, None
     checker.raise_if_any()
     never = [c for c in columns if c not in seen_columns]
     if row_number and never:
@@ -246,8 +296,10 @@ READERS = {
 }
 
 
-def read_extract(entry: CatalogEntry, path: Path) -> Iterator[tuple[int, list[str | None]]]:
-    """Rows of an extract as raw text, in catalog item order, checked against the contract."""
+def read_extract(entry: CatalogEntry, path: Path) -> Iterator[Record]:
+    """Rows of an extract as raw text, in catalog item order, checked against the contract:
+    ``(row_number, values, part)`` — ``part`` the sheet of a workbook read in several sheets,
+    else None."""
     return READERS[entry.extract.format](entry, path)
 
 
