@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import sys
+import traceback
 
 from jutong import __version__
 
@@ -141,17 +142,48 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    from jutong.lake import LakeError
-    from jutong.settings import SettingsError
-
     try:
         return int(args.func(args) or 0)
-    except SettingsError as err:
-        print(f"jutong: settings: {err}", file=sys.stderr)
-        return 2
-    except LakeError as err:  # one clear line: what failed and what to do, no traceback
-        print(f"jutong: {err}", file=sys.stderr)
-        return 1
+    except KeyboardInterrupt:
+        print("jutong: interrupted", file=sys.stderr)
+        return 130
+    except Exception as err:  # one clear line, never a traceback unless -v
+        if args.verbose:
+            traceback.print_exc()
+        code, line = error_line(err)
+        hint = "" if args.verbose else " (run 'jutong -v ...' for the traceback)"
+        print(f"jutong: {line}" + (hint if code == 1 and _unexpected(err) else ""), file=sys.stderr)
+        return code
+
+
+def _unexpected(err: Exception) -> bool:
+    from jutong.lake import LakeError
+
+    return not isinstance(err, (LakeError, *_clear_errors()))
+
+
+def _clear_errors() -> tuple[type[Exception], ...]:
+    """Errors whose message is already one clear line for the user (no type name needed)."""
+    from jutong.ingest.landing import LandingError
+    from jutong.outputs import OverwriteError
+    from jutong.tabular import TabularError
+
+    return (LandingError, OverwriteError, TabularError)
+
+
+def error_line(err: Exception) -> tuple[int, str]:
+    """The exit code and the one line a command error is reported with."""
+    from jutong.outputs import OverwriteError
+    from jutong.settings import SettingsError
+
+    text = " ".join(str(err).split()) or type(err).__name__
+    if isinstance(err, SettingsError):
+        return 2, f"settings: {text}"
+    if isinstance(err, OverwriteError):
+        return 2, text
+    if not _unexpected(err):
+        return 1, text
+    return 1, f"{type(err).__name__}: {text}"
 
 
 if __name__ == "__main__":

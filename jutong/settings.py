@@ -9,21 +9,28 @@ Precedence, highest first:
 ``home`` is ``$JUTONG_HOME``, else the folder of the settings file, else the checkout this
 package was installed from (the folder holding ``catalog/``), else the working directory.
 Relative paths in the file or the environment are resolved against ``home``.
+
+A ``JUTONG_`` variable that is not a setting is reported (a warning naming it) and ignored;
+only the pseudonym keys ``JUTONG_KEY_<PURPOSE>`` are left, unreported, to the module that
+reads them (``masking.keys``). Secrets never come from the settings file.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import tomllib
-import warnings
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 ENV_PREFIX = "JUTONG_"
 # Read elsewhere: the settings file and home; crash points of the recovery tests (jutong.lake).
 _META_ENV = {"JUTONG_SETTINGS", "JUTONG_HOME", "JUTONG_FAILPOINTS"}
-# Secrets are read by the modules that need them, never stored in Settings.
-_SECRET_ENV_PREFIXES = ("JUTONG_KEY_", "JUTONG_SECRET_")
+# Secrets are read by the modules that need them, never stored in Settings: the keys of
+# keyed pseudonyms, JUTONG_KEY_<PURPOSE> (masking.keys). JUTONG_KEY_DIR is a setting (key_dir).
+_SECRET_ENV_PREFIX = "JUTONG_KEY_"
 
 
 class SettingsError(ValueError):
@@ -64,6 +71,9 @@ class Settings:
     airflow_database_uri: str = ""  # empty = SQLite inside airflow_home
     # governance database (requests, tickets, audit): SQLite embedded, PostgreSQL at scale
     governance_db_uri: str = ""
+    # ingestion takes a delivered file once its size and modification time have not changed
+    # for this many seconds (a file still being written is left in landing)
+    ingest_quiet_seconds: float = 5.0
     # the source file of these settings, if any (for messages)
     source: str = "defaults"
 
@@ -121,6 +131,16 @@ def _coerce(name: str, value: object, home: Path, where: str) -> object:
             raise SettingsError(f"{where}: setting '{name}' must be a non-empty path")
         p = Path(os.path.expanduser(value))
         return p if p.is_absolute() else (home / p)
+    if kind == "float" or kind is float:
+        try:
+            number = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise SettingsError(
+                f"{where}: setting '{name}' must be a number, got {value!r}"
+            ) from None
+        if number < 0:
+            raise SettingsError(f"{where}: setting '{name}' must not be negative, got {value!r}")
+        return number
     if kind == "int" or kind is int:
         try:
             return int(value)  # type: ignore[arg-type]
@@ -159,6 +179,11 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             raise SettingsError(f"{settings_file}: not valid TOML: {exc}") from None
         data = data.get("jutong", data)
         for key, value in data.items():
+            if key.startswith(("key_", "secret")) and key not in _SETTABLE:
+                raise SettingsError(
+                    f"{settings_file}: '{key}': secrets are never read from the settings file "
+                    "(a pseudonym key comes from JUTONG_KEY_<PURPOSE> or <key_dir>/<purpose>.key)"
+                )
             if key not in _SETTABLE:
                 raise SettingsError(
                     f"{settings_file}: unknown setting '{key}' "
@@ -167,16 +192,19 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             file_values[key] = _coerce(key, value, home, str(settings_file))
 
     env_values: dict[str, object] = {}
-    for key, value in env.items():
+    for key, value in sorted(env.items()):
         if not key.startswith(ENV_PREFIX) or key in _META_ENV:
             continue
-        if key.startswith(_SECRET_ENV_PREFIXES):
-            continue
         name = key[len(ENV_PREFIX) :].lower()
-        if name not in _SETTABLE:
-            warnings.warn(f"ignoring unknown environment variable {key}", stacklevel=2)
-            continue
-        env_values[name] = _coerce(name, value, home, f"environment variable {key}")
+        if name in _SETTABLE:
+            env_values[name] = _coerce(name, value, home, f"environment variable {key}")
+        elif not key.startswith(_SECRET_ENV_PREFIX):
+            # never silently: a misspelt JUTONG_LAKE_RUT would put the lake somewhere else
+            log.warning(
+                "ignoring environment variable %s: not a setting (known: JUTONG_ + one of %s)",
+                key,
+                ", ".join(sorted(_SETTABLE)),
+            )
 
     values = {**file_values, **env_values}
     lake_root = values.get("lake_root", home / "lake")

@@ -19,13 +19,16 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
 
 MAX_LISTED_PROBLEMS = 10
+#: the largest CSV field, in characters, unless the caller gives another (catalog extracts:
+#: ``extract.field_size_limit``); the csv module's own default (131,072) is never the limit
+FIELD_SIZE_LIMIT = 16 * 1024 * 1024
 #: ``auto``: strict UTF-8 (a byte-order mark is allowed), else GB 18030 (a superset of GBK).
 AUTO_ENCODINGS = ("utf-8", "gb18030")
 FORMATS = {
@@ -129,6 +132,27 @@ def sniff_delimiter(header_line: str) -> str:
 # ---- headers -----------------------------------------------------------------------------------
 
 
+def looks_like_data(name: str) -> bool:
+    """Whether a header cell looks like a value rather than a column name (a run of five or
+    more digits, ``=``, ``@``, or a long text): such a cell is never repeated in a message."""
+    digits = 0
+    for ch in name:
+        digits = digits + 1 if ch.isdigit() else 0
+        if digits >= 5:
+            return True
+    return "=" in name or "@" in name or len(name) > 30
+
+
+def shown_names(names: list[str]) -> str:
+    """Column names for a message; those that look like data are counted, not shown."""
+    shown = [n for n in names if not looks_like_data(n)]
+    hidden = len(names) - len(shown)
+    text = ", ".join(map(repr, shown))
+    if hidden:
+        text += (", and " if shown else "") + f"{hidden} not shown (they look like data)"
+    return text
+
+
 def check_header(
     header: list[str],
     path: Path | str,
@@ -138,20 +162,33 @@ def check_header(
     owner: str = "",
     error: type[TabularError] = TabularError,
 ) -> None:
-    """Refuse repeated column names and, with ``expected``, missing or unknown ones."""
+    """Refuse repeated column names and, with ``expected``, missing or unknown ones.
+
+    A header that lacks most expected columns is taken for a first row of data (a file without
+    its header row): its cells are not repeated, since they would be a person's ID and name."""
     problems = []
-    seen: set[str] = set()
-    dups = sorted({h for h in header if h and (h in seen or seen.add(h))})
-    if dups:
-        problems.append(f"{where}: repeated column(s) {', '.join(map(repr, dups))}")
     if expected is not None:
         missing = [c for c in expected if c not in header]
         unknown = [h for h in header if h not in expected]
+        if unknown and len(missing) * 2 > len(expected):
+            raise error(
+                path,
+                [
+                    f"{where}: {len(missing)} of the {len(expected)} expected columns are missing "
+                    f"({', '.join(map(repr, missing))}) — is the header row missing? The first "
+                    f"row's {len(header)} cells are not shown (they may be personal data)"
+                ],
+            )
+    seen: set[str] = set()
+    dups = sorted({h for h in header if h and (h in seen or seen.add(h))})
+    if dups:
+        problems.append(f"{where}: repeated column(s) {shown_names(dups)}")
+    if expected is not None:
         if missing:
             problems.append(f"{where}: missing column(s) {', '.join(map(repr, missing))}")
         if unknown:
             problems.append(
-                f"{where}: unknown column(s) {', '.join(map(repr, unknown))}"
+                f"{where}: unknown column(s) {shown_names(unknown)}"
                 + (f" (not in {owner})" if owner else "")
             )
     if problems:
@@ -193,14 +230,20 @@ def csv_rows(
     header_where: str = "header",
     expected: list[str] | None = None,
     owner: str = "",
+    field_size_limit: int = FIELD_SIZE_LIMIT,
 ) -> Sheet:
     """Header and rows of a CSV file in ``encoding``; ``delimiter`` None: sniffed.
 
     A malformed row (an unterminated quote at the end of the file, a stray quote) stops the
-    reading with its line; a row of another width than the header is reported (the reading
-    goes on so that up to ``MAX_LISTED_PROBLEMS`` are listed) and not yielded."""
+    reading with its line; a row of another width than the header, or with a field longer
+    than ``field_size_limit`` characters, is reported (the reading goes on so that up to
+    ``MAX_LISTED_PROBLEMS`` are listed) and not yielded."""
     problems = problems or Problems(path)
     error = problems.error
+    # the csv module's limit is process-wide: raise it (never lower it, another reading may
+    # need more) and check this file's own limit on each row
+    if csv.field_size_limit() < field_size_limit:
+        csv.field_size_limit(field_size_limit)
     f = open(path, encoding=codec(encoding), newline="")  # noqa: SIM115 - closed by the iterator
     try:
         first = f.readline()
@@ -230,7 +273,13 @@ def csv_rows(
                 except StopIteration:
                     break
                 except csv.Error as exc:
-                    problems.add(f"line {reader.line_num}: malformed CSV ({exc})")
+                    if "field larger than field limit" in str(exc):
+                        problems.add(
+                            f"line {reader.line_num}: a field of more than "
+                            f"{field_size_limit:,} characters (the limit)"
+                        )
+                    else:
+                        problems.add(f"line {reader.line_num}: malformed CSV ({exc})")
                     problems.raise_if_any()
                 if not row or (len(row) == 1 and row[0] == ""):
                     continue  # blank line: carries no data
@@ -238,6 +287,13 @@ def csv_rows(
                 r = Row(number, reader.line_num, row)
                 if len(row) != width:
                     problems.add(f"{r.where}: {len(row)} fields, the header has {width}")
+                    continue
+                if any(len(v) > field_size_limit for v in row):
+                    i = next(i for i, v in enumerate(row) if len(v) > field_size_limit)
+                    problems.add(
+                        f"{r.where}, column '{header[i]}': {len(row[i]):,} characters, more "
+                        f"than the limit of {field_size_limit:,}"
+                    )
                     continue
                 yield r
 
@@ -271,14 +327,24 @@ def xlsx_rows(
     problems: Problems | None = None,
     expected: list[str] | None = None,
     owner: str = "",
+    strict: bool = False,
+    date_columns: Collection[str] = (),
+    text_columns: Collection[str] = (),
 ) -> Sheet:
     """Header and rows (cells as text) of a sheet of a workbook (default: the first).
 
     Empty trailing header cells are dropped; a value to the right of the last header column is
-    reported with its row."""
+    reported with its row. ``strict`` (ingestion): merged cells and formulas without a saved
+    value are refused (``jutong.workbook``), a number in one of ``text_columns`` is refused
+    with its cell (an identifier stored as a number has lost its digits beyond the 15th), and
+    a number in one of ``date_columns`` is an Excel date serial, read as a date."""
     import zipfile
 
     from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+    from openpyxl.utils.datetime import from_excel
+
+    from jutong.workbook import structure_problems
 
     problems = problems or Problems(path)
     error = problems.error
@@ -306,15 +372,48 @@ def xlsx_rows(
             owner=owner,
             error=error,
         )
+        if strict:
+            found, total = structure_problems(path, ws, MAX_LISTED_PROBLEMS)
+            if total:
+                raise error(path, found, total)
     except BaseException:
         wb.close()
         raise
+    dates = [i for i, h in enumerate(header) if h in date_columns]
+    texts_only = [i for i, h in enumerate(header) if h in text_columns]
+
+    def typed(values: tuple, sheet_row: int) -> list[object] | None:
+        """Date serials as dates; None when a number sits in a text column (reported)."""
+        values = list(values)
+        for i in dates:
+            v = values[i] if i < len(values) else None
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                values[i] = from_excel(v, wb.epoch)
+        bad = [
+            i
+            for i in texts_only
+            if i < len(values)
+            and isinstance(values[i], (int, float))
+            and not isinstance(values[i], bool)
+        ]
+        for i in bad:
+            problems.add(
+                f"sheet '{ws.title}' cell {get_column_letter(i + 1)}{sheet_row} (column "
+                f"'{header[i]}'): a number where text is expected (an identifier stored as a "
+                "number has lost its digits beyond the 15th; format the column as text)"
+            )
+        return None if bad else values
 
     def rows() -> Iterator[Row]:
         width = len(header)
         number = 0
         try:
             for sheet_row, values in enumerate(cells, start=2):
+                if strict:
+                    values = typed(values, sheet_row)
+                    if values is None:  # a number in a text column: reported
+                        number += 1
+                        continue
                 texts = [cell_text(c) for c in values]
                 if all(t in (None, "") for t in texts):
                     continue

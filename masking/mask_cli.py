@@ -24,6 +24,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from jutong.outputs import refuse_overwrite
+
 TEXT_FORMATS = (".txt", ".jsonl")
 CANDIDATE = r"[0-9０-９][0-9０-９\s\-－]{9,}[0-9０-９XxＸｘ]|[0-9A-HJ-NP-RTUW-Y]{18}"
 
@@ -156,6 +158,7 @@ def mask_file(
     use_catalog: bool = True,
 ) -> dict:
     """Mask one file; returns the report. Raises MaskError (bad input) or MaskRefused."""
+    refuse_overwrite(input_path, output_path)  # OverwriteError: the input is never overwritten
     from masking.policies import Action, PolicyError, apply_policies, policies_for_file
     from masking.release.residual import residual_scan
 

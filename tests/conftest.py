@@ -40,6 +40,9 @@ def settings_for(home: Path, **extra: str) -> Settings:
         "JUTONG_SPARK_MASTER": "local[2]",
         "JUTONG_SPARK_SHUFFLE_PARTITIONS": "2",
         "JUTONG_SPARK_DRIVER_MEMORY": "2g",
+        # test files are written whole before they are ingested (the quiet period is tested
+        # on its own in tests/ingest/test_landing.py)
+        "JUTONG_INGEST_QUIET_SECONDS": "0",
     }
     env.update({f"JUTONG_{k.upper()}": v for k, v in extra.items()})
     return load_settings(env)
@@ -58,6 +61,7 @@ def settings(home: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     monkeypatch.setenv("JUTONG_KEY_DIR", str(home / "keys"))
     monkeypatch.setenv("JUTONG_SPARK_MASTER", "local[2]")
     monkeypatch.setenv("JUTONG_SPARK_SHUFFLE_PARTITIONS", "2")
+    monkeypatch.setenv("JUTONG_INGEST_QUIET_SECONDS", "0")
     reset_settings_cache()
     yield s
     reset_settings_cache()

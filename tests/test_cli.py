@@ -190,3 +190,35 @@ def test_a_command_module_adds_its_noun_with_one_line(monkeypatch, capsys):
     monkeypatch.setattr(cli, "COMMAND_MODULES", (*cli.COMMAND_MODULES, mod.__name__))
     assert main(["noun", "verb"]) == 0
     assert capsys.readouterr().out == "verb ran\n"
+
+
+def _failing_command(monkeypatch, exc: Exception) -> None:
+    mod = types.ModuleType("jutong_test_failing_cli")
+
+    def fail(args):
+        raise exc
+
+    mod.register = lambda sub: sub.add_parser("failing").set_defaults(func=fail)
+    monkeypatch.setitem(sys.modules, mod.__name__, mod)
+    monkeypatch.setattr(cli, "COMMAND_MODULES", (*cli.COMMAND_MODULES, mod.__name__))
+
+
+def test_a_command_error_is_one_line_and_v_shows_the_traceback(monkeypatch, capsys):
+    _failing_command(monkeypatch, FileNotFoundError(2, "No such file or directory", "x.csv"))
+    assert main(["failing"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("jutong: FileNotFoundError: [Errno 2] No such file or directory")
+    assert "run 'jutong -v ...' for the traceback" in err
+    assert main(["-v", "failing"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback (most recent call last)" in err
+    assert err.splitlines()[-1].startswith("jutong: FileNotFoundError:")
+
+
+def test_a_lake_error_is_its_own_line(monkeypatch, capsys):
+    from jutong.lake import LakeError
+
+    _failing_command(monkeypatch, LakeError("raw.x: a commit conflict; run it again"))
+    assert main(["failing"]) == 1
+    assert capsys.readouterr().err == "jutong: raw.x: a commit conflict; run it again\n"

@@ -1,3 +1,4 @@
+import logging
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,42 @@ def test_no_hard_coded_paths_outside_settings(repo_root: Path):
             if needle in text:
                 offenders.append(f"{py.relative_to(repo_root)}: {needle}")
     assert offenders == []
+
+
+def test_key_dir_from_the_environment_is_honoured(tmp_path: Path):
+    s = load_settings({"JUTONG_HOME": str(tmp_path), "JUTONG_KEY_DIR": str(tmp_path / "k")})
+    assert s.key_dir == tmp_path / "k"
+    s = load_settings({"JUTONG_HOME": str(tmp_path), "JUTONG_KEY_DIR": "keys"})
+    assert s.key_dir == tmp_path / "keys"
+
+
+def test_an_ignored_environment_variable_is_reported_by_name(tmp_path: Path, caplog):
+    env = {
+        "JUTONG_HOME": str(tmp_path),
+        "JUTONG_LAKE_RUT": "/data/lake",
+        "JUTONG_SECRET_TOKEN": "s3cr3t-value",
+        "JUTONG_KEY_OPEN_2026": "00" * 32,  # a pseudonym key: read by masking.keys
+    }
+    with caplog.at_level(logging.WARNING, logger="jutong.settings"):
+        s = load_settings(env)
+    assert s.lake_root == tmp_path / "lake"
+    reported = [r.getMessage() for r in caplog.records]
+    assert len(reported) == 2
+    assert reported[0].startswith("ignoring environment variable JUTONG_LAKE_RUT: not a setting")
+    assert "lake_root" in reported[0]
+    assert reported[1].startswith("ignoring environment variable JUTONG_SECRET_TOKEN")
+    assert "s3cr3t" not in caplog.text and "0000" not in caplog.text
+
+
+def test_secrets_never_come_from_the_settings_file(tmp_path: Path):
+    (tmp_path / "jutong.toml").write_text('key_open_2026 = "00112233"\n', encoding="utf-8")
+    with pytest.raises(SettingsError, match="secrets are never read from the settings file"):
+        load_settings({"JUTONG_HOME": str(tmp_path)})
+    (tmp_path / "jutong.toml").write_text('key_dir = "/srv/keys"\n', encoding="utf-8")
+    assert load_settings({"JUTONG_HOME": str(tmp_path)}).key_dir == Path("/srv/keys")
+
+
+def test_a_number_setting_refuses_text_and_negatives(tmp_path: Path):
+    for bad in ("soon", "-1"):
+        with pytest.raises(SettingsError, match="ingest_quiet_seconds"):
+            load_settings({"JUTONG_HOME": str(tmp_path), "JUTONG_INGEST_QUIET_SECONDS": bad})

@@ -13,8 +13,10 @@ from openpyxl import Workbook
 from jutong.tabular import (
     Problems,
     TabularError,
+    check_header,
     csv_rows,
     detect_encoding,
+    looks_like_data,
     read_table,
     sniff_delimiter,
     xlsx_rows,
@@ -261,3 +263,22 @@ def test_missing_file_folder_and_unknown_format(tmp_path):
     with pytest.raises(TabularError, match=r"unknown format '\.json'"):
         read_table(write(tmp_path / "x.json", "{}"))
     assert read_table(write(tmp_path / "x.data", "a\n1\n"), fmt="csv").table.num_rows == 1
+
+
+def test_a_header_that_is_a_row_of_data_is_not_repeated(tmp_path):
+    path = tmp_path / "no_header.csv"
+    path.write_text("450102199003071234,韦小宝,男\n45010219900307123x,阿依,女\n", encoding="utf-8")
+    with pytest.raises(TabularError) as exc:
+        csv_rows(path, "utf-8", expected=["公民身份号码", "姓名", "性别"])
+    msg = str(exc.value)
+    assert "3 of the 3 expected columns are missing" in msg and "header row missing" in msg
+    assert "4501021990" not in msg and "韦小宝" not in msg
+
+
+def test_unknown_columns_that_look_like_data_are_counted_not_shown():
+    assert looks_like_data("450102199003071234") and looks_like_data("db_password=x")
+    assert not looks_like_data("备注") and not looks_like_data("注册资本（万元）")
+    with pytest.raises(TabularError) as exc:
+        check_header(["a", "b", "备注", "13800138000"], "f.csv", expected=["a", "b"])
+    assert "unknown column(s) '备注', and 1 not shown (they look like data)" in str(exc.value)
+    assert "13800138000" not in str(exc.value)

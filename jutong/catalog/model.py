@@ -298,8 +298,14 @@ class Extract(_Strict):
     format: ExtractFormat
     encoding: str = "utf-8"
     delimiter: str = ","
-    sheet: str | None = None
+    sheet: str | None = None  # xlsx: the sheet to read (default: the first)
+    # xlsx: further sheets of the same columns, ingested too (the sheet is in each row's
+    # _source_file); any other sheet holding data is refused
+    sheets: list[str] = Field(default_factory=list)
     file_pattern: str = "*"
+    # the largest value a CSV field may hold, in characters (large real parcel geometries
+    # run to megabytes of WKT; the csv module's own limit of 131,072 is never the one used)
+    field_size_limit: Annotated[int, Field(gt=0)] = 16 * 1024 * 1024
 
     @field_validator("encoding")
     @classmethod
@@ -315,6 +321,10 @@ class Extract(_Strict):
     def _consistent(self) -> Extract:
         if self.format is ExtractFormat.csv and len(self.delimiter) != 1:
             raise ValueError("delimiter must be one character")
+        if self.sheets and self.format is not ExtractFormat.xlsx:
+            raise ValueError("sheets applies to xlsx extracts only")
+        if self.sheet is not None and self.sheet in self.sheets:
+            raise ValueError(f"sheet '{self.sheet}' is also listed in sheets")
         if self.format is not ExtractFormat.csv and self.encoding not in ("utf-8",):
             raise ValueError(f"{self.format.value} extracts are UTF-8; encoding applies to csv")
         return self

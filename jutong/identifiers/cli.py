@@ -24,6 +24,7 @@ import pyarrow as pa
 
 from jutong.identifiers import _columns as C
 from jutong.identifiers import resident_id, uscc
+from jutong.outputs import refuse_overwrite
 from jutong.tabular import FORMATS, TabularError, format_of, read_table
 
 PROG = "jutong ids check"
@@ -134,6 +135,7 @@ def run_check(
 ) -> str:
     """Check the column, write OUTPUT, return the printed report (raises CheckError)."""
     _format_of(out, "output")
+    refuse_overwrite(input_path, out)  # OverwriteError: the input is never overwritten
     if as_of is None:
         as_of = dt.date.today()  # the CLI is the edge: the rule itself never reads the clock
     try:

@@ -3,16 +3,18 @@
 from jutong.ingest.core import (
     IngestResult,
     Manifest,
-    discover,
     ingest_file,
     manifests,
     raw_schema,
 )
+from jutong.ingest.landing import FileChangedError, LandingError, discover
 from jutong.ingest.readers import ContractError
 
 __all__ = [
     "ContractError",
+    "FileChangedError",
     "IngestResult",
+    "LandingError",
     "Manifest",
     "discover",
     "ingest_file",

@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from jutong.catalog import load_catalog
-from jutong.ingest.core import discover, ingest_file
+from jutong.ingest.core import ingest_file
+from jutong.ingest.landing import LandingError, discover
 from jutong.ingest.readers import ContractError
 from jutong.settings import get_settings
 from jutong.textable import render
@@ -63,6 +64,7 @@ def cmd_ingest(args) -> int:
     except KeyError as exc:
         print(f"jutong raw ingest: {exc.args[0]}", file=sys.stderr)
         return 2
+    # a file named here outside landing is copied into the lake, never moved or deleted
     files = [Path(f) for f in args.files] if args.files else discover(settings, entry)
     if not files:
         print(f"no files waiting in {settings.landing_dir / entry.department / entry.dataset}")
@@ -74,6 +76,9 @@ def cmd_ingest(args) -> int:
         except ContractError as err:
             failed += 1
             print(f"REFUSED (quarantined): {err}", file=sys.stderr)
+        except LandingError as err:
+            failed += 1
+            print(f"NOT INGESTED: {err}", file=sys.stderr)
     return 1 if failed else 0
 
 

@@ -2,15 +2,20 @@
 
 Steps for a file in ``landing/<department>/<dataset>/`` (docs/architecture.md, "the data path"):
 
-1. hash it (SHA-256) and check its bytes decode in the catalog's encoding;
-2. a file whose content was already ingested is a redelivery: it is noted in the existing
+1. take it (``jutong.ingest.landing``): never a link or a file resolving outside landing, and
+   only once its size and modification time have been stable for the quiet period;
+2. copy it into the raw zone, hashing it (SHA-256), and check the copy's bytes decode in the
+   catalog's encoding; everything after reads the copy;
+3. a file whose content was already ingested is a redelivery: it is noted in the existing
    batch's manifest and removed from landing — no second batch (idempotent);
-3. read it against the catalog contract; a broken file is moved to quarantine with a reason
+4. read the copy against the catalog contract; broken content goes to quarantine with a reason
    file and the call raises ContractError naming the file and the problem;
-4. write the rows, as delivered plus row provenance, to Parquet files of the raw Iceberg table;
-5. copy the original, unchanged and read-only, into the raw zone;
-6. publish through write-audit-publish (the audit re-reads the branch and checks the row count
-   and row numbers), then write the manifest and clear the landing file.
+5. write the rows, as delivered plus row provenance, to Parquet files of the raw Iceberg table;
+6. check the delivered file is still the copy (size, mtime, checksum): a file that changed is
+   left in landing, nothing is published, and the call raises FileChangedError;
+7. publish through write-audit-publish (the audit re-reads the branch and checks the row count
+   and row numbers), keep the copy read-only beside the manifest, write the manifest and clear
+   the landing file (a file named outside landing is never moved or deleted).
 
 The batch id is derived from the content hash, so a crash after step 6's commit and before the
 manifest is recovered on the next run without a second batch.
@@ -22,7 +27,7 @@ import datetime as dt
 import json
 import logging
 import os
-import shutil
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -31,6 +36,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from jutong.catalog.model import CatalogEntry
+from jutong.ingest.landing import (
+    Delivery,
+    FileChangedError,
+    take,
+)
 from jutong.ingest.readers import (
     ContractError,
     hash_and_check_encoding,
@@ -47,8 +57,7 @@ log = logging.getLogger(__name__)
 
 RAW_ZONE = Zone.raw.value
 CHUNK_ROWS = 200_000
-IGNORED_PREFIXES = (".", "_", "~$")
-IGNORED_SUFFIXES = (".part", ".tmp", ".crdownload", ".filepart")
+INCOMING = ".incoming"  # copies being read, beside the dataset's batches
 
 
 def raw_schema(entry: CatalogEntry) -> pa.Schema:
@@ -117,41 +126,30 @@ def manifests(settings: Settings, entry: CatalogEntry) -> list[Manifest]:
     return [Manifest.read(p) for p in sorted(root.glob("*/manifest.json"))]
 
 
-def landing_folder(settings: Settings, entry: CatalogEntry) -> Path:
-    return settings.landing_dir / entry.department / entry.dataset
-
-
-def discover(settings: Settings, entry: CatalogEntry) -> list[Path]:
-    """Delivered files waiting in the dataset's landing folder, oldest first.
-
-    Hidden files, files still being uploaded (``.part``, ``.tmp`` …) and files not matching the
-    catalog's ``file_pattern`` are left alone.
-    """
-    folder = landing_folder(settings, entry)
-    if not folder.is_dir():
-        return []
-    files = [
-        p
-        for p in folder.glob(entry.extract.file_pattern)
-        if p.is_file()
-        and not p.name.startswith(IGNORED_PREFIXES)
-        and not p.name.endswith(IGNORED_SUFFIXES)
-    ]
-    return sorted(files, key=lambda p: (p.stat().st_mtime, p.name))
+def _named(err: ContractError, delivery: Delivery) -> ContractError:
+    """The error as the delivered file's (the rows were read from a copy of it)."""
+    return ContractError(delivery.shown, err.problems, err.total)
 
 
 def quarantine(
-    settings: Settings, entry: CatalogEntry, path: Path, sha256: str | None, err: ContractError
+    settings: Settings,
+    entry: CatalogEntry,
+    delivery: Delivery,
+    copy: Path,
+    sha256: str | None,
+    err: ContractError,
 ) -> Path:
-    """Move a refused file to quarantine with a reason file beside it."""
+    """Put the refused content (the copy that was read) in quarantine with a reason file
+    beside it; the delivered file leaves landing (a file outside landing is left alone)."""
     folder = settings.quarantine_dir / entry.department / entry.dataset
     folder.mkdir(parents=True, exist_ok=True)
+    name = delivery.path.name
     prefix = (sha256 or "unhashed")[:16]
-    target = folder / f"{prefix}_{path.name}"
-    shutil.move(str(path), target)
+    target = folder / f"{prefix}_{name}"
+    os.replace(copy, target)
     reason = {
-        "file": path.name,
-        "landing_path": str(path),
+        "file": name,
+        "landing_path": delivery.shown,
         "quarantined_as": target.name,
         "dataset": entry.id,
         "sha256": sha256,
@@ -163,7 +161,8 @@ def quarantine(
     target.with_name(target.name + ".reason.json").write_text(
         json.dumps(reason, ensure_ascii=False, indent=2), encoding="utf-8"
     )
-    log.error("quarantined %s: %s", path, err)
+    delivery.remove()
+    log.error("quarantined %s", err)
     return target
 
 
@@ -186,6 +185,7 @@ def _write_parquet(
     writer = pq.ParquetWriter(fpath, schema, filesystem=fs, compression="zstd")
     columns: list[list[str | None]] = [[] for _ in range(n_items)]
     row_numbers: list[int] = []
+    sources: list[str] = []  # the file, and the sheet of a workbook read in several sheets
     total = 0
 
     def flush() -> None:
@@ -198,19 +198,21 @@ def _write_parquet(
             pa.array([entry.dataset] * n, pa.string()),
             pa.array([batch_id] * n, pa.string()),
             pa.array(row_numbers, pa.int64()),
-            pa.array([source_file] * n, pa.string()),
+            pa.array(sources, pa.string()),
             pa.array([loaded_at] * n, pa.timestamp("us", tz="UTC")),
         ]
         writer.write_batch(pa.record_batch(arrays, schema=schema))
         for c in columns:
             c.clear()
         row_numbers.clear()
+        sources.clear()
 
     try:
-        for row_number, values in read_extract(entry, path):
+        for row_number, values, part in read_extract(entry, path):
             for i, v in enumerate(values):
                 columns[i].append(v)
             row_numbers.append(row_number)
+            sources.append(source_file if part is None else f"{source_file}#sheet={part}")
             total += 1
             if len(row_numbers) >= CHUNK_ROWS:
                 flush()
@@ -256,10 +258,10 @@ def _audit_rows(batch_id: str, expected: int) -> Callable[[object, int], None]:
     return audit
 
 
-def _record_redelivery(mpath: Path, path: Path, received_at: str) -> Manifest:
+def _record_redelivery(mpath: Path, name: str, received_at: str) -> Manifest:
     m = Manifest.read(mpath)
     m.redeliveries.append(
-        {"file_name": path.name, "received_at": received_at, "noticed_at": _now().isoformat()}
+        {"file_name": name, "received_at": received_at, "noticed_at": _now().isoformat()}
     )
     m.write(mpath)
     return m
@@ -273,31 +275,47 @@ def ingest_file(
     lake: Lake | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> IngestResult:
-    """Ingest one delivered file; see the module docstring. Raises ContractError on a bad file."""
-    path = Path(path)
+    """Ingest one delivered file; see the module docstring. Raises ContractError on a bad file
+    (moved to quarantine) and LandingError on a file that is not taken (left where it is)."""
+    delivery = take(settings, entry, path)
     lake = lake or Lake(settings)
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such file in landing")
-    received_at = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).isoformat()
-
+    incoming = settings.raw_dir / entry.department / entry.dataset / INCOMING
+    incoming.mkdir(parents=True, exist_ok=True)
+    copy = incoming / f"{os.getpid()}_{time.monotonic_ns()}_{delivery.path.name}"
     try:
-        facts = hash_and_check_encoding(path, text_encoding(entry))
-    except ContractError as err:
-        import hashlib
+        return _ingest_copy(settings, entry, delivery, copy, lake, progress)
+    finally:
+        copy.unlink(missing_ok=True)
 
-        sha = hashlib.sha256(path.read_bytes()).hexdigest()
-        quarantine(settings, entry, path, sha, err)
-        raise
+
+def _ingest_copy(
+    settings: Settings,
+    entry: CatalogEntry,
+    delivery: Delivery,
+    copy: Path,
+    lake: Lake,
+    progress: Callable[[str], None] | None,
+) -> IngestResult:
+    name = delivery.path.name
+    received_at = dt.datetime.fromtimestamp(delivery.mtime, dt.UTC).isoformat()
+    sha = delivery.copy_to(copy)
+    try:
+        facts = hash_and_check_encoding(copy, text_encoding(entry))
+    except ContractError as err:
+        quarantine(settings, entry, delivery, copy, sha, _named(err, delivery))
+        raise _named(err, delivery) from None
+    if facts.sha256 != sha:
+        raise delivery.changed_error("while it was copied")
     batch_id = batch_id_for(facts.sha256)
     bdir = batch_dir(settings, entry, batch_id)
     mpath = bdir / "manifest.json"
 
     if mpath.is_file():
-        m = _record_redelivery(mpath, path, received_at)
-        path.unlink()
-        msg = f"{path.name}: same content as batch {batch_id} (received {m.received_at}); no new batch"
+        m = _record_redelivery(mpath, name, received_at)
+        delivery.remove()
+        msg = f"{name}: same content as batch {batch_id} (received {m.received_at}); no new batch"
         log.info(msg)
-        return IngestResult("duplicate", entry.id, path.name, batch_id, 0, facts.sha256, msg)
+        return IngestResult("duplicate", entry.id, name, batch_id, 0, facts.sha256, msg)
 
     created = not lake.table_exists(RAW_ZONE, entry.table_name)
     table = lake.ensure_table(
@@ -307,7 +325,7 @@ def ingest_file(
         partition_by=["_batch_id"],
         properties={"jutong.catalog_id": entry.id, "jutong.zone": RAW_ZONE},
     )
-    source_file = f"raw/{entry.department}/{entry.dataset}/{batch_id}/{path.name}"
+    source_file = f"raw/{entry.department}/{entry.dataset}/{batch_id}/{name}"
     loaded_at = _now()
     props = {
         "jutong.batch_id": batch_id,
@@ -316,19 +334,29 @@ def ingest_file(
         "jutong.source_file": source_file,
     }
 
+    def drop_if_empty_and_new() -> None:
+        # the first delivery was not published: leave no empty table behind (unless another
+        # run published into it meanwhile)
+        if created and not published_values(lake.table(RAW_ZONE, entry.table_name)):
+            lake.drop_table(RAW_ZONE, entry.table_name)
+
     repair_before_job(lake, [f"{RAW_ZONE}.{entry.table_name}"])
     committed = Lake.snapshot_with_property(lake.table(RAW_ZONE, entry.table_name), BATCH, batch_id)
     if committed is None:
         try:
             files, rows = _write_parquet(
-                lake, table, entry, path, batch_id, source_file, loaded_at, progress
+                lake, table, entry, copy, batch_id, source_file, loaded_at, progress
             )
         except ContractError as err:
-            # the first delivery was refused: leave no empty table behind (unless another
-            # run published into it meanwhile)
-            if created and not published_values(lake.table(RAW_ZONE, entry.table_name)):
-                lake.drop_table(RAW_ZONE, entry.table_name)
-            quarantine(settings, entry, path, facts.sha256, err)
+            drop_if_empty_and_new()
+            quarantine(settings, entry, delivery, copy, facts.sha256, _named(err, delivery))
+            raise _named(err, delivery) from None
+        try:
+            # the delivered file is still the copy that was read: else nothing is published
+            delivery.check_unchanged(facts.sha256)
+        except FileChangedError:
+            lake.delete_files(files)
+            drop_if_empty_and_new()
             raise
         try:
             snapshot_id = lake.publish_files(
@@ -353,23 +381,18 @@ def ingest_file(
             committed,
         )
 
-    # The unchanged original, read-only, beside its manifest.
+    # The unchanged original (the checked copy), read-only, beside its manifest.
     bdir.mkdir(parents=True, exist_ok=True)
-    raw_copy = bdir / path.name
+    raw_copy = bdir / name
     if not raw_copy.exists():
-        tmp = bdir / f".{path.name}.copying"
-        shutil.copyfile(path, tmp)
-        if hash_and_check_encoding(tmp, None).sha256 != facts.sha256:
-            tmp.unlink()
-            raise OSError(f"{path}: the copy in the raw zone does not match the delivered file")
-        os.replace(tmp, raw_copy)
+        os.replace(copy, raw_copy)
         raw_copy.chmod(0o444)
 
     manifest = Manifest(
         batch_id=batch_id,
         dataset=entry.id,
         department=entry.department,
-        file_name=path.name,
+        file_name=name,
         raw_path=str(raw_copy.relative_to(settings.lake_root)),
         sha256=facts.sha256,
         size_bytes=facts.size_bytes,
@@ -383,7 +406,7 @@ def ingest_file(
         redeliveries=[],
     )
     manifest.write(mpath)
-    path.unlink()
-    msg = f"{path.name}: batch {batch_id}, {rows:,} rows into {RAW_ZONE}.{entry.table_name}"
+    delivery.remove()
+    msg = f"{name}: batch {batch_id}, {rows:,} rows into {RAW_ZONE}.{entry.table_name}"
     log.info(msg)
-    return IngestResult("published", entry.id, path.name, batch_id, rows, facts.sha256, msg)
+    return IngestResult("published", entry.id, name, batch_id, rows, facts.sha256, msg)

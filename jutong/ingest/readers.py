@@ -4,16 +4,11 @@ Each reader yields ``(row_number, values)`` where ``values`` lists the raw text 
 item in catalog order (``None`` for an absent value). Values are kept as delivered: no
 trimming, no re-formatting beyond turning typed cells (Excel, JSON) into text.
 
-<<<<<<< HEAD
-Contract ("fail loudly"): the extract must be decodable in its declared encoding, carry every
-catalog column and no other, have rows of the header's width, parse where the item's type is
-fixed (``check_type``), and hold at least one data row. CSV and xlsx files are read by the
-platform's one tabular reader (``jutong.tabular``); this module adds the catalog contract.
-=======
-Contract (docs/architecture.md, "fail loudly"): the extract must be decodable in its declared encoding,
-carry every catalog column and no other, have rows of the header's width, parse where the
-item's type is fixed (``check_type``), and hold at least one data row.
->>>>>>> i11-docs
+Contract (docs/architecture.md, "fail loudly"): the extract must be decodable in its declared
+encoding, carry every catalog column and no other, have rows of the header's width, parse
+where the item's type is fixed (``check_type``), and hold at least one data row. CSV and xlsx
+files are read by the platform's one tabular reader (``jutong.tabular``); this module adds the
+catalog contract. Messages never repeat a value unmasked (``jutong.ingest.redact``).
 """
 
 from __future__ import annotations
@@ -27,7 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jutong.catalog.model import CatalogEntry, DataItem, ExtractFormat, ItemType
-from jutong.tabular import Problems, TabularError, csv_rows, xlsx_rows
+from jutong.ingest.redact import mask_value
+from jutong.ingest.textcheck import CONTROL, control_problem, is_legacy_cjk, utf8_in_legacy
+from jutong.tabular import Problems, TabularError, csv_rows, shown_names, xlsx_rows
+from jutong.workbook import sheets_with_data
 
 
 class ContractError(TabularError):
@@ -36,6 +34,10 @@ class ContractError(TabularError):
     @property
     def reason(self) -> str:
         return self.problems[0] if self.problems else "contract broken"
+
+
+#: ``(row_number, values, part)``: see ``read_extract``
+Record = tuple[int, list[str | None], str | None]
 
 
 @dataclass
@@ -111,36 +113,128 @@ def _check_types(
 ) -> None:
     for it, v in zip(items, values, strict=True):
         if it.check_type and v and v.strip() and not _TYPE_PATTERNS[it.type].match(v):
-            checker.add(f"{where}, column '{it.column}': {v!r} is not a valid {it.type.value}")
+            shown = mask_value(v, it.pii)
+            checker.add(f"{where}, column '{it.column}': {shown!r} is not a valid {it.type.value}")
 
 
-def read_csv(entry: CatalogEntry, path: Path) -> Iterator[tuple[int, list[str | None]]]:
+def _check_text(
+    items: list[DataItem],
+    values: list[str | None],
+    where: str,
+    checker: Problems,
+    legacy: str | None = None,
+) -> None:
+    """Control characters in any value; with ``legacy`` (a GBK-family encoding), values whose
+    bytes are UTF-8 (``jutong.ingest.textcheck``)."""
+    if CONTROL.search("\t".join(v for v in values if v)):
+        for it, v in zip(items, values, strict=True):
+            if v and (problem := control_problem(v)):
+                checker.add(f"{where}, column '{it.column}': {problem}")
+    if legacy:
+        for it, v in zip(items, values, strict=True):
+            if v and utf8_in_legacy(v, legacy):
+                checker.add(
+                    f"{where}, column '{it.column}': the bytes are UTF-8, not {legacy} "
+                    "(read as " + legacy + " they would be mojibake)"
+                )
+
+
+def read_csv(entry: CatalogEntry, path: Path) -> Iterator[Record]:
     checker = _checker(path)
     sheet = csv_rows(
-        path, entry.extract.encoding, entry.extract.delimiter, problems=checker, **_contract(entry)
+        path,
+        entry.extract.encoding,
+        entry.extract.delimiter,
+        problems=checker,
+        field_size_limit=entry.extract.field_size_limit,
+        **_contract(entry),
     )
     positions = _positions(entry, sheet.header)
+    legacy = entry.extract.encoding if is_legacy_cjk(entry.extract.encoding) else None
     for row in sheet.rows:
         values = [row.values[i] for i in positions]
+        _check_text(entry.items, values, row.where, checker, legacy)
         _check_types(entry.items, values, row.where, checker)
         if not checker.total:
-            yield row.number, values
+            yield row.number, values, None
     checker.raise_if_any()
 
 
-def read_xlsx(entry: CatalogEntry, path: Path) -> Iterator[tuple[int, list[str | None]]]:
+def _sheets(entry: CatalogEntry, path: Path) -> list[str]:
+    """The sheets to read: the catalog's ``sheet`` (default: the first) and its ``sheets``.
+    Another sheet holding data is refused: its rows would be ignored without a word."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return [entry.extract.sheet] if entry.extract.sheet else [None]  # xlsx_rows says why
+    try:
+        first = entry.extract.sheet or wb.sheetnames[0]
+        listed = [first, *entry.extract.sheets]
+        others = [t for t in sheets_with_data(wb) if t not in listed]
+    finally:
+        wb.close()
+    if others:
+        raise ContractError(
+            path,
+            [
+                f"sheet(s) {', '.join(map(repr, others))} hold data, but catalog entry "
+                f"{entry.id} reads only {', '.join(map(repr, listed))} (list them in "
+                "extract.sheets to ingest them too)"
+            ],
+        )
+    return listed
+
+
+def read_xlsx(entry: CatalogEntry, path: Path) -> Iterator[Record]:
     checker = _checker(path)
-    sheet = xlsx_rows(path, entry.extract.sheet, problems=checker, **_contract(entry))
-    positions = _positions(entry, sheet.header)
-    for row in sheet.rows:
-        values = [row.values[i] for i in positions]
-        _check_types(entry.items, values, row.where, checker)
-        if not checker.total:
-            yield row.number, values
+    titles = _sheets(entry, path)
+    dates = [it.column for it in entry.items if it.type in (ItemType.date, ItemType.datetime)]
+    texts = [it.column for it in entry.items if it.type in (ItemType.string, ItemType.geometry_wkt)]
+    number = 0
+    for title in titles:
+        sheet = xlsx_rows(
+            path,
+            title,
+            problems=checker,
+            strict=True,
+            date_columns=dates,
+            text_columns=texts,
+            **_contract(entry),
+        )
+        positions = _positions(entry, sheet.header)
+        part = sheet.title if len(titles) > 1 else None
+        for row in sheet.rows:
+            number += 1
+            values = [row.values[i] for i in positions]
+            where = f"sheet '{sheet.title}' {row.where}" if part else row.where
+            _check_text(entry.items, values, where, checker)
+            _check_types(entry.items, values, where, checker)
+            if not checker.total:
+                yield number, values, part
     checker.raise_if_any()
 
 
-def read_jsonl(entry: CatalogEntry, path: Path) -> Iterator[tuple[int, list[str | None]]]:
+class _DuplicateKeys(ValueError):
+    def __init__(self, keys: list[str]):
+        super().__init__("duplicate keys")
+        self.keys = keys
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
+    """``object_pairs_hook``: a JSON object naming a key twice is refused (the last value
+    would otherwise win silently)."""
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        raise _DuplicateKeys(sorted({k for k, _ in pairs if k in seen or seen.add(k)}))
+    return obj
+
+
+def read_jsonl(entry: CatalogEntry, path: Path) -> Iterator[Record]:
     columns = [it.column for it in entry.items]
     known = set(columns)
     seen_columns: set[str] = set()
@@ -153,9 +247,12 @@ def read_jsonl(entry: CatalogEntry, path: Path) -> Iterator[tuple[int, list[str 
             row_number += 1
             where = f"row {row_number} (line {line_no})"
             try:
-                obj = json.loads(line)
+                obj = json.loads(line, object_pairs_hook=_no_duplicate_keys)
             except json.JSONDecodeError as exc:
-                checker.add(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})")
+                checker.add(f"{where}: not valid JSON ({exc.msg}, column {exc.colno})")
+                continue
+            except _DuplicateKeys as exc:
+                checker.add(f"{where}: key(s) {shown_names(exc.keys)} given twice in one object")
                 continue
             if not isinstance(obj, dict):
                 checker.add(f"{where}: expected a JSON object, got {type(obj).__name__}")
@@ -163,7 +260,7 @@ def read_jsonl(entry: CatalogEntry, path: Path) -> Iterator[tuple[int, list[str 
             unknown = [k for k in obj if k not in known]
             if unknown:
                 checker.add(
-                    f"{where}: unknown key(s) {', '.join(map(repr, unknown))} "
+                    f"{where}: unknown key(s) {shown_names(unknown)} "
                     f"(not in catalog entry {entry.id})"
                 )
                 continue
@@ -182,9 +279,10 @@ def read_jsonl(entry: CatalogEntry, path: Path) -> Iterator[tuple[int, list[str 
                     values.append("true" if v else "false")
                 else:
                     values.append(json.dumps(v))
+            _check_text(entry.items, values, where, checker)
             _check_types(entry.items, values, where, checker)
             if not checker.total:
-                yield row_number, values
+                yield row_number, values, None
     checker.raise_if_any()
     never = [c for c in columns if c not in seen_columns]
     if row_number and never:
@@ -198,8 +296,10 @@ READERS = {
 }
 
 
-def read_extract(entry: CatalogEntry, path: Path) -> Iterator[tuple[int, list[str | None]]]:
-    """Rows of an extract as raw text, in catalog item order, checked against the contract."""
+def read_extract(entry: CatalogEntry, path: Path) -> Iterator[Record]:
+    """Rows of an extract as raw text, in catalog item order, checked against the contract:
+    ``(row_number, values, part)`` — ``part`` the sheet of a workbook read in several sheets,
+    else None."""
     return READERS[entry.extract.format](entry, path)
 
 

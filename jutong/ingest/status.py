@@ -6,7 +6,8 @@ import json
 from dataclasses import asdict, dataclass
 
 from jutong.catalog import Catalog
-from jutong.ingest.core import RAW_ZONE, landing_folder, manifests
+from jutong.ingest.core import RAW_ZONE, manifests
+from jutong.ingest.landing import landing_folder
 from jutong.lake import Lake
 from jutong.settings import Settings
 
