@@ -34,6 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from jutong.text.layout import compact_array
+from jutong.text.phones import MOBILE_PATTERN
 
 STAR = "*"
 PERSON_ID_TYPES = ("居民身份证", "身份证", "resident_id", "1")
@@ -94,27 +95,30 @@ def mask_resident_id(values: object) -> pa.Array:
 
 
 def mask_mobile(values: object) -> pa.Array:
-    """Mobile number: first 3 + last 4 digits (``138****5678``; ``+86 `` kept)."""
-    v = compact_array(as_strings(values))
+    """Mobile number: first 3 + last 4 digits (``138****5678``; ``+86 `` kept); a landline in
+    a phone column (starting with ``0``, not ``00``) gets the landline mask."""
+    from masking.formats import LANDLINE_START
+
+    raw = as_strings(values)
+    v = compact_array(raw)
+    landline = pc.match_substring_regex(v, LANDLINE_START)
     v = pc.replace_substring_regex(v, r"^\+", "")
-    parts = pc.extract_regex(
-        v,
-        r"^(?:86|0086)(?P<n>1(?:3[0-9]|4[5-9]|5[0-35-9]|6[2567]|7[0-8]|8[0-9]|9[0-35-9])[0-9]{8})$",
-    )
+    parts = pc.extract_regex(v, rf"^(?:86|0086)(?P<n>{MOBILE_PATTERN})$")
     number = pc.struct_field(parts, "n")
     intl = pc.is_valid(number)
     national = pc.if_else(intl, number, v)
     n = pc.utf8_length(national)
     shown = keep_ends(national, 3, 4)
     shown = pc.if_else(pc.less(n, 8), _stars(n), shown)
-    return pc.if_else(intl, _join(pa.scalar("+86 "), shown), shown)
+    shown = pc.if_else(intl, _join(pa.scalar("+86 "), shown), shown)
+    return pc.if_else(pc.fill_null(landline, False), mask_landline(raw), shown)
 
 
 def mask_landline(values: object) -> pa.Array:
     """Landline: area code + ``-`` + stars + last 2 digits (``0771-*****34``)."""
     v = pc.replace_substring_regex(compact_array(as_strings(values)), r"[^0-9]", "")
     n = pc.utf8_length(v)
-    cut = pc.if_else(
+    cut = pc.if_else(  # jutong.text.phones.area_code_length
         pc.match_substring_regex(v, r"^.[12]"), pa.scalar(3, n.type), pa.scalar(4, n.type)
     )
     area3 = pc.utf8_slice_codeunits(v, 0, 3)

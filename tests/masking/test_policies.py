@@ -147,9 +147,21 @@ def test_type_inference_by_values_and_header():
     ids = pa.array([b + resident_id_check(b) for b in ("45010219900101123", "45010219800101123")])
     assert infer_pii("col1", ids).value == "resident_id"
     assert infer_pii("c", pa.array(["13800138000", "+86 139 0013 8000"])).value == "mobile"
+    assert infer_pii("c", pa.array(["14457769152", "16906044319"])).value == "mobile"
+    landlines = pa.array(["021-8693044", "(0771)5551234", "0771-5551234转801"])
+    assert infer_pii("c", landlines).value == "landline"
     assert infer_pii("c", pa.array(["6222021234567890128"])) is not None
     assert infer_pii("联系地址", pa.array(["民主路1号"])).value == "address"
     assert infer_pii("备注", pa.array(["无", "好"])) is None
+
+
+def test_phone_columns_are_masked_under_share_and_dropped_under_open():
+    t = pa.table({"办公电话": ["021-8693044", "0771-5551234"], "c": ["14457769152", None]})
+    shared = apply_policies(t, policies_for_file(t, "share", catalog=None))
+    assert shared.table.column("办公电话").to_pylist() == ["021-*****44", "0771-*****34"]
+    assert shared.table.column("c").to_pylist() == ["144****9152", None]
+    opened = apply_policies(t, policies_for_file(t, "open", catalog=None))
+    assert opened.table.column_names == []
 
 
 def test_policies_for_file_free_text_and_errors(catalog):
