@@ -47,7 +47,13 @@ def pol(catalog, entry_id, item, audience):
         ("renshe.shebao", "monthly_base", (Action.keep, None), (Action.drop, None)),
         ("shichang.qiye", "legal_rep_name", (Action.keep, None), (Action.mask, "person_name")),
         ("shichang.qiye", "legal_rep_id_number", (Action.mask, "resident_id"), (Action.drop, None)),
-        ("shichang.qiye", "uscc", (Action.keep, None), (Action.keep, None)),
+        ("shichang.qiye", "uscc", (Action.keep, None), (Action.mask, "uscc_individual")),
+        (
+            "shichang.qiye",
+            "registration_no",
+            (Action.keep, None),
+            (Action.mask, "uscc_individual"),
+        ),
     ],
 )
 def test_policy_matrix(catalog, entry, item, share, open_):
@@ -162,6 +168,27 @@ def test_phone_columns_are_masked_under_share_and_dropped_under_open():
     assert shared.table.column("c").to_pylist() == ["144****9152", None]
     opened = apply_policies(t, policies_for_file(t, "open", catalog=None))
     assert opened.table.column_names == []
+
+
+def test_individual_business_codes_are_personal_data(catalog):
+    from jutong.identifiers.checkdigits import orgcode_check, uscc_check
+
+    def code(prefix8, org8):
+        body = prefix8 + org8 + orgcode_check(org8)
+        return body + uscc_check(body)
+
+    company, shop = code("91450100", "MA5K0000"), code("92450102", "MA5K0001")
+    o = pol(catalog, "shichang.qiye", "uscc", "open")
+    assert o.holds == "uscc"
+    t = pa.table({"uscc": [company, shop, None]})
+    out = apply_policies(t, [o]).table.column("uscc").to_pylist()
+    assert out == [company, "92" + "*" * 15 + shop[-1], None]
+    # a holder column of persons and organisations: an individual business is a person
+    from masking import columns as C
+
+    assert C.person_rows(pa.array([company, shop])).to_pylist() == [False, True]
+    types = pa.array(["统一社会信用代码", "统一社会信用代码"])
+    assert C.person_rows(pa.array([company, shop]), types).to_pylist() == [False, True]
 
 
 def test_policies_for_file_free_text_and_errors(catalog):
