@@ -320,6 +320,23 @@ def test_registration_numbers_pass_and_individual_businesses_are_dropped(setting
     assert scan["passed"] and scan["columns_by_kind"]["registration_no"] == "uscc"
 
 
+def test_formula_cells_show_as_text_in_the_release_csv(settings):
+    orgs = org_rows(20)
+    names = orgs.column("org_name").to_pylist()
+    names[4] = '=HYPERLINK("http://evil","点我")'
+    orgs = orgs.set_column(orgs.column_names.index("org_name"), "org_name", pa.array(names))
+    load_base(settings, "legal_entity", orgs)
+    res = R.build_release(settings, "qiye_registrations", as_of=AS_OF)
+    csv_names = pacsv.read_csv(res.path / "data.csv").column("org_name").to_pylist()
+    assert csv_names[4] == "'" + names[4]
+    assert pq.read_table(res.path / "data.parquet").column("org_name").to_pylist()[4] == names[4]
+    assert res.report["formula_cells_neutralized"] == 1
+    meta = json.loads((res.path / "metadata.json").read_text(encoding="utf-8"))
+    assert "OWASP" in meta["gx_open_art16"]["csv_formula_cells"]
+    (csv_dist,) = [x for x in meta["dcat:distribution"] if x["dct:title"] == "data.csv"]
+    assert "apostrophe" in csv_dist["jutong:formulaCells"]
+
+
 def test_suspend_withdraw_restore_and_serving(lake):
     R.build_release(lake, "qiye_registrations", as_of=AS_OF)
     G.suspend(lake, "qiye_registrations", "投诉：疑似泄露个人隐私", actor="open-data staff")
