@@ -34,6 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from jutong.text.layout import compact_array
+from jutong.text.phones import MOBILE_PATTERN
 
 STAR = "*"
 PERSON_ID_TYPES = ("居民身份证", "身份证", "resident_id", "1")
@@ -94,27 +95,30 @@ def mask_resident_id(values: object) -> pa.Array:
 
 
 def mask_mobile(values: object) -> pa.Array:
-    """Mobile number: first 3 + last 4 digits (``138****5678``; ``+86 `` kept)."""
-    v = compact_array(as_strings(values))
+    """Mobile number: first 3 + last 4 digits (``138****5678``; ``+86 `` kept); a landline in
+    a phone column (starting with ``0``, not ``00``) gets the landline mask."""
+    from masking.formats import LANDLINE_START
+
+    raw = as_strings(values)
+    v = compact_array(raw)
+    landline = pc.match_substring_regex(v, LANDLINE_START)
     v = pc.replace_substring_regex(v, r"^\+", "")
-    parts = pc.extract_regex(
-        v,
-        r"^(?:86|0086)(?P<n>1(?:3[0-9]|4[5-9]|5[0-35-9]|6[2567]|7[0-8]|8[0-9]|9[0-35-9])[0-9]{8})$",
-    )
+    parts = pc.extract_regex(v, rf"^(?:86|0086)(?P<n>{MOBILE_PATTERN})$")
     number = pc.struct_field(parts, "n")
     intl = pc.is_valid(number)
     national = pc.if_else(intl, number, v)
     n = pc.utf8_length(national)
     shown = keep_ends(national, 3, 4)
     shown = pc.if_else(pc.less(n, 8), _stars(n), shown)
-    return pc.if_else(intl, _join(pa.scalar("+86 "), shown), shown)
+    shown = pc.if_else(intl, _join(pa.scalar("+86 "), shown), shown)
+    return pc.if_else(pc.fill_null(landline, False), mask_landline(raw), shown)
 
 
 def mask_landline(values: object) -> pa.Array:
     """Landline: area code + ``-`` + stars + last 2 digits (``0771-*****34``)."""
     v = pc.replace_substring_regex(compact_array(as_strings(values)), r"[^0-9]", "")
     n = pc.utf8_length(v)
-    cut = pc.if_else(
+    cut = pc.if_else(  # jutong.text.phones.area_code_length
         pc.match_substring_regex(v, r"^.[12]"), pa.scalar(3, n.type), pa.scalar(4, n.type)
     )
     area3 = pc.utf8_slice_codeunits(v, 0, 3)
@@ -136,6 +140,24 @@ def mask_bank_card(values: object) -> pa.Array:
 def mask_uscc(values: object) -> pa.Array:
     """Credit code (GB 32100-2015), where it must be masked: first 2 + last 1."""
     return keep_ends(pc.utf8_upper(compact_array(as_strings(values))), 2, 1)
+
+
+#: Registration authority 9 (market regulation), category 2: an individual business
+#: (个体工商户, GB 32100-2015): its credit code identifies a natural person.
+INDIVIDUAL_BUSINESS_PREFIX = "92"
+
+
+def is_individual_business(values: object) -> pa.Array:
+    """Boolean per row: a credit code of an individual business (``92…``, 18 characters;
+    layout and case ignored); null stays null."""
+    v = pc.utf8_upper(compact_array(as_strings(values)))
+    return pc.and_(pc.starts_with(v, INDIVIDUAL_BUSINESS_PREFIX), pc.equal(pc.utf8_length(v), 18))
+
+
+def mask_individual_business(values: object) -> pa.Array:
+    """Credit codes of individual businesses masked (first 2 + last 1), other codes kept."""
+    arr = as_strings(values)
+    return pc.if_else(pc.fill_null(is_individual_business(arr), False), mask_uscc(arr), arr)
 
 
 def mask_email(values: object) -> pa.Array:
@@ -384,19 +406,22 @@ def person_rows(ids: object, id_types: object | None = None) -> pa.Array:
 
     By the type column (居民身份证 = person, 统一社会信用代码 = organisation) where it is set,
     otherwise by the value: an 18-character resident-ID shape (17 digits + digit/X) or 15
-    digits. Unknown is treated as a person (fail closed)."""
+    digits; a credit code of an individual business (``92…``) is a person's too. Unknown is
+    treated as a person (fail closed)."""
     arr = compact_array(as_strings(ids))
+    individual = pc.fill_null(is_individual_business(arr), False)
     shape = pc.match_substring_regex(pc.utf8_upper(arr), r"^(?:[0-9]{17}[0-9X]|[0-9]{15})$")
     if id_types is None:
         is_org = pc.match_substring_regex(
             pc.utf8_upper(arr), r"^[0-9A-HJ-NP-RTUW-Y]{2}[0-9]{6}[0-9A-HJ-NP-RTUW-Y]{10}$"
         )
-        return pc.fill_null(pc.or_kleene(shape, pc.invert(is_org)), True)
+        person = pc.fill_null(pc.or_kleene(shape, pc.invert(is_org)), True)
+        return pc.or_(person, individual)
     t = pc.utf8_trim_whitespace(as_strings(id_types))
     person = pc.is_in(t, value_set=pa.array(PERSON_ID_TYPES))
     org = pc.is_in(t, value_set=pa.array(("统一社会信用代码", "营业执照", "组织机构代码", "uscc")))
     by_type = pc.if_else(person, True, pc.if_else(org, False, pa.scalar(None, pa.bool_())))
-    return pc.fill_null(pc.coalesce(by_type, shape), True)
+    return pc.or_(pc.fill_null(pc.coalesce(by_type, shape), True), individual)
 
 
 def where_person(mask: pa.Array, masked: pa.Array, original: object) -> pa.Array:

@@ -10,7 +10,8 @@ type               rule                                        example
 =================  ==========================================  ===========================
 resident ID        first 1 + last 1, the rest ``*``, same       ``4****************X``
                    length (15 or 18)
-mobile             first 3 + last 4 (``+86 `` kept)             ``138****8000``
+mobile             first 3 + last 4 (``+86 `` kept); a           ``138****8000``
+                   landline in a phone column: as a landline
 landline           area code + ``-`` + ``*`` + last 2           ``0771-*****34``
 credit code        first 2 + last 1, same length                ``91***************X``
 bank card          last 4, same length                         ``***************1234``
@@ -31,9 +32,8 @@ import re
 from functools import cache
 
 from jutong.text.layout import compact
-from jutong.text.phones import national_mobile
+from jutong.text.phones import area_code_length, national_mobile
 from masking.recognizers.address import division_levels, division_names
-from masking.recognizers.landline import area_split
 from masking.recognizers.person_name import surname_of
 
 
@@ -50,11 +50,18 @@ def mask_resident_id(value: str | None) -> str | None:
     return v[0] + _stars(len(v) - 2) + v[-1]
 
 
+#: A phone written as a landline (area code, perhaps in parentheses), not ``00`` + country code.
+LANDLINE_START = "^[(（]?0[1-9]"
+_LANDLINE_START = re.compile(LANDLINE_START)
+
+
 def mask_mobile(value: str | None) -> str | None:
     if value is None:
         return None
     v = compact(value)
     prefix = ""
+    if _LANDLINE_START.match(v):
+        return mask_landline(value)  # a landline in a phone column
     if v.startswith("+"):
         v = v[1:]
     number = national_mobile(v)
@@ -71,7 +78,7 @@ def mask_landline(value: str | None) -> str | None:
     v = re.sub(r"[^0-9]", "", compact(value))
     if len(v) < 9 or not v.startswith("0"):
         return _stars(len(v))
-    cut = area_split(v)
+    cut = area_code_length(v)
     local = v[cut:]
     return v[:cut] + "-" + _stars(len(local) - 2) + local[-2:]
 

@@ -193,7 +193,7 @@ def mask_file(
                 reason="identifiers found by the analyzer: redacted as free text",
             )
     result = apply_policies(table, policies, as_of=dt.date.today())
-    findings = residual_scan(result.table)
+    findings = residual_scan(result.table, {p.column: p.holds for p in policies})
     report = {
         "input": str(input_path),
         "output": str(output_path),

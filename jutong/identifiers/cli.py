@@ -7,8 +7,9 @@ Reads CSV (UTF-8 or GBK: ``auto`` tries UTF-8 strictly, then GB 18030, the super
 Excel (.xlsx) or Parquet, every value as text (IDs never become floats or lose leading zeros),
 and writes OUTPUT (format by its extension; a CSV keeps the input's encoding) with the columns
 ``C_normalized``, ``C_valid`` (true/false) and ``C_reasons`` (semicolon-joined) added, plus
-``C_kind`` for credit codes (uscc / legacy_regno / legacy_orgcode). Prints the counts per
-reason, warning and repair. Exit code 0 even when rows are invalid; 2 with a one-line message
+``C_kind`` for credit codes (uscc / legacy_regno / legacy_orgcode); in a CSV or Excel output
+a text cell starting with = + - @ tab or CR gets a leading apostrophe (CSV injection,
+``jutong.text.formulas``). Prints the counts per reason, warning and repair. Exit code 0 even when rows are invalid; 2 with a one-line message
 when the input cannot be read, a format is unknown or the column is missing.
 """
 
@@ -108,7 +109,9 @@ def write_output(table: pa.Table, path: Path, encoding: str | None, sheet: str |
 
             pq.write_table(table, path)
             return
-        frame = table.to_pandas()
+        from jutong.text.formulas import neutralize_table
+
+        frame = neutralize_table(table)[0].to_pandas()  # a file people open: no formula runs
         if fmt == "csv":
             for name in frame.columns:
                 if frame[name].dtype == bool:

@@ -46,6 +46,9 @@ _PII_DISPLAY: dict[PiiClass, tuple[Action, str | None]] = {
 }
 
 
+_HELD = (StandardizeRule.resident_id, StandardizeRule.uscc, StandardizeRule.party_id)
+
+
 def _party_columns(entry: CatalogEntry | None, item: DataItem) -> tuple[str | None, str | None]:
     """(id column, type column) when ``item`` belongs to a person-or-organisation holder."""
     if entry is None:
@@ -81,6 +84,9 @@ def policy_for_item(
         label=item.label,
         quasi_identifier=audience is Audience.open and pii in QUASI_IDENTIFIERS,
     )
+    rule = item.standardize_rule
+    if rule in _HELD:
+        base = replace(base, holds=rule.value)
     party_id, party_type = _party_columns(entry, item)
     if party_id:
         base = replace(base, party_id_column=party_id, party_type_column=party_type)
@@ -105,6 +111,16 @@ def policy_for_item(
         return replace(base, action=action, mask=mask, reason=f"sensitivity {sens}: {why}")
 
     # open (GX-Reg art. 25; GX-Open art. 19; SX-Reg art. 15; PIPL art. 73)
+    if pii is PiiClass.none and rule is StandardizeRule.uscc and sens <= 2:
+        return replace(
+            base,
+            action=Action.mask,
+            mask="uscc_individual",
+            reason=(
+                "credit codes of individual businesses (92…) identify a person: masked; "
+                "other organisations' codes are public register data"
+            ),
+        )
     if pii is PiiClass.none:
         if sens <= 2:
             return replace(base, reason="not personal information")

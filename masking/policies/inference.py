@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 from jutong.catalog.model import DataItem, MaskingRule, PiiClass
 from jutong.text.layout import compact
 from jutong.text.luhn import luhn_ok
-from jutong.text.phones import INTERNATIONAL_MOBILE_RE
+from jutong.text.phones import EXTENSION_RE, INTERNATIONAL_MOBILE_RE, is_landline
 from masking import columns as C
 
 _HEADER_HINTS: tuple[tuple[str, PiiClass], ...] = (
@@ -39,11 +39,20 @@ def _sample(arr: pa.Array, n: int = 2000) -> list[str]:
     return arr.slice(0, n).to_pylist()
 
 
+def _landline_value(s: str) -> bool:
+    """A landline with its area code (parentheses, an extension allowed)."""
+    s = re.sub(r"[(（)）]", "", s)
+    m = EXTENSION_RE.search(s)
+    if m and m.end() == len(s):
+        s = s[: m.start()]
+    return s.isdigit() and is_landline(s)
+
+
 def infer_pii(name: str, values: pa.Array, as_of: dt.date | None = None) -> PiiClass | None:
     """The PII class of an unknown column, from its values first, then its header.
 
     Values decide when at least half of a sample matches a checked shape (resident ID with
-    its check digit, mobile, bank card with Luhn, e-mail); the header decides otherwise."""
+    its check digit, mobile, landline, bank card with Luhn, e-mail); the header decides otherwise."""
     from jutong.identifiers import is_valid_resident_id
 
     sample = _sample(values)
@@ -59,6 +68,8 @@ def infer_pii(name: str, values: pa.Array, as_of: dt.date | None = None) -> PiiC
             return PiiClass.resident_id
         if share(lambda s: INTERNATIONAL_MOBILE_RE.fullmatch(s) is not None):
             return PiiClass.mobile
+        if share(_landline_value):
+            return PiiClass.landline
         if share(lambda s: 16 <= len(s) <= 19 and luhn_ok(s)):
             return PiiClass.bank_card
         if share(lambda s: re.fullmatch(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}", s) is not None):

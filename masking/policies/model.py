@@ -49,6 +49,10 @@ class ColumnPolicy:
     quasi_identifier: bool = False
     party_id_column: str | None = None  # mixed person/organisation column: row by row
     party_type_column: str | None = None
+    #: the identifier the column holds by its catalog item (``resident_id``, ``uscc`` — credit
+    #: codes and legacy registration numbers —, ``party_id``): the residual scan does not
+    #: take a valid value of that kind for another identifier
+    holds: str | None = None
 
     def describe(self) -> str:
         what = f"{self.action.value}" + (f":{self.mask}" if self.mask else "")

@@ -23,6 +23,7 @@ MASKS: dict[str, Callable[[object], pa.Array]] = {
     "passport": C.mask_passport,
     "vehicle_plate": C.mask_plate,
     "uscc": C.mask_uscc,
+    "uscc_individual": C.mask_individual_business,
     "address": C.mask_address,
 }
 

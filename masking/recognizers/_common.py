@@ -156,6 +156,12 @@ NOT_PERSONAL_WORDS = (
     "产品",
     "型号",
     "货号",
+    "编码",
+    "物料",
+    "商品码",
+    "sku",
+    "order",
+    "serial",
 )
 
 

@@ -5,7 +5,10 @@ validated with ``jutong.identifiers`` (province code, real birth date, check cha
 spaced or hyphenated (``450102 19900101 123X``), full-width, lowercase ``x``, glued to Chinese
 characters. A 15-digit number has no check character, so it is accepted only when its address
 code is a known division or an ID word (身份证, 证件 …) precedes it, and never after an order or
-serial-number word. Masked before anything leaves the platform (GX-Reg art. 25; PIPL art. 73).
+serial-number word or a registration word (注册号, 营业执照 …). Without an ID word, a 15-digit
+number that passes the check character of a legacy business registration number (GB 12264,
+ISO 7064 MOD 11,10) is taken for one, not for an ID (one legacy ID in ten passes it too: an ID
+word before it keeps it an ID). Masked before anything leaves the platform (GX-Reg art. 25; PIPL art. 73).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import time
 from functools import cache
 
 from jutong.identifiers import check_resident_id
+from jutong.identifiers.checkdigits import regno_check
 from jutong.reference import load_divisions, province_codes
 from masking.recognizers._common import (
     NOT_PERSONAL_WORDS,
@@ -25,6 +29,8 @@ from masking.recognizers._common import (
 
 ENTITY = "CN_RESIDENT_ID"
 CONTEXT = ["身份证", "公民身份", "证件号", "身份号", "sfz", "sfzh", "idcard", "id_no", "zjhm"]
+# Words before a business registration number (注册号 of the enterprise register).
+REGISTRATION_WORDS = ("注册号", "营业执照", "工商登记", "登记号", "执照号")
 
 
 _today: tuple[float, dt.date] = (0.0, dt.date.min)
@@ -62,6 +68,12 @@ def looks_like_resident_id(digits18: str) -> bool:
     return not (set(r.reasons) - {"bad_check"})
 
 
+def is_registration_no(digits15: str) -> bool:
+    """A 15-digit number passing the check of a legacy business registration number
+    (GB 12264: ISO 7064 MOD 11,10 over the first 14 digits)."""
+    return len(digits15) == 15 and digits15.isdigit() and regno_check(digits15[:14]) == digits15[14]
+
+
 class CnResidentIdRecognizer(DigitRunRecognizer):
     LENGTHS = frozenset({15, 18})
     ALLOW_X = True
@@ -77,7 +89,11 @@ class CnResidentIdRecognizer(DigitRunRecognizer):
                 return None
             before = window_before(text, start)
             positive = has_any(before, CONTEXT[:4])
-            if not positive and has_any(before, NOT_PERSONAL_WORDS):
+            if not positive and (
+                has_any(before, NOT_PERSONAL_WORDS)
+                or has_any(before, REGISTRATION_WORDS)
+                or is_registration_no(value)
+            ):
                 return None
             if not positive and value[:6] not in load_divisions():
                 return None

@@ -94,7 +94,7 @@ def build_release(
         out, labels, pol_by_col = mask_records(settings, d, catalog, entry, source, as_of, report)
     else:
         out, labels = count_cells(d, source, as_of, report)
-    check_residual(d, out, report)
+    check_residual(d, out, report, {c: p.holds for c, p in pol_by_col.items()})
     return publish_version(
         settings,
         d,

@@ -12,6 +12,7 @@ import pyarrow as pa
 
 from jutong.catalog import Catalog, CatalogEntry
 from jutong.catalog.releases import ReleaseDefinition
+from jutong.text.formulas import RULE as FORMULA_RULE
 from masking.policies import ColumnPolicy
 
 CYCLE_LABELS = {
@@ -73,7 +74,11 @@ def dataset_metadata(
             "dct:format": "CSV" if name.endswith(".csv") else "Parquet",
             "dcat:byteSize": size,
             "spdx:checksum": {"spdx:algorithm": "sha256", "spdx:checksumValue": digest},
-            **({"cnt:characterEncoding": "UTF-8"} if name.endswith(".csv") else {}),
+            **(
+                {"cnt:characterEncoding": "UTF-8", "jutong:formulaCells": FORMULA_RULE}
+                if name.endswith(".csv")
+                else {}
+            ),
         }
         for name, (digest, size) in files.items()
     ]
@@ -107,6 +112,7 @@ def dataset_metadata(
             "summary": summary,
             "data_items": items,
             "format": ["CSV (UTF-8)", "Parquet"],
+            "csv_formula_cells": FORMULA_RULE,
             "open_type": open_type.value,
             "open_type_label": open_type.label,
             "open_conditions": conditions,

@@ -1,6 +1,6 @@
 """A release version on disk: ``<lake_root>/releases/<id>/v<N>/``.
 
-``data.csv`` (UTF-8), ``data.parquet``, ``metadata.json`` (``masking.release.metadata``),
+``data.csv`` (UTF-8; formula cells neutralized, ``jutong.text.formulas``), ``data.parquet``, ``metadata.json`` (``masking.release.metadata``),
 ``report.json`` (masking, anonymity, residual scan) and ``SHA256SUMS``. The version is written
 into a temporary folder and renamed into place only when everything is written, so a failed
 build leaves nothing visible; then it is recorded (``jutong.governance.releases``). The same
@@ -58,14 +58,18 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def write_csv(table: pa.Table, path: Path) -> None:
+def write_csv(table: pa.Table, path: Path) -> int:
+    """``data.csv``: formula cells neutralized (``jutong.text.formulas``); returns how many."""
     import pyarrow.csv as pacsv
 
-    out = table
+    from jutong.text.formulas import neutralize_table
+
+    out, neutralized = neutralize_table(table)
     for i, f in enumerate(table.schema):
         if pa.types.is_decimal(f.type):  # plain digits, no exponent
             out = out.set_column(i, f.name, pc.cast(table.column(i), pa.string()))
     pacsv.write_csv(out, path, pacsv.WriteOptions(include_header=True))
+    return neutralized
 
 
 def release_root(settings: Settings, release_id: str) -> Path:
@@ -99,7 +103,7 @@ def publish_version(
     tmp.mkdir()
     try:
         csv_path = tmp / "data.csv"
-        write_csv(out, csv_path)
+        report["formula_cells_neutralized"] = write_csv(out, csv_path)
         import pyarrow.parquet as pq
 
         pq.write_table(out, tmp / "data.parquet")

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import replace
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from jutong.catalog import Catalog, CatalogEntry
 from jutong.catalog.releases import ReleaseDefinition
@@ -86,6 +87,34 @@ def _quasi_identifiers(
     return out
 
 
+def drop_individual_businesses(
+    table: pa.Table, policies: list[ColumnPolicy]
+) -> tuple[pa.Table, dict | None]:
+    """Rows whose own credit code is that of an individual business (个体工商户, ``92…``) are
+    not opened: the record is about a natural person (its name, address and code identify
+    the operator). Returns the table and the report section (None when no column holds credit
+    codes)."""
+    from masking import columns as C
+
+    cols = [
+        p.column
+        for p in policies
+        if p.mask == "uscc_individual" and p.holds == "uscc" and p.column in table.column_names
+    ]
+    if not cols:
+        return table, None
+    hit = pa.array([False] * table.num_rows, pa.bool_())
+    for c in cols:
+        hit = pc.or_(hit, pc.fill_null(C.is_individual_business(table.column(c)), False))
+    n = int(pc.sum(hit).as_py() or 0)
+    section = {
+        "columns": cols,
+        "rows_dropped": n,
+        "reason": "individual businesses (92…) are personal data (PIPL art. 73): not opened",
+    }
+    return (table.filter(pc.invert(hit)) if n else table), section
+
+
 def mask_records(
     settings: Settings,
     d: ReleaseDefinition,
@@ -100,6 +129,7 @@ def mask_records(
     policies = _column_policies(d, catalog, entry)
     pol_by_col = {p.column: p for p in policies}
     renamed = pa.table({c.name: source.column(c.source_column) for c in d.columns})
+    renamed, individual = drop_individual_businesses(renamed, policies)
     key = None
     if any(p.action is Action.pseudonym for p in policies):
         from masking.keys import load_key
@@ -108,6 +138,7 @@ def mask_records(
     masked = apply_policies(renamed, policies, key=key, as_of=as_of)
     report["masking"] = {
         "audience": "open",
+        **({"individual_businesses": individual} if individual else {}),
         "columns": masked.report(),
         "dropped": masked.dropped,
         "pseudonym_key": (

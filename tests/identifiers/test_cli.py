@@ -208,3 +208,28 @@ def test_all_invalid_still_exits_0(tmp_path):
     src = tmp_path / "in.csv"
     pd.DataFrame({"id": ["无", "x", "123"]}).to_csv(src, index=False)
     assert run(str(src), "-c", "id", "-k", "resident_id", "-o", str(tmp_path / "o.csv")) == 0
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_formula_cells_are_written_as_text(tmp_path, suffix):
+    src = tmp_path / "in.csv"
+    rows = {
+        "姓名": ['=HYPERLINK("http://x","点我")', "+cmd|' /C calc'!A0"],
+        "身份证号": [GOOD, BAD],
+    }
+    pd.DataFrame(rows).to_csv(src, index=False, encoding="utf-8")
+    out = tmp_path / f"out{suffix}"
+    assert run(str(src), "--column", "身份证号", "--kind", "resident_id", "--out", str(out)) == 0
+    if suffix == ".csv":
+        names = pd.read_csv(out, dtype=str)["姓名"].tolist()
+    else:
+        import openpyxl
+
+        ws = openpyxl.load_workbook(out).active
+        assert all(c.data_type == "s" for c in ws["A"][1:])
+        names = [c.value for c in ws["A"][1:]]
+    assert names == ['\'=HYPERLINK("http://x","点我")', "'+cmd|' /C calc'!A0"]
+    # Parquet keeps the value as it is
+    pq_out = tmp_path / "out.parquet"
+    assert run(str(src), "--column", "身份证号", "--kind", "resident_id", "--out", str(pq_out)) == 0
+    assert pq.read_table(pq_out).column("姓名").to_pylist() == rows["姓名"]

@@ -14,7 +14,7 @@ import pytest
 from jutong.identifiers import is_valid_resident_id, is_valid_uscc
 from jutong.text.layout import compact
 from jutong.text.luhn import luhn_ok
-from jutong.text.phones import ISSUED_MOBILE_RE
+from jutong.text.phones import MOBILE_RE
 from masking import formats as F
 from masking.analyzer import (
     CHECKSUMMED,
@@ -153,7 +153,7 @@ def residual_identifiers(text: str) -> list[str]:
                     left.append(w)
         digits = run.replace("X", "")
         for i in range(len(digits) - 10):
-            if ISSUED_MOBILE_RE.fullmatch(digits[i : i + 11]):
+            if MOBILE_RE.fullmatch(digits[i : i + 11]):
                 left.append(digits[i : i + 11])
         for n in (16, 19):
             for i in range(len(digits) - n + 1):

@@ -34,7 +34,9 @@ def samples(rng: random.Random, n: int = 400) -> dict[str, list]:
         rid = resident_id(rng)
         ids.append(rid if i % 7 else rid[:6] + " " + rid[6:].lower())  # dirty forms too
         m = f"1{rng.choice('3456789')}{rng.randint(0, 999999999):09d}"
-        mobiles.append([m, f"+86 {m[:3]}-{m[3:7]}-{m[7:]}", "0086" + m, m[:6]][i % 4])
+        mobiles.append(
+            [m, f"+86 {m[:3]}-{m[3:7]}-{m[7:]}", "0086" + m, m[:6], "021-8693044转8"][i % 5]
+        )
         cards.append("".join(str(rng.randint(0, 9)) for _ in range(rng.choice((16, 19)))))
         sur = rng.choice(SINGLE) if i % 9 else rng.choice(COMPOUND)
         names.append(
@@ -96,6 +98,17 @@ def test_mask_formats_examples():
     assert C.mask_bank_card(pa.array(["6222021234567890"])).to_pylist() == ["************7890"]
     assert C.mask_address(pa.array(["广西壮族自治区柳州市柳江区拉堡镇柳堡路1号"])).to_pylist() == [
         "广西壮族自治区柳州市柳江区"
+    ]
+
+
+def test_a_phone_column_masks_every_block_and_its_landlines():
+    arr = pa.array(["14457769152", "+86 169 0604 4319", "021-8693044", "(0771)5551234", None])
+    assert C.mask_mobile(arr).to_pylist() == [
+        "144****9152",
+        "+86 169****4319",
+        "021-*****44",
+        "0771-*****34",
+        None,
     ]
 
 

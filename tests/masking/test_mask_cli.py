@@ -118,3 +118,25 @@ def test_unreadable_input_exits_non_zero_with_a_clear_message(tmp_path, settings
     argv = [str(src), str(tmp_path / "o4.csv"), "--policy", "open", "--free-text", "b"]
     assert main(["pii", "mask", *argv]) == 2
     assert "--free-text: no column 'b'" in capsys.readouterr().err
+
+
+def test_formula_cells_are_neutralized_in_csv_and_excel(tmp_path, settings):
+    src = tmp_path / "in.csv"
+    cells = ['=HYPERLINK("http://evil","点我")', "+cmd|' /C calc'!A0", "@SUM(1)", "-1+2", "正常"]
+    write_csv(src, ["text"], [[c] for c in cells])
+    out = tmp_path / "out.csv"
+    assert main(["pii", "mask", str(src), str(out), "--policy", "open", "--free-text", "text"]) == 0
+    assert [r["text"] for r in read_csv(out)] == ["'" + c for c in cells[:4]] + ["正常"]
+    xlsx = tmp_path / "out.xlsx"
+    assert (
+        main(["pii", "mask", str(src), str(xlsx), "--policy", "open", "--free-text", "text"]) == 0
+    )
+    ws = openpyxl.load_workbook(xlsx).active
+    assert [c.value for c in ws["A"][1:]] == ["'" + c for c in cells[:4]] + ["正常"]
+    assert all(c.data_type == "s" for c in ws["A"][1:])
+    parquet = tmp_path / "out.parquet"
+    assert (
+        main(["pii", "mask", str(src), str(parquet), "--policy", "open", "--free-text", "text"])
+        == 0
+    )
+    assert pq.read_table(parquet).column("text").to_pylist() == cells

@@ -47,7 +47,13 @@ def pol(catalog, entry_id, item, audience):
         ("renshe.shebao", "monthly_base", (Action.keep, None), (Action.drop, None)),
         ("shichang.qiye", "legal_rep_name", (Action.keep, None), (Action.mask, "person_name")),
         ("shichang.qiye", "legal_rep_id_number", (Action.mask, "resident_id"), (Action.drop, None)),
-        ("shichang.qiye", "uscc", (Action.keep, None), (Action.keep, None)),
+        ("shichang.qiye", "uscc", (Action.keep, None), (Action.mask, "uscc_individual")),
+        (
+            "shichang.qiye",
+            "registration_no",
+            (Action.keep, None),
+            (Action.mask, "uscc_individual"),
+        ),
     ],
 )
 def test_policy_matrix(catalog, entry, item, share, open_):
@@ -147,9 +153,42 @@ def test_type_inference_by_values_and_header():
     ids = pa.array([b + resident_id_check(b) for b in ("45010219900101123", "45010219800101123")])
     assert infer_pii("col1", ids).value == "resident_id"
     assert infer_pii("c", pa.array(["13800138000", "+86 139 0013 8000"])).value == "mobile"
+    assert infer_pii("c", pa.array(["14457769152", "16906044319"])).value == "mobile"
+    landlines = pa.array(["021-8693044", "(0771)5551234", "0771-5551234转801"])
+    assert infer_pii("c", landlines).value == "landline"
     assert infer_pii("c", pa.array(["6222021234567890128"])) is not None
     assert infer_pii("联系地址", pa.array(["民主路1号"])).value == "address"
     assert infer_pii("备注", pa.array(["无", "好"])) is None
+
+
+def test_phone_columns_are_masked_under_share_and_dropped_under_open():
+    t = pa.table({"办公电话": ["021-8693044", "0771-5551234"], "c": ["14457769152", None]})
+    shared = apply_policies(t, policies_for_file(t, "share", catalog=None))
+    assert shared.table.column("办公电话").to_pylist() == ["021-*****44", "0771-*****34"]
+    assert shared.table.column("c").to_pylist() == ["144****9152", None]
+    opened = apply_policies(t, policies_for_file(t, "open", catalog=None))
+    assert opened.table.column_names == []
+
+
+def test_individual_business_codes_are_personal_data(catalog):
+    from jutong.identifiers.checkdigits import orgcode_check, uscc_check
+
+    def code(prefix8, org8):
+        body = prefix8 + org8 + orgcode_check(org8)
+        return body + uscc_check(body)
+
+    company, shop = code("91450100", "MA5K0000"), code("92450102", "MA5K0001")
+    o = pol(catalog, "shichang.qiye", "uscc", "open")
+    assert o.holds == "uscc"
+    t = pa.table({"uscc": [company, shop, None]})
+    out = apply_policies(t, [o]).table.column("uscc").to_pylist()
+    assert out == [company, "92" + "*" * 15 + shop[-1], None]
+    # a holder column of persons and organisations: an individual business is a person
+    from masking import columns as C
+
+    assert C.person_rows(pa.array([company, shop])).to_pylist() == [False, True]
+    types = pa.array(["统一社会信用代码", "统一社会信用代码"])
+    assert C.person_rows(pa.array([company, shop]), types).to_pylist() == [False, True]
 
 
 def test_policies_for_file_free_text_and_errors(catalog):

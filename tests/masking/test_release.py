@@ -91,19 +91,23 @@ def population_rows(n: int, seed: int = 1) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=POPULATION)
 
 
-def org_rows(n: int, seed: int = 2) -> pa.Table:
+def org_rows(n: int, seed: int = 2, *, individual: tuple[int, ...] = ()) -> pa.Table:
+    """``n`` organisations; rows in ``individual`` are individual businesses (``92…``); every
+    third has a 15-digit registration number that also looks like a legacy resident ID."""
+    from jutong.identifiers.checkdigits import regno_check
     from jutong.reference import full_name
 
     rng = random.Random(seed)
     rows = []
     for i in range(n):
         county = COUNTIES[i % len(COUNTIES)]
-        body = f"9145{county[2:]}MA5K{i:05d}"[:17]
+        body = f"9{2 if i in individual else 1}45{county[2:]}MA5K{i:05d}"[:17]
+        regno = f"{county}851203{i % 100:02d}"
         rows.append(
             {
                 "org_id": f"E{i:010d}",
                 "uscc": body + uscc_check(body),
-                "registration_no": None,
+                "registration_no": regno + regno_check(regno) if i % 3 == 0 else None,
                 "org_code": None,
                 "org_name": f"南宁市{i}号商贸有限公司",
                 "org_type": "有限责任公司",
@@ -301,6 +305,36 @@ def test_residual_scan_refuses_a_leaked_id(lake):
     root = lake.lake_root / "releases" / "qiye_registrations"
     assert not root.exists() or not list(root.iterdir())
     assert not G.is_served(lake, "qiye_registrations")
+
+
+def test_registration_numbers_pass_and_individual_businesses_are_dropped(settings):
+    load_base(settings, "legal_entity", org_rows(40, individual=(3, 17)))
+    res = R.build_release(settings, "qiye_registrations", as_of=AS_OF)
+    data = pq.read_table(res.path / "data.parquet")
+    assert data.num_rows == 38
+    assert not any(c.startswith("92") for c in data.column("uscc").to_pylist())
+    assert sum(1 for r in data.column("registration_no").to_pylist() if r) == 13
+    section = res.report["masking"]["individual_businesses"]
+    assert section["rows_dropped"] == 2 and section["columns"] == ["uscc", "registration_no"]
+    scan = res.report["residual_scan"]
+    assert scan["passed"] and scan["columns_by_kind"]["registration_no"] == "uscc"
+
+
+def test_formula_cells_show_as_text_in_the_release_csv(settings):
+    orgs = org_rows(20)
+    names = orgs.column("org_name").to_pylist()
+    names[4] = '=HYPERLINK("http://evil","点我")'
+    orgs = orgs.set_column(orgs.column_names.index("org_name"), "org_name", pa.array(names))
+    load_base(settings, "legal_entity", orgs)
+    res = R.build_release(settings, "qiye_registrations", as_of=AS_OF)
+    csv_names = pacsv.read_csv(res.path / "data.csv").column("org_name").to_pylist()
+    assert csv_names[4] == "'" + names[4]
+    assert pq.read_table(res.path / "data.parquet").column("org_name").to_pylist()[4] == names[4]
+    assert res.report["formula_cells_neutralized"] == 1
+    meta = json.loads((res.path / "metadata.json").read_text(encoding="utf-8"))
+    assert "OWASP" in meta["gx_open_art16"]["csv_formula_cells"]
+    (csv_dist,) = [x for x in meta["dcat:distribution"] if x["dct:title"] == "data.csv"]
+    assert "apostrophe" in csv_dist["jutong:formulaCells"]
 
 
 def test_suspend_withdraw_restore_and_serving(lake):

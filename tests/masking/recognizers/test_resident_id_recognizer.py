@@ -73,3 +73,20 @@ def test_a_valid_id_is_not_also_a_card_or_credit_code(v, found):
     assert [(r.entity_type, r.end - r.start) for r in results] == [("CN_RESIDENT_ID", 18)]
     # an ID ending in X: its first 17 digits are never a card
     assert [r.entity_type for r in analyze(f"卡号{v.id_x}")] == ["CN_RESIDENT_ID"]
+
+
+def _regno_like_legacy_id() -> str:
+    """A 15-digit number that is both a plausible legacy ID (known county, real birth date)
+    and a valid business registration number (GB 12264, MOD 11,10)."""
+    from jutong.identifiers.checkdigits import regno_check
+
+    return "4501028512030" + "7" + regno_check("45010285120307")
+
+
+def test_a_registration_number_is_not_a_legacy_id(found):
+    regno = _regno_like_legacy_id()
+    assert found(E, regno) == []
+    assert found(E, f"企业注册号{regno}") == []
+    assert found(E, f"户籍登记 {regno} 。") == []
+    # an ID word keeps it an ID (one legacy ID in ten passes the registration check)
+    assert found(E, f"旧身份证号{regno}") == [regno]
