@@ -40,7 +40,14 @@ class KeyError_(RuntimeError):  # noqa: N801 - do not shadow the builtin KeyErro
 MissingKeyError = KeyError_
 
 
+RESERVED = {"dir"}  # JUTONG_KEY_DIR is the key folder setting, not a key
+
+
 def _check_purpose(purpose: str) -> str:
+    if purpose in RESERVED:
+        raise KeyError_(
+            f"key purpose '{purpose}' is reserved (JUTONG_KEY_DIR names the key folder)"
+        )
     if not PURPOSE.match(purpose):
         raise KeyError_(
             f"key purpose '{purpose}' must be lower-case letters, digits and _ "

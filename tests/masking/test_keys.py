@@ -77,3 +77,10 @@ def test_bad_purpose_names(settings):
 def test_no_key_files_in_the_repository(repo_root):
     found = [p for p in repo_root.rglob("*.key") if ".venv" not in p.parts]
     assert found == []
+
+
+def test_purpose_dir_is_reserved_for_the_key_folder(settings):
+    from masking.keys import KeyError_, env_var
+
+    with pytest.raises(KeyError_, match="reserved"):
+        env_var("dir")
