@@ -14,14 +14,22 @@ bureau can enter it in ``catalog/jurisdiction.yaml``::
       extra_workdays: ["2027-02-07"]   # make-up working days
       covered_through: 2027-12-31      # optional: extends the covered range explicitly
 
-Local additions override the statutory data. Beyond the covered range the calendar refuses to
-answer (:class:`CalendarRangeError`) rather than guess.
+Local additions override the statutory data. Beyond the covered range the strict questions
+(``is_working_day``, ``add_working_days``, ``deadline``) refuse to answer
+(:class:`CalendarRangeError`) rather than guess. Case deadlines must not stop at the end of the
+year, though (a 30-working-day notice opened in mid-November crosses it), so ``due`` computes
+them **provisionally** there: weekends plus the holidays whose Gregorian dates are fixed by the
+State Council's 全国年节及纪念日放假办法 (元旦 1 Jan; 劳动节 1–2 May; 国庆节 1–3 Oct) plus the
+local additions; the lunar holidays and the make-up days are not known yet. A provisional due
+day is marked as such wherever it is shown, and recomputed once the year's arrangement is
+entered (``jutong.governance.deadlines.recompute_provisional``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import chinese_calendar
@@ -33,6 +41,24 @@ CHINA_TZ = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")  # no DST since 1
 # holiday table, whole years (1.11.0: 2004–2026).
 STATUTORY_FIRST = dt.date(min(chinese_calendar.holidays).year, 1, 1)
 STATUTORY_LAST = dt.date(max(chinese_calendar.holidays).year, 12, 31)
+
+
+# Holidays on fixed Gregorian dates (全国年节及纪念日放假办法, 2024 revision): the only ones that
+# can be known before the State Council announces a year's arrangement.
+FIXED_DATE_HOLIDAYS = frozenset({(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)})
+
+
+@dataclass(frozen=True)
+class Due:
+    """A due day; ``provisional`` when some of the days counted lie beyond the calendar's
+    data (then ``note`` says why and what makes it final)."""
+
+    day: dt.date
+    provisional: bool = False
+    note: str | None = None
+
+    def label(self) -> str:
+        return f"{self.day} (provisional 暂定)" if self.provisional else self.day.isoformat()
 
 
 class CalendarRangeError(ValueError):
@@ -206,6 +232,42 @@ class WorkCalendar:
             return -self.working_days_between(db, da)
         return sum(
             1 for i in range(1, (db - da).days + 1) if self.is_working_day(da + dt.timedelta(i))
+        )
+
+    def is_working_day_provisional(self, day: dt.date | dt.datetime) -> bool:
+        """Like ``is_working_day``, but beyond the data: weekends, the fixed-date holidays
+        and the local additions (see the module doc)."""
+        d = _as_date(day)
+        if self.first <= d <= self.last:
+            return self.is_working_day(d)
+        if d in self.extra_workdays:
+            return True
+        if d in self.extra_holidays or (d.month, d.day) in FIXED_DATE_HOLIDAYS:
+            return False
+        return d.weekday() < 5
+
+    def due(self, start: dt.date | dt.datetime, n: int) -> Due:
+        """The n-th working day after ``start`` (receipt day not counted), provisional when
+        any day it counts lies beyond the calendar's data — never refused."""
+        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+            raise ValueError(f"working days: expected a whole number ≥ 0, got {n!r}")
+        d = _as_date(start)
+        if d < self.first:
+            raise CalendarRangeError(d, self.first, self.last, self.source)
+        left, beyond = n, d > self.last
+        while left:
+            d += dt.timedelta(days=1)
+            beyond = beyond or d > self.last
+            if self.is_working_day_provisional(d):
+                left -= 1
+        if not beyond:
+            return Due(d)
+        return Due(
+            d,
+            True,
+            f"provisional: counts days after {self.last}, which the working-day calendar has "
+            "no holiday arrangement for (weekends and 1 Jan, 1–2 May, 1–3 Oct assumed off); "
+            f"recomputed when the arrangement is entered in {self.source}",
         )
 
     @staticmethod

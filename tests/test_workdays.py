@@ -248,3 +248,50 @@ def test_workdays_cli(settings, capsys):
     rc, out, err = _workdays(capsys, "add", "2026-12-28", "5")
     assert rc == 1 and out == "" and err.startswith("jutong workdays: cannot count")
     assert err.count("\n") == 1
+
+
+# ---- provisional deadlines past the calendar's data (DOMAIN § Working days) ---------------
+
+
+def test_due_within_the_data_is_final_and_equals_the_strict_deadline():
+    from jutong.workdays import WorkCalendar
+
+    cal = WorkCalendar()
+    # received Mon 2026-09-28 across National Day (10-01..10-08 off; 09-27 and 10-10 make-up)
+    due = cal.due(dt.date(2026, 9, 28), 5)
+    assert not due.provisional and due.note is None
+    assert due.day == cal.add_working_days(dt.date(2026, 9, 28), 5)
+    assert due.label() == due.day.isoformat()
+
+
+def test_due_past_the_data_is_provisional_with_fixed_date_holidays_off():
+    from jutong.workdays import WorkCalendar
+
+    cal = WorkCalendar()
+    # a 30-working-day notice opened 2026-12-01: 22 working days left in December, then
+    # (元旦 Jan 1 and the weekend off) Jan 4-8 and 11-13
+    due = cal.due(dt.date(2026, 12, 1), 30)
+    assert due.provisional and "2026-12-31" in due.note and "provisional" in due.label()
+    assert due.day == dt.date(2027, 1, 13)
+    # May 1-2 and Oct 1-3 are off in any year; weekends too
+    assert cal.is_working_day_provisional(dt.date(2027, 5, 3))  # a Monday
+    assert not cal.is_working_day_provisional(dt.date(2027, 10, 1))
+    assert not cal.is_working_day_provisional(dt.date(2027, 5, 1))
+    assert cal.is_working_day_provisional(dt.date(2027, 10, 4))  # a Monday
+    assert cal.due(dt.date(2027, 9, 30), 1).day == dt.date(2027, 10, 4)  # Thu -> Fri 10-01 off
+    # a start before the data is still refused
+    with pytest.raises(CalendarRangeError):
+        cal.due(dt.date(2003, 12, 31), 1)
+
+
+def test_due_uses_local_additions_past_the_statutory_data():
+    from jutong.workdays import WorkCalendar
+
+    cal = WorkCalendar(
+        extra_holidays=[dt.date(2027, 1, 1), dt.date(2027, 1, 4)],
+        extra_workdays=[dt.date(2027, 1, 9)],
+        covered_through=dt.date(2027, 12, 31),
+    )
+    due = cal.due(dt.date(2026, 12, 28), 5)
+    assert not due.provisional
+    assert due.day == dt.date(2027, 1, 6)

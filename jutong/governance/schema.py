@@ -55,6 +55,8 @@ tickets = sa.Table(
     sa.Column("original_due_on", sa.Date, nullable=True),
     sa.Column("due_on", sa.Date, nullable=True),
     sa.Column("due_note", sa.Text, nullable=True),
+    # 0003: a due day counted past the working-day calendar's data (jutong.workdays.Due)
+    sa.Column("due_provisional", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("extension_days", sa.Integer, nullable=True),
     sa.Column("extension_approved_by", sa.String(128), nullable=True),
     sa.Column("extension_reason", sa.Text, nullable=True),

@@ -55,8 +55,9 @@ def _as_of(text: str | None) -> dt.date | None:
 
 def _due_text(t) -> str:
     if t.due_on is None:
-        return "refused (beyond calendar)"
-    return t.due_on.isoformat() + (f" (+{t.extension_days})" if t.extension_days else "")
+        return "none"
+    text = t.due_on.isoformat() + (f" (+{t.extension_days})" if t.extension_days else "")
+    return text + (" (provisional 暂定)" if t.due_provisional else "")
 
 
 def _state(t, as_of: dt.date) -> str:
@@ -68,11 +69,25 @@ def _state(t, as_of: dt.date) -> str:
 
 
 def cmd_tickets(args) -> int:
+    from jutong.governance.deadlines import provisional_count, recompute_provisional
     from jutong.governance.tickets import list_tickets, today_cn
 
     try:
         settings = _settings()
         as_of = _as_of(args.as_of) or today_cn()
+        for r in recompute_provisional(settings):
+            state = "still provisional" if r.provisional else "final"
+            print(
+                f"note: {r.subject}: deadline recomputed {r.was} -> {r.now} ({state})",
+                file=sys.stderr,
+            )
+        if n := provisional_count(settings):
+            print(
+                f"warning: {n} open deadline(s) are provisional 暂定: they count days past the "
+                "working-day calendar's data; enter the holiday arrangement in "
+                "catalog/jurisdiction.yaml to make them final",
+                file=sys.stderr,
+            )
         tickets = list_tickets(
             settings,
             overdue=args.overdue,

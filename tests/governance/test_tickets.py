@@ -22,7 +22,6 @@ from jutong.governance.tickets import (
     resolve_ticket,
     ticket_history,
 )
-from jutong.workdays import CalendarRangeError
 
 D = dt.date
 UTC = dt.UTC
@@ -142,23 +141,70 @@ def test_extension_once_up_to_five_days(settings):
         extend_ticket(settings, t.id, days=1, approved_by="张厅长", reason="again")
 
 
-def test_extension_beyond_the_calendar_is_refused(settings):
-    # Received Mon 2026-12-21 (Beijing): due Mon 12-28; +5 would reach into 2027.
+def test_extension_beyond_the_calendar_is_provisional(settings):
+    # Received Mon 2026-12-21 (Beijing): due Mon 12-28; +5 reaches into 2027 (no data yet):
+    # Dec 29, 30, 31, (Jan 1 元旦 and the weekend off), Jan 4, 5.
     t = _open(settings, at=dt.datetime(2026, 12, 21, 2, 0))
-    assert t.due_on == D(2026, 12, 28)
-    with pytest.raises(CalendarRangeError, match="2027-01-01"):
-        extend_ticket(settings, t.id, days=5, approved_by="张厅长", reason="x")
-    assert get_ticket(settings, t.id).extension_days is None  # nothing recorded
+    assert t.due_on == D(2026, 12, 28) and not t.due_provisional
+    e = extend_ticket(settings, t.id, days=5, approved_by="张厅长", reason="x")
+    assert e.due_on == D(2027, 1, 5) and e.due_provisional and "provisional" in e.due_note
+    assert e.original_due_on == D(2026, 12, 28)
 
 
-def test_deadline_beyond_the_calendar_is_refused_not_guessed(settings):
-    # Received Mon 2026-12-28: the 4th working day is in 2027, for which there is no data.
+def test_deadline_beyond_the_calendar_is_provisional_not_refused(settings):
+    # Received Mon 2026-12-28: Dec 29, 30, 31, then 2027 (no arrangement yet): Jan 1 is a
+    # fixed-date holiday, Jan 2-3 a weekend -> Jan 4, Jan 5.
     t = _open(settings, at=dt.datetime(2026, 12, 28, 2, 0))
-    assert t.due_on is None and t.original_due_on is None
-    assert "2027-01-01" in t.due_note and "2026-12-31" in t.due_note
-    assert not t.is_overdue(D(2027, 6, 1))
-    with pytest.raises(TicketError, match="no deadline to extend"):
-        extend_ticket(settings, t.id, days=1, approved_by="张厅长", reason="x")
+    assert t.due_on == D(2027, 1, 5) and t.original_due_on == D(2027, 1, 5)
+    assert t.due_provisional and "2026-12-31" in t.due_note and "provisional" in t.due_note
+    assert t.is_overdue(D(2027, 1, 6)) and not t.is_overdue(D(2027, 1, 5))
+    e = extend_ticket(settings, t.id, days=1, approved_by="张厅长", reason="x")
+    assert e.due_on == D(2027, 1, 6) and e.due_provisional
+
+
+def test_provisional_deadlines_are_recomputed_and_audited_when_the_year_is_entered(settings):
+    """The bureau enters the 2027 arrangement (here: a made-up one with Jan 4 off and a
+    make-up Saturday Jan 9): the open provisional deadline becomes final, audited."""
+    import yaml
+
+    from jutong.governance.audit import events
+    from jutong.governance.deadlines import provisional_count, recompute_provisional
+
+    t = _open(settings, at=dt.datetime(2026, 12, 28, 2, 0))
+    done = _open(settings, "other", at=dt.datetime(2026, 12, 28, 2, 0))
+    resolve_ticket(settings, done.id, note="fixed", resolved_by="李工")
+    assert recompute_provisional(settings) == []  # nothing new known: unchanged, no event
+    assert provisional_count(settings) == 1
+    path = settings.catalog_dir / "jurisdiction.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc["calendar"] = {
+        "extra_holidays": ["2027-01-01", "2027-01-04"],
+        "extra_workdays": ["2027-01-09"],
+        "covered_through": "2027-12-31",
+    }
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    [r] = recompute_provisional(settings, actor="王科长")
+    assert (r.subject, r.was, r.now, r.provisional) == (t.id, D(2027, 1, 5), D(2027, 1, 6), False)
+    got = get_ticket(settings, t.id)
+    assert got.due_on == D(2027, 1, 6) and not got.due_provisional and got.due_note is None
+    assert get_ticket(settings, done.id).due_provisional  # resolved: left as it was
+    assert provisional_count(settings) == 0
+    [ev] = list(events(settings, action="deadline.recompute"))
+    assert ev.subject == t.id and ev.actor == "王科长"
+    assert ev.data["from"] == "2027-01-05" and ev.data["to"] == "2027-01-06"
+    assert recompute_provisional(settings) == []  # idempotent
+
+
+def test_ticket_changes_are_audit_events(settings):
+    from jutong.governance.audit import events, verify
+
+    t = _open(settings)
+    extend_ticket(settings, t.id, days=2, approved_by="张厅长", reason="需核查原始档案")
+    resolve_ticket(settings, t.id, note="已更正", resolved_by="李工")
+    evs = [e for e in events(settings) if e.subject == t.id]
+    assert [e.action for e in evs] == ["ticket.open", "ticket.extend", "ticket.resolve"]
+    assert evs[1].actor == "张厅长" and evs[1].data["basis"] == "GX-Reg art. 18"
+    assert verify(settings).ok
 
 
 def test_resolve_records_who_and_what(settings):

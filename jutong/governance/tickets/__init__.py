@@ -3,13 +3,13 @@
 Each ticket is for the provider department, which answers for its data (GX-Reg art. 24;
 "谁提供谁负责"). GX-Reg art. 18: the provider verifies within **5 working days**; the deadline
 may be extended **once** by **up to 5** more working days with its head's approval. Every
-open, extension and resolution is recorded with who and when in ``quality_ticket_events``
-("every correction is traceable"; GX-Reg art. 24: 问题数据纠错、问题数据追责).
+open, extension and resolution is recorded with who and when in ``quality_ticket_events`` and
+in the audit chain ("every correction is traceable"; GX-Reg art. 24: 问题数据纠错、问题数据追责).
 
 Times are stored as naive UTC (``jutong.governance.db.utcnow``); the day of receipt, which is
-not counted in the deadline, is the Beijing calendar day of ``opened_at``. If that deadline is
-beyond the working-day calendar's data, the ticket is still opened (the error is tracked) but
-its deadline is refused, not guessed: ``due_on`` stays empty and ``due_note`` says why.
+not counted in the deadline, is the Beijing calendar day of ``opened_at``. A deadline that counts
+days beyond the working-day calendar's data is provisional (``due_provisional``, ``due_note``)
+until the year's arrangement is entered and ``jutong.governance.deadlines`` recomputes it.
 """
 
 from jutong.governance.tickets.lifecycle import (

@@ -10,6 +10,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 
+from jutong.governance.audit import log as audit
 from jutong.governance.db import utcnow
 from jutong.governance.schema import ticket_events as ticket_events_table
 from jutong.governance.schema import tickets as tickets_table
@@ -86,7 +87,7 @@ def extend_ticket(
     if t.due_on is None:
         raise TicketError(f"ticket {t.id}: has no deadline to extend: {t.due_note}")
     calendar = calendar or WorkCalendar.from_catalog(settings)
-    new_due = calendar.add_working_days(t.due_on, days)  # CalendarRangeError beyond the data
+    new_due = calendar.due(t.due_on, days)  # provisional past the calendar's data
     now = utcnow()
     tt = tickets_table
     with tables(settings).begin() as conn:
@@ -94,7 +95,9 @@ def extend_ticket(
             sa.update(tt)
             .where(tt.c.seq == parse_id(t.id), tt.c.status == "open", tt.c.extension_days.is_(None))
             .values(
-                due_on=new_due,
+                due_on=new_due.day,
+                due_provisional=t.due_provisional or new_due.provisional,
+                due_note=new_due.note or t.due_note,
                 extension_days=days,
                 extension_approved_by=approved_by,
                 extension_reason=reason,
@@ -110,8 +113,23 @@ def extend_ticket(
                 at=now,
                 by=approved_by,
                 note=reason,
-                data={"days": days, "from": t.due_on.isoformat(), "to": new_due.isoformat()},
+                data={"days": days, "from": t.due_on.isoformat(), "to": new_due.day.isoformat()},
             )
+        )
+        audit.append(
+            conn,
+            actor=approved_by,
+            department=t.department,
+            action="ticket.extend",
+            subject=t.id,
+            data={
+                "days": days,
+                "from": t.due_on,
+                "to": new_due.day,
+                "provisional": new_due.provisional,
+                "reason": reason,
+                "basis": "GX-Reg art. 18",
+            },
         )
     return get_ticket(settings, t.id)
 
@@ -143,6 +161,14 @@ def resolve_ticket(
             sa.insert(ticket_events_table).values(
                 ticket_seq=parse_id(t.id), event="resolve", at=now, by=resolved_by, note=note
             )
+        )
+        audit.append(
+            conn,
+            actor=resolved_by,
+            department=t.department,
+            action="ticket.resolve",
+            subject=t.id,
+            data={"note": note},
         )
     return get_ticket(settings, t.id)
 

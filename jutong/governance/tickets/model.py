@@ -48,6 +48,7 @@ class Ticket:
     original_due_on: dt.date | None
     due_on: dt.date | None
     due_note: str | None
+    due_provisional: bool
     extension_days: int | None
     extension_approved_by: str | None
     extension_reason: str | None

@@ -1,9 +1,10 @@
 """Opening tickets: validated, idempotent by ``source_ref``, due in 5 working days.
 
 The due day is 5 working days after the Beijing day of receipt (GX-Reg art. 18). If that
-deadline is beyond the working-day calendar's data, the ticket is still opened (the error is
-tracked) but its deadline is refused, not guessed: ``due_on`` stays empty and ``due_note`` says
-why.
+deadline counts days beyond the working-day calendar's data, it is computed provisionally
+(``jutong.workdays.WorkCalendar.due``): ``due_provisional`` is set, ``due_note`` says why, and
+``jutong.governance.deadlines.recompute_provisional`` makes it final once the year's
+arrangement is entered. Every opening is an audit event in the same transaction.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Iterable, Sequence
 
 import sqlalchemy as sa
 
+from jutong.governance.audit import log as audit
 from jutong.governance.db import utcnow
 from jutong.governance.schema import ticket_events as ticket_events_table
 from jutong.governance.schema import tickets as tickets_table
@@ -22,12 +24,13 @@ from jutong.governance.tickets.model import (
     Ticket,
     TicketError,
     beijing_day,
+    format_id,
     row_to_ticket,
     to_utc_naive,
 )
 from jutong.governance.tickets.store import load_catalog, tables
 from jutong.settings import Settings
-from jutong.workdays import CalendarRangeError, WorkCalendar, deadline
+from jutong.workdays import WorkCalendar
 
 _CHUNK = 500  # SQLite bound-parameter headroom for IN (...) lookups
 
@@ -124,19 +127,16 @@ def _insert_tickets(settings: Settings, clean: list[dict], calendar: WorkCalenda
             seen.add(c["source_ref"])
             opened_at = c["opened_at"] or now
             received = beijing_day(opened_at)
-            try:
-                due, due_note = deadline(received, VERIFY_WORKING_DAYS, calendar), None
-            except CalendarRangeError as err:
-                # Refused, not guessed: the ticket is tracked, its deadline stays empty.
-                due, due_note = None, str(err)
+            due = calendar.due(received, VERIFY_WORKING_DAYS)
             new_rows.append(
                 {
                     **c,
                     "opened_at": opened_at,
                     "received_on": received,
-                    "original_due_on": due,
-                    "due_on": due,
-                    "due_note": due_note,
+                    "original_due_on": due.day,
+                    "due_on": due.day,
+                    "due_note": due.note,
+                    "due_provisional": due.provisional,
                     "status": "open",
                 }
             )
@@ -159,6 +159,21 @@ def _insert_tickets(settings: Settings, clean: list[dict], calendar: WorkCalenda
                     for seq, r in zip(seqs, new_rows, strict=True)
                 ],
             )
+            for seq, r in zip(seqs, new_rows, strict=True):
+                audit.append(
+                    conn,
+                    actor=r["opened_by"],
+                    department=r["department"],
+                    action="ticket.open",
+                    subject=format_id(seq),
+                    data={
+                        "kind": r["kind"],
+                        "source_ref": r["source_ref"],
+                        "due_on": r["due_on"],
+                        "provisional": r["due_provisional"],
+                        "basis": "GX-Reg art. 18",
+                    },
+                )
             existing.update(_fetch_by_refs(conn, [r["source_ref"] for r in new_rows]))
     return [existing[c["source_ref"]] for c in clean]
 
