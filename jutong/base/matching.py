@@ -8,7 +8,8 @@ Fellegi–Sunter as Splink implements it:
 - **u** probabilities from random pairs of known mentions (``estimate_u_using_random_sampling``);
 - **m** probabilities from pairs of known mentions of the same entity, the valid key being
   the label (``estimate_m_from_label_column``) — the departments' own dirt (homophone
-  names, outdated addresses, missing values) is what the model learns;
+  names, outdated addresses, missing values) is what the model learns — except for the
+  identifier comparison, whose m probabilities EM learns on the unkeyed candidates;
 - the prior from the number of candidate entities (one of them, at most, is the one).
 
 Then ``predict_between`` scores unkeyed mentions against the known ones (never against each
