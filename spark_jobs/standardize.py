@@ -26,7 +26,7 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.window import Window
 
-from jutong.catalog.model import CatalogEntry, DataItem, StandardizeRule
+from jutong.catalog.model import CatalogEntry, DataItem, EntityKind, StandardizeRule
 from jutong.lake import (
     BATCH_PROPERTY,
     PROVENANCE,
@@ -75,7 +75,21 @@ def _blank_to_null(c: Column) -> Column:
     return F.when(t == "", None).otherwise(t)
 
 
-def _item_columns(item: DataItem, as_of: dt.date) -> _ItemColumns:
+def _declared_person(entry: CatalogEntry, item: str) -> Column | None:
+    """True / False where the row's own identifier type (the mentions' ``when:``) says the
+    item holds a resident ID / an organisation's identifier; null elsewhere. None when no
+    mention types the item per row."""
+    declared = None
+    for when, kind in entry.declared_kinds(item):
+        cond = F.lit(True)
+        for col, value in when.items():
+            cond = cond & (F.col(col) == F.lit(value))
+        person = F.lit(kind is EntityKind.person)
+        declared = F.when(cond, person) if declared is None else declared.when(cond, person)
+    return declared
+
+
+def _item_columns(item: DataItem, as_of: dt.date, declared: Column | None = None) -> _ItemColumns:
     raw = F.col(item.name)
     rule = item.standardize_rule
     name = item.name
@@ -90,6 +104,8 @@ def _item_columns(item: DataItem, as_of: dt.date) -> _ItemColumns:
             # whichever rule accepts the value; when neither does, judge it by its shape
             rid_shape = rid["normalized"].rlike(r"^([0-9]{17}[0-9X]|[0-9]{15})$")
             use_rid = rid["valid"] | (~usc["valid"] & rid_shape)
+            if declared is not None:  # the row's own 证件类型 decides where it says
+                use_rid = F.coalesce(declared, use_rid)
         pick = lambda field_: F.when(use_rid, rid[field_]).otherwise(usc[field_])  # noqa: E731
         normalized = pick("normalized")
         kind = F.when(use_rid, F.lit("resident_id")).otherwise(usc["kind"])
@@ -164,7 +180,12 @@ def standardize_frame(df: DataFrame, entry: CatalogEntry, as_of: dt.date) -> Dat
     reason_arrays: list[Column] = []
     warning_arrays: list[Column] = []
     for item in entry.items:
-        ic = _item_columns(item, as_of)
+        declared = (
+            _declared_person(entry, item.name)
+            if item.standardize_rule is StandardizeRule.party_id
+            else None
+        )
+        ic = _item_columns(item, as_of, declared)
         raw = F.col(item.name)
         cols.append(ic.value.alias(item.name))
         differs = raw.isNotNull() & (ic.text.isNull() | (ic.text != raw))

@@ -8,7 +8,8 @@ Fellegi–Sunter as Splink implements it:
 - **u** probabilities from random pairs of known mentions (``estimate_u_using_random_sampling``);
 - **m** probabilities from pairs of known mentions of the same entity, the valid key being
   the label (``estimate_m_from_label_column``) — the departments' own dirt (homophone
-  names, outdated addresses, missing values) is what the model learns;
+  names, outdated addresses, missing values) is what the model learns — except for the
+  identifier comparison, whose m probabilities EM learns on the unkeyed candidates;
 - the prior from the number of candidate entities (one of them, at most, is the one).
 
 Then ``predict_between`` scores unkeyed mentions against the known ones (never against each
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
+from jutong.base.comparisons import blocking, comparisons, features
 from jutong.catalog.model import EntityKind
 
 log = logging.getLogger(__name__)
@@ -32,9 +34,11 @@ log = logging.getLogger(__name__)
 MATCH_UPPER = 0.99
 MATCH_LOWER = 0.60
 
-# Features compared, per entity kind (columns of the mention frame).
-PERSON_FEATURES = ("id17", "m_name", "m_birth", "m_sex", "m_division", "m_mobile")
-ORG_FEATURES = ("id17", "m_name", "m_birth", "m_division", "m_rep")
+# the identifier comparison's m probabilities are learned by EM on these candidate pairs
+# (same name): pairs of one entity share their valid key by construction, so they cannot
+# show how a written ID goes wrong; the unkeyed mentions can
+EM_BLOCK = ("m_name",)
+EM_MIN_PAIRS = 20
 
 
 @dataclass(frozen=True)
@@ -48,48 +52,14 @@ class MatchModel:
     match_weights: dict[str, dict[str, float]]
 
 
-def features(kind: EntityKind) -> tuple[str, ...]:
-    return PERSON_FEATURES if kind is EntityKind.person else ORG_FEATURES
+def _settings(kind: EntityKind, link_type: str, prior: float, *, scoring: bool):
+    from splink import SettingsCreator
 
-
-def _settings(kind: EntityKind, link_type: str, prior: float):
-    import splink.comparison_library as cl
-    from splink import SettingsCreator, block_on
-
-    name = cl.JaroWinklerAtThresholds("m_name", [0.9, 0.7])
-    if kind is EntityKind.person:
-        comparisons = [
-            cl.ExactMatch("id17"),
-            name,
-            cl.ExactMatch("m_birth"),
-            cl.ExactMatch("m_sex"),
-            cl.ExactMatch("m_division"),
-            cl.ExactMatch("m_mobile"),
-        ]
-        blocking = [
-            block_on("id17"),
-            block_on("m_name", "m_birth"),
-            block_on("m_name", "m_sex", "m_division"),
-            block_on("m_mobile"),
-        ]
-    else:
-        comparisons = [
-            cl.ExactMatch("id17"),
-            name,
-            cl.ExactMatch("m_birth"),
-            cl.ExactMatch("m_division"),
-            cl.ExactMatch("m_rep"),
-        ]
-        blocking = [
-            block_on("id17"),
-            block_on("m_name"),
-            block_on("m_rep", "m_division"),
-        ]
     return SettingsCreator(
         link_type=link_type,
         unique_id_column_name="uid",
-        comparisons=comparisons,
-        blocking_rules_to_generate_predictions=blocking,
+        comparisons=comparisons(kind, scoring=scoring),
+        blocking_rules_to_generate_predictions=blocking(kind),
         probability_two_random_records_match=prior,
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=False,
@@ -139,19 +109,21 @@ def score_unkeyed(
     one_each = _one_row_per_entity(known_rows, cols)
     u_trainer = Linker(
         db.register(one_each, table_name="known_one_each"),
-        _settings(kind, "dedupe_only", prior),
+        _settings(kind, "dedupe_only", prior, scoring=False),
         log_level=None,
     )
     u_trainer.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
     # m from pairs of rows sharing a valid key: what the departments' dirt looks like
     m_trainer = Linker(
         db.register(known_rows, table_name="known_train"),
-        _settings(kind, "dedupe_only", prior),
+        _settings(kind, "dedupe_only", prior, scoring=False),
         log_level=None,
     )
     m_trainer.training.estimate_m_from_label_column("entity_id")
     n = one_each.num_rows
+    shape = _settings(kind, "link_only", prior, scoring=True).create_settings_dict("duckdb")
     model = _combine(
+        shape,
         u_trainer.misc.save_model_to_json(),
         m_trainer.misc.save_model_to_json(),
         u_floor=1.0 / max(n * (n - 1) / 2, 1.0),
@@ -162,6 +134,7 @@ def score_unkeyed(
 
     left = db.register(unk, table_name="unkeyed")
     right = db.register(known_rows, table_name="known")
+    _learn_identifier_m(Linker([left, right], model, log_level=None), model, m_floor=1e-4)
     linker = Linker([left, right], model, log_level=None)
     pred = linker.inference.predict_between(
         left, right, threshold_match_probability=threshold, warning_mode="never"
@@ -222,26 +195,64 @@ def _one_row_per_entity(rows: pa.Table, cols: list[str]) -> pa.Table:
     return t.take(pa.array(keep)).drop_columns(["_filled"])
 
 
-def _combine(u_model: dict, m_model: dict, *, u_floor: float, m_floor: float) -> dict:
-    """u probabilities of one trained model with the m probabilities of the other. A level
-    never seen in training gets a floor instead of Splink's default: never seen among
-    different entities (u) means rare by chance, never seen among rows of one entity (m)
-    means rare in the departments' data — not "no evidence"."""
-    out = dict(u_model)
+def _combine(shape: dict, u_model: dict, m_model: dict, *, u_floor: float, m_floor: float) -> dict:
+    """The scoring model ``shape`` with the u probabilities of one trained model and the m
+    probabilities of the other (same comparisons and levels, in order). A level never
+    seen in training gets a floor instead of Splink's default: never seen among different
+    entities (u) means rare by chance, never seen among rows of one entity (m) means rare
+    in the departments' data — not "no evidence"."""
+    out = dict(shape)
     comps = []
-    for cu, cm in zip(u_model["comparisons"], m_model["comparisons"], strict=True):
+    for cs, cu, cm in zip(
+        shape["comparisons"], u_model["comparisons"], m_model["comparisons"], strict=True
+    ):
         levels = []
-        for lu, lm in zip(cu["comparison_levels"], cm["comparison_levels"], strict=True):
-            lvl = dict(lu)
+        for ls, lu, lm in zip(
+            cs["comparison_levels"], cu["comparison_levels"], cm["comparison_levels"], strict=True
+        ):
+            lvl = dict(ls)
             if lvl.get("is_null_level"):
                 levels.append(lvl)
                 continue
             lvl["m_probability"] = max(float(lm.get("m_probability") or 0.0), m_floor)
             lvl["u_probability"] = max(float(lu.get("u_probability") or 0.0), u_floor)
             levels.append(lvl)
-        comps.append({**cu, "comparison_levels": levels})
+        comps.append({**cs, "comparison_levels": levels})
     out["comparisons"] = comps
     return out
+
+
+def _learn_identifier_m(linker, model: dict, *, m_floor: float) -> None:
+    """The identifier comparison's m probabilities by expectation maximisation over the
+    candidate pairs of the unkeyed and the known mentions that share a name (u fixed from
+    random pairs): how often a written ID is equal, has two digits swapped, one wrong, ...
+    when it is the same entity. Pairs of one entity cannot show it (they share their valid
+    key); the mentions this model scores can. Too few pairs: the labelled values stay.
+    Updates ``model`` in place."""
+    from splink import block_on
+
+    try:
+        session = linker.training.estimate_parameters_using_expectation_maximisation(
+            block_on(*EM_BLOCK), fix_probability_two_random_records_match=False
+        )
+        learned = linker.misc.save_model_to_json()
+    except Exception as exc:  # noqa: BLE001 - EM on too few or degenerate pairs
+        log.info("identifier m probabilities kept from labelled pairs: %s", exc)
+        return
+    if getattr(session, "_comparison_vectors_count", EM_MIN_PAIRS) < EM_MIN_PAIRS:
+        return
+    new = {c["output_column_name"]: c for c in learned["comparisons"]}
+    for comp in model["comparisons"]:
+        if comp["output_column_name"] != "id17":
+            continue
+        for lvl, got in zip(
+            comp["comparison_levels"], new["id17"]["comparison_levels"], strict=True
+        ):
+            if lvl.get("is_null_level"):
+                continue
+            m = got.get("m_probability")
+            if m is not None:
+                lvl["m_probability"] = max(float(m), m_floor)
 
 
 def _learned_weights(model: dict) -> dict[str, dict[str, float]]:

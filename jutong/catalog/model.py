@@ -543,6 +543,13 @@ class CatalogEntry(_Strict):
                         f"({', '.join(m.allowed_fields)})"
                     )
 
+    def declared_kinds(self, item: str) -> list[tuple[dict[str, str], EntityKind]]:
+        """The identifier kinds a row declares for ``item``: (row condition, kind) of each
+        mention keyed by ``item`` with a ``when:`` (a holder column typed per row by its
+        证件类型). A row matching a condition holds that kind of identifier, whatever its
+        digits look like (a 15-digit registration number is never a resident ID)."""
+        return [(m.when, m.kind) for m in self.base.mentions if m.key == item and m.when]
+
     def mention_fields(self, mention: Mention) -> dict[str, str]:
         """Golden field -> item for one mention (explicit, or the items' golden_field when
         the mention is of the kind of database this entry feeds)."""

@@ -153,8 +153,12 @@ def mention_frame(
         )
         features = {
             "m_name": values["name"],
-            "m_birth": F.coalesce(values["birth_date"], id_birth.cast("date")),
-            "m_sex": F.coalesce(values["sex"], id_sex),
+            # the record's own birth date and sex; the ID's only where the ID is valid (a
+            # mistyped ID's digits are compared by the identifier comparison, not twice)
+            "m_birth": F.coalesce(
+                values["birth_date"], F.when(key_value.isNotNull(), id_birth.cast("date"))
+            ),
+            "m_sex": F.coalesce(values["sex"], F.when(key_value.isNotNull(), id_sex)),
             "m_division": F.coalesce(
                 divisions["domicile_address_division"],
                 divisions["residence_address_division"],
