@@ -156,10 +156,52 @@ audit_head = sa.Table(
     sa.Column("hash", sa.String(64), nullable=False),
 )
 
+# ---- cases: share requests and other governed processes (jutong.governance.cases) ---------------
+# A case's history is its audit events (subject = ref); these tables hold its current state and
+# the deadline clocks of its steps.
+cases = sa.Table(
+    "cases",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("ref", sa.String(32), nullable=False, index=True),  # SR-000001
+    sa.Column("kind", sa.String(32), nullable=False, index=True),
+    sa.Column("flow", sa.String(32), nullable=False),
+    sa.Column("state", sa.String(32), nullable=False, index=True),
+    sa.Column("requester", sa.String(64), nullable=False, index=True),
+    sa.Column("provider", sa.String(64), nullable=False, index=True),
+    sa.Column("bureau", sa.String(64), nullable=False),
+    sa.Column("resource", sa.String(128), nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("data", sa.JSON, nullable=False),
+    sa.Column("opened_at", sa.DateTime, nullable=False),
+    sa.Column("opened_by", sa.String(256), nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Column("closed", sa.Boolean, nullable=False),
+)
+
+case_clocks = sa.Table(
+    "case_clocks",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("case_seq", sa.Integer, sa.ForeignKey("cases.seq"), nullable=False, index=True),
+    sa.Column("state", sa.String(32), nullable=False),
+    sa.Column("party", sa.String(16), nullable=False),
+    sa.Column("label", sa.String(128), nullable=False),
+    sa.Column("basis", sa.String(64), nullable=False),
+    sa.Column("started_on", sa.Date, nullable=False),
+    sa.Column("due_on", sa.Date, nullable=False),
+    sa.Column("provisional", sa.Boolean, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False, index=True),  # running|paused|met|missed
+    sa.Column("remaining_days", sa.Integer, nullable=True),
+    sa.Column("closed_on", sa.Date, nullable=True),
+)
+
 __all__ = [
     "VERSION_TABLE",
     "audit_events",
     "audit_head",
+    "case_clocks",
+    "cases",
     "gate_runs",
     "metadata",
     "release_events",

@@ -47,39 +47,77 @@ def append(
     at: dt.datetime | None = None,
 ) -> AuditEvent:
     """Append one event in ``conn``'s transaction and return it."""
-    if not actor or not action or not subject:
-        raise ValueError("audit event: actor, action and subject must not be empty")
-    payload = json.loads(json.dumps(data or {}, default=_jsonable))
+    return append_many(
+        conn,
+        [
+            {
+                "actor": actor,
+                "action": action,
+                "subject": subject,
+                "role": role,
+                "department": department,
+                "data": data,
+                "at": at,
+            }
+        ],
+    )[0]
+
+
+def append_many(conn: sa.Connection, items: list[dict[str, Any]]) -> list[AuditEvent]:
+    """Append several events (dicts with the fields of ``append``) in ``conn``'s transaction,
+    in order: the head is locked and moved once, the rows inserted in one statement."""
+    if not items:
+        return []
+    for it in items:
+        if not it.get("actor") or not it.get("action") or not it.get("subject"):
+            raise ValueError("audit event: actor, action and subject must not be empty")
     moved = conn.execute(
-        sa.update(audit_head).where(audit_head.c.id == HEAD_ID).values(seq=audit_head.c.seq + 1)
+        sa.update(audit_head)
+        .where(audit_head.c.id == HEAD_ID)
+        .values(seq=audit_head.c.seq + len(items))
     )
     if moved.rowcount != 1:
         raise AuditChainError(
             "governance database: the audit chain's head row is missing; run "
             "`jutong audit verify` — the log may have been tampered with"
         )
-    seq, prev = conn.execute(
+    last, prev = conn.execute(
         sa.select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == HEAD_ID)
     ).one()
-    at = at or utcnow()
-    body = content(seq, at, actor, role, department, action, subject, payload)
-    digest = event_hash(prev, body)
-    conn.execute(
-        sa.insert(audit_events).values(
-            seq=seq,
-            at=at,
-            actor=actor,
-            role=role,
-            department=department,
-            action=action,
-            subject=subject,
-            data=canonical_json(payload),
-            prev_hash=prev,
-            hash=digest,
+    seq = last - len(items)
+    now = utcnow()
+    out: list[AuditEvent] = []
+    rows: list[dict[str, Any]] = []
+    for it in items:
+        seq += 1
+        payload = json.loads(json.dumps(it.get("data") or {}, default=_jsonable))
+        at = it.get("at") or now
+        role, dept = it.get("role"), it.get("department")
+        body = content(seq, at, it["actor"], role, dept, it["action"], it["subject"], payload)
+        digest = event_hash(prev, body)
+        rows.append(
+            {
+                "seq": seq,
+                "at": at,
+                "actor": it["actor"],
+                "role": role,
+                "department": dept,
+                "action": it["action"],
+                "subject": it["subject"],
+                "data": canonical_json(payload),
+                "prev_hash": prev,
+                "hash": digest,
+            }
         )
-    )
-    conn.execute(sa.update(audit_head).where(audit_head.c.id == HEAD_ID).values(hash=digest))
-    return AuditEvent(seq, at, actor, role, department, action, subject, payload, prev, digest)
+        out.append(
+            AuditEvent(
+                seq, at, it["actor"], role, dept, it["action"], it["subject"], payload, prev, digest
+            )
+        )
+        prev = digest
+    conn.execute(sa.insert(audit_events), rows)
+    conn.execute(sa.update(audit_head).where(audit_head.c.id == HEAD_ID).values(hash=prev))
+    return out
 
 
 def record(settings: Settings, **event: Any) -> AuditEvent:

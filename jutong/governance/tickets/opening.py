@@ -159,21 +159,25 @@ def _insert_tickets(settings: Settings, clean: list[dict], calendar: WorkCalenda
                     for seq, r in zip(seqs, new_rows, strict=True)
                 ],
             )
-            for seq, r in zip(seqs, new_rows, strict=True):
-                audit.append(
-                    conn,
-                    actor=r["opened_by"],
-                    department=r["department"],
-                    action="ticket.open",
-                    subject=format_id(seq),
-                    data={
-                        "kind": r["kind"],
-                        "source_ref": r["source_ref"],
-                        "due_on": r["due_on"],
-                        "provisional": r["due_provisional"],
-                        "basis": "GX-Reg art. 18",
-                    },
-                )
+            audit.append_many(
+                conn,
+                [
+                    {
+                        "actor": r["opened_by"],
+                        "department": r["department"],
+                        "action": "ticket.open",
+                        "subject": format_id(seq),
+                        "data": {
+                            "kind": r["kind"],
+                            "source_ref": r["source_ref"],
+                            "due_on": r["due_on"],
+                            "provisional": r["due_provisional"],
+                            "basis": "GX-Reg art. 18",
+                        },
+                    }
+                    for seq, r in zip(seqs, new_rows, strict=True)
+                ],
+            )
             existing.update(_fetch_by_refs(conn, [r["source_ref"] for r in new_rows]))
     return [existing[c["source_ref"]] for c in clean]
 

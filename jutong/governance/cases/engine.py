@@ -1,0 +1,465 @@
+"""The case engine: open a case, fire an event, read cases and their clocks.
+
+Every transition is one transaction: the case's new state, the clocks it closes, pauses,
+resumes or starts, and an audit event with the decision (who, role, department, reasons, legal
+basis, the rule's article, the new deadline). A transition not in the flow's table, a party
+or role the rule does not name, or a refusal without a legal basis is refused with one clear
+message — and a permission denial is itself audited (LZ-Rules art. 31: access control and
+behaviour tracing).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from jutong.governance.audit import log as audit
+from jutong.governance.cases.actors import Actor
+from jutong.governance.cases.clocks import clock_state, working_days_left
+from jutong.governance.cases.rules import RESUME, Flow, Party, Transition, flow
+from jutong.governance.db import engine, utcnow
+from jutong.governance.schema import case_clocks, cases
+from jutong.settings import Settings
+from jutong.workdays import CHINA_TZ, WorkCalendar
+
+PREFIX = {"share_request": "SR"}
+# GX-Dispatch art. 29(3): the provider may not demand a paper application
+PAPER = ("纸质", "paper application")
+
+
+class CaseError(ValueError):
+    """A refused case operation; the message says why and what is allowed."""
+
+
+class PermissionDenied(CaseError):
+    """The actor's role or department may not fire this event (the denial is audited)."""
+
+
+@dataclass(frozen=True)
+class Case:
+    ref: str
+    kind: str
+    flow: str
+    state: str
+    requester: str
+    provider: str
+    bureau: str
+    resource: str
+    title: str
+    data: dict
+    opened_at: dt.datetime
+    opened_by: str
+    updated_at: dt.datetime
+    closed: bool
+
+    def party_department(self, party: Party) -> str:
+        return {Party.requester: self.requester, Party.provider: self.provider}.get(
+            party, self.bureau
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        out = dict(self.__dict__)
+        for k in ("opened_at", "updated_at"):
+            out[k] = out[k].isoformat()
+        return out
+
+
+@dataclass(frozen=True)
+class CaseClock:
+    state: str
+    party: str
+    label: str
+    basis: str
+    started_on: dt.date
+    due_on: dt.date
+    provisional: bool
+    status: str  # running | paused | met | missed
+    remaining_days: int | None
+    closed_on: dt.date | None
+
+    def shown(self, calendar: WorkCalendar, as_of: dt.date) -> str:
+        st = clock_state(calendar, status=self.status, due_on=self.due_on, as_of=as_of)
+        due = f"{self.due_on}{' (provisional 暂定)' if self.provisional else ''}"
+        return f"{st} · due {due}"
+
+
+def beijing_day(at: dt.datetime) -> dt.date:
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=dt.UTC)
+    return at.astimezone(CHINA_TZ).date()
+
+
+def _utc_naive(at: dt.datetime | None) -> dt.datetime:
+    if at is None:
+        return utcnow()
+    if at.tzinfo is not None:
+        return at.astimezone(dt.UTC).replace(tzinfo=None)
+    return at
+
+
+def _row_case(row: sa.Row) -> Case:
+    m = row._mapping
+    return Case(
+        ref=m["ref"],
+        kind=m["kind"],
+        flow=m["flow"],
+        state=m["state"],
+        requester=m["requester"],
+        provider=m["provider"],
+        bureau=m["bureau"],
+        resource=m["resource"],
+        title=m["title"],
+        data=dict(m["data"] or {}),
+        opened_at=m["opened_at"],
+        opened_by=m["opened_by"],
+        updated_at=m["updated_at"],
+        closed=bool(m["closed"]),
+    )
+
+
+def _row_clock(row: sa.Row) -> CaseClock:
+    m = row._mapping
+    return CaseClock(
+        *(
+            m[c]
+            for c in (
+                "state",
+                "party",
+                "label",
+                "basis",
+                "started_on",
+                "due_on",
+                "provisional",
+                "status",
+                "remaining_days",
+                "closed_on",
+            )
+        )
+    )
+
+
+def _start_clock(
+    conn: sa.Connection, seq: int, f: Flow, state: str, day: dt.date, calendar: WorkCalendar
+) -> dict | None:
+    rule = f.clocks.get(state)
+    if rule is None:
+        return None
+    due = calendar.due(day, rule.working_days)
+    values = {
+        "case_seq": seq,
+        "state": state,
+        "party": rule.party.value,
+        "label": rule.label,
+        "basis": rule.basis,
+        "started_on": day,
+        "due_on": due.day,
+        "provisional": due.provisional,
+        "status": "running",
+    }
+    conn.execute(sa.insert(case_clocks).values(**values))
+    return {
+        "state": state,
+        "due_on": due.day,
+        "provisional": due.provisional,
+        "working_days": rule.working_days,
+        "owed_by": rule.party.value,
+        "basis": rule.basis,
+    }
+
+
+def open_case(
+    conn: sa.Connection,
+    *,
+    kind: str,
+    flow_name: str,
+    actor: Actor,
+    requester: str,
+    provider: str,
+    bureau: str,
+    resource: str,
+    title: str,
+    data: dict,
+    calendar: WorkCalendar,
+    at: dt.datetime | None = None,
+    state: str | None = None,
+    audit_data: dict | None = None,
+) -> Case:
+    """Open a case in ``conn``'s transaction (at the flow's initial state, or ``state``)."""
+    f = flow(flow_name)
+    at = _utc_naive(at)
+    state = state or f.initial
+    seq = conn.execute(
+        sa.insert(cases)
+        .values(
+            ref="",
+            kind=kind,
+            flow=f.name,
+            state=state,
+            requester=requester,
+            provider=provider,
+            bureau=bureau,
+            resource=resource,
+            title=title,
+            data=data,
+            opened_at=at,
+            opened_by=str(actor),
+            updated_at=at,
+            closed=state in f.terminal,
+        )
+        .returning(cases.c.seq)
+    ).scalar_one()
+    ref = f"{PREFIX.get(kind, 'C')}-{seq:06d}"
+    conn.execute(sa.update(cases).where(cases.c.seq == seq).values(ref=ref))
+    clock = _start_clock(conn, seq, f, state, beijing_day(at), calendar)
+    audit.append(
+        conn,
+        actor=actor.user,
+        role=actor.role.value,
+        department=actor.department,
+        action=f"{kind}.open",
+        subject=ref,
+        at=at,
+        data={
+            "state": state,
+            "flow": f.name,
+            "basis": f.basis,
+            "clock": clock,
+            **(audit_data or {}),
+        },
+    )
+    return _row_case(conn.execute(sa.select(cases).where(cases.c.seq == seq)).one())
+
+
+def _deny(settings: Settings, case: Case, event: str, actor: Actor, why: str) -> None:
+    with engine(settings).begin() as conn:
+        audit.append(
+            conn,
+            actor=actor.user,
+            role=actor.role.value,
+            department=actor.department,
+            action="access.denied",
+            subject=case.ref,
+            data={"event": event, "state": case.state, "reason": why},
+        )
+
+
+def _check(
+    settings: Settings,
+    case: Case,
+    t: Transition | None,
+    event: str,
+    actor: Actor,
+    reason: str | None,
+    basis: str | None,
+    f: Flow,
+) -> Transition:
+    if case.closed and t is None:
+        raise CaseError(f"{case.ref}: closed ({case.state}); nothing more can happen to it")
+    if t is None:
+        allowed = ", ".join(sorted({x.event for x in f.allowed(case.state)})) or "none"
+        raise CaseError(
+            f"{case.ref}: '{event}' is not allowed while the case is {case.state} "
+            f"(allowed: {allowed}; see `jutong cases rules --flow {f.name}`)"
+        )
+    dept = case.party_department(t.party)
+    if actor.role not in t.roles or actor.department != dept:
+        why = (
+            f"'{event}' on {case.ref} is for the {t.party.value} ({dept}) as "
+            f"{' or '.join(r.value for r in t.roles)}; {actor} may not ({t.basis})"
+        )
+        _deny(settings, case, event, actor, why)
+        raise PermissionDenied(f"permission denied: {why}")
+    if t.needs_basis and not (basis or "").strip():
+        raise CaseError(
+            f"{case.ref}: '{event}' needs its legal basis (--basis): a refusal without a legal "
+            f"basis is not allowed ({t.basis})"
+        )
+    if (t.needs_reason or t.needs_basis) and not (reason or basis or "").strip():
+        raise CaseError(f"{case.ref}: '{event}' needs its reasons (--reason) ({t.basis})")
+    text = f"{reason or ''} {basis or ''}"
+    if event in ("refuse", "ask_info") and any(w in text for w in PAPER):
+        raise CaseError(
+            f"{case.ref}: a paper application may not be demanded (GX-Dispatch art. 29(3))"
+        )
+    return t
+
+
+def fire(
+    settings: Settings,
+    ref: str,
+    event: str,
+    *,
+    actor: Actor,
+    reason: str | None = None,
+    basis: str | None = None,
+    data: dict | None = None,
+    at: dt.datetime | None = None,
+    calendar: WorkCalendar | None = None,
+) -> Case:
+    """Fire ``event`` on case ``ref`` as ``actor``; one transaction, audited."""
+    calendar = calendar or WorkCalendar.from_catalog(settings)
+    at = _utc_naive(at)
+    day = beijing_day(at)
+    case = get_case(settings, ref)
+    f = flow(case.flow)
+    t = _check(settings, case, f.find(case.state, event), event, actor, reason, basis, f)
+    with engine(settings).begin() as conn:
+        seq = conn.execute(sa.select(cases.c.seq).where(cases.c.ref == ref)).scalar_one()
+        new_data = dict(case.data)
+        if data:
+            new_data.update(data)
+        to = t.to
+        clock_note: dict[str, Any] = {}
+        running = conn.execute(
+            sa.select(case_clocks).where(
+                case_clocks.c.case_seq == seq, case_clocks.c.status == "running"
+            )
+        ).first()
+        if to in f.pausing:
+            new_data["paused_from"] = case.state
+            if running is not None:
+                left = working_days_left(calendar, day, running.due_on)
+                conn.execute(
+                    sa.update(case_clocks)
+                    .where(case_clocks.c.id == running.id)
+                    .values(status="paused", remaining_days=left)
+                )
+                clock_note = {"paused": running.state, "working_days_left": left}
+        elif to == RESUME:
+            to = new_data.pop("paused_from")
+            paused = conn.execute(
+                sa.select(case_clocks).where(
+                    case_clocks.c.case_seq == seq, case_clocks.c.status == "paused"
+                )
+            ).first()
+            if paused is not None:
+                due = calendar.due(day, paused.remaining_days or 0)
+                conn.execute(
+                    sa.update(case_clocks)
+                    .where(case_clocks.c.id == paused.id)
+                    .values(
+                        status="running",
+                        due_on=due.day,
+                        provisional=due.provisional,
+                        remaining_days=None,
+                    )
+                )
+                clock_note = {
+                    "resumed": paused.state,
+                    "due_on": due.day,
+                    "provisional": due.provisional,
+                }
+        else:
+            if running is not None:
+                conn.execute(
+                    sa.update(case_clocks)
+                    .where(case_clocks.c.id == running.id)
+                    .values(status="met" if day <= running.due_on else "missed", closed_on=day)
+                )
+                clock_note["closed"] = {
+                    "state": running.state,
+                    "met": day <= running.due_on,
+                    "due_on": running.due_on,
+                }
+            started = _start_clock(conn, seq, f, to, day, calendar)
+            if started:
+                clock_note["started"] = started
+        changed = conn.execute(
+            sa.update(cases)
+            .where(cases.c.seq == seq, cases.c.state == case.state)
+            .values(state=to, data=new_data, updated_at=at, closed=to in f.terminal)
+        )
+        if changed.rowcount != 1:
+            raise CaseError(f"{ref}: changed meanwhile by someone else; look again and retry")
+        audit.append(
+            conn,
+            actor=actor.user,
+            role=actor.role.value,
+            department=actor.department,
+            action=f"{case.kind}.{event}",
+            subject=ref,
+            at=at,
+            data={
+                "from": case.state,
+                "to": to,
+                "reason": reason,
+                "legal_basis": basis,
+                "rule": t.basis,
+                "clock": clock_note,
+                **({"data": data} if data else {}),
+            },
+        )
+    return get_case(settings, ref)
+
+
+def get_case(settings: Settings, ref: str) -> Case:
+    key = (ref or "").strip().upper()
+    with engine(settings).connect() as conn:
+        row = conn.execute(sa.select(cases).where(cases.c.ref == key)).first()
+    if row is None:
+        raise CaseError(f"case {ref}: no such case")
+    return _row_case(row)
+
+
+def clocks_of(settings: Settings, ref: str) -> list[CaseClock]:
+    with engine(settings).connect() as conn:
+        rows = conn.execute(
+            sa.select(case_clocks)
+            .join(cases, cases.c.seq == case_clocks.c.case_seq)
+            .where(cases.c.ref == ref)
+            .order_by(case_clocks.c.id)
+        ).all()
+    return [_row_clock(r) for r in rows]
+
+
+def list_cases(
+    settings: Settings,
+    *,
+    kind: str | None = None,
+    department: str | None = None,
+    state: str | None = None,
+    open_only: bool = False,
+) -> list[Case]:
+    """Cases, oldest first; ``department`` keeps those it requests or provides."""
+    q = sa.select(cases).order_by(cases.c.seq)
+    if kind:
+        q = q.where(cases.c.kind == kind)
+    if department:
+        q = q.where(sa.or_(cases.c.requester == department, cases.c.provider == department))
+    if state:
+        q = q.where(cases.c.state == state)
+    if open_only:
+        q = q.where(cases.c.closed.is_(False))
+    with engine(settings).connect() as conn:
+        return [_row_case(r) for r in conn.execute(q)]
+
+
+def open_clocks(settings: Settings) -> list[tuple[Case, CaseClock]]:
+    """Every running or paused clock with its case, earliest due first."""
+    with engine(settings).connect() as conn:
+        clock_rows = conn.execute(
+            sa.select(case_clocks)
+            .where(case_clocks.c.status.in_(("running", "paused")))
+            .order_by(case_clocks.c.due_on, case_clocks.c.case_seq)
+        ).all()
+        seqs = sorted({r.case_seq for r in clock_rows})
+        by_seq = {
+            r.seq: _row_case(r)
+            for i in range(0, len(seqs), 500)
+            for r in conn.execute(sa.select(cases).where(cases.c.seq.in_(seqs[i : i + 500])))
+        }
+    return [(by_seq[r.case_seq], _row_clock(r)) for r in clock_rows]
+
+
+def json_default(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2, default=json_default)

@@ -1,0 +1,432 @@
+"""``jutong share …`` and ``jutong cases …``: share requests between departments and the case
+rules, clocks and overdue steps behind them.
+
+Every verb acts as a user (``--as USER:ROLE@DEPARTMENT``; default: the ``JUTONG_AS``
+environment variable, else the operating-system user as bureau administrator) on a day
+(``--at``, default now; for records entered late). Deadlines are in working days on the PRC
+calendar (``jutong workdays``); past the calendar's data they are marked provisional.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import os
+import sys
+
+from jutong.textable import render
+
+# verb -> (event, help); `review` and `decide` take the event as their first argument
+VERBS: dict[str, tuple[str | None, str]] = {
+    "review": (None, "bureau: pass | reject | ask-info (normative review, GX-Dispatch art. 29(2))"),
+    "decide": (None, "provider: approve | refuse --basis … | ask-info (art. 29(3))"),
+    "push": ("push", "bureau: push the answer to the requester (art. 29(4))"),
+    "supplement": ("supplement", "requester: answer a request for information (clock resumes)"),
+    "subscribe": ("subscribe", "requester: subscribe to a granted request"),
+    "doubt": ("doubt", "requester: raise a doubt about delivered data (art. 29(5), art. 40)"),
+    "fix": ("fix", "provider: answer and fix a doubt (art. 29(5))"),
+    "feedback": ("feedback", "requester: usage feedback (city flow, art. 30)"),
+    "appeal": ("appeal", "requester: appeal a refusal (art. 37)"),
+    "coordinate": (None, "bureau: grant | uphold an appeal (art. 37)"),
+    "suspend": ("suspend", "bureau: suspend a requester that misuses data (art. 45)"),
+    "reinstate": ("reinstate", "bureau: lift a suspension"),
+    "revoke": ("revoke", "provider: withdraw shared data through the bureau (art. 41)"),
+    "withdraw": ("withdraw", "requester: withdraw the request"),
+}
+CHOICES = {
+    "review": {"pass": "pass", "reject": "reject", "ask-info": "ask_info"},
+    "decide": {"approve": "approve", "refuse": "refuse", "ask-info": "ask_info"},
+    "coordinate": {"grant": "grant", "uphold": "uphold"},
+}
+
+
+def _settings():
+    from jutong.settings import get_settings
+
+    return get_settings()
+
+
+def _fail(noun: str, err: BaseException) -> int:
+    text = " / ".join(m.strip() for m in str(err).strip().splitlines() if m.strip())
+    print(f"jutong {noun}: {text}", file=sys.stderr)
+    return 1
+
+
+def _errors() -> tuple[type[BaseException], ...]:
+    from jutong.catalog.loader import CatalogError
+    from jutong.governance.cases.actors import ActorError
+    from jutong.governance.cases.engine import CaseError
+    from jutong.workdays import CalendarConfigError, CalendarRangeError
+
+    return (
+        CaseError,
+        ActorError,
+        CatalogError,
+        CalendarRangeError,
+        CalendarConfigError,
+        argparse.ArgumentTypeError,
+    )
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return os.environ.get("USER") or "unknown"
+
+
+def _actor(text: str | None, catalog):
+    from jutong.governance.cases.actors import parse_actor
+    from jutong.governance.sharing.requests import bureau_department
+
+    text = text or os.environ.get("JUTONG_AS")
+    if not text:
+        text = f"{_os_user()}:bureau_admin@{bureau_department(catalog)}"
+    return parse_actor(text, catalog.departments)
+
+
+def _when(text: str | None) -> dt.datetime | None:
+    """``--at``: ISO date-time (naive = Beijing time) or a date (09:00 Beijing time)."""
+    from jutong.workdays import CHINA_TZ
+
+    if not text:
+        return None
+    try:
+        if len(text.strip()) == 10:
+            d = dt.date.fromisoformat(text.strip())
+            return dt.datetime(d.year, d.month, d.day, 9, 0, tzinfo=CHINA_TZ)
+        value = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--at: '{text}' is not a date YYYY-MM-DD or date-time YYYY-MM-DDTHH:MM"
+        ) from None
+    return value if value.tzinfo else value.replace(tzinfo=CHINA_TZ)
+
+
+def _day(text: str | None) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date YYYY-MM-DD") from None
+
+
+def _today() -> dt.date:
+    from jutong.workdays import CHINA_TZ
+
+    return dt.datetime.now(CHINA_TZ).date()
+
+
+def _show(settings, case, calendar, as_of, *, as_json: bool) -> None:
+    from jutong.governance.audit import events
+    from jutong.governance.cases.engine import clocks_of, dumps
+
+    clocks = clocks_of(settings, case.ref)
+    history = list(events(settings, subject=case.ref))
+    if as_json:
+        print(
+            dumps(
+                {
+                    **case.to_dict(),
+                    "clocks": [c.__dict__ for c in clocks],
+                    "history": [e.to_dict() for e in history],
+                }
+            )
+        )
+        return
+    d = case.data
+    print(f"{case.ref}  {case.title}")
+    print(f"  state      {case.state}{' (closed)' if case.closed else ''}   flow {case.flow}")
+    print(f"  resource   {case.resource} ({d.get('share_type')}), items {', '.join(d['items'])}")
+    print(f"  requester  {case.requester}   provider {case.provider}   bureau {case.bureau}")
+    print(f"  purpose    {d.get('purpose')}   method {d.get('method')}   until {d.get('until')}")
+    if clocks:
+        print("  deadlines:")
+        rows = [
+            (c.state, c.label, c.party, c.started_on, c.shown(calendar, as_of), c.basis)
+            for c in clocks
+        ]
+        for line in render(
+            ["step", "what", "owed by", "received", "clock", "basis"], rows
+        ).splitlines():
+            print("    " + line)
+    print("  history:")
+    rows = [
+        (
+            e.seq,
+            e.at.isoformat(timespec="minutes"),
+            f"{e.actor} ({e.role}@{e.department})",
+            e.action.split(".", 1)[-1],
+            (e.data.get("reason") or e.data.get("legal_basis") or ""),
+        )
+        for e in history
+    ]
+    for line in render(["#", "at (UTC)", "who", "what", "reasons / basis"], rows).splitlines():
+        print("    " + line)
+
+
+def cmd_request(args) -> int:
+    from jutong.catalog.loader import load_catalog
+    from jutong.governance.sharing.requests import request_share
+    from jutong.workdays import WorkCalendar
+
+    try:
+        settings = _settings()
+        catalog = load_catalog(settings.catalog_dir)
+        calendar = WorkCalendar.from_catalog(catalog)
+        case = request_share(
+            settings,
+            actor=_actor(args.as_, catalog),
+            resource=args.resource,
+            items=[x.strip() for x in args.items.split(",") if x.strip()],
+            purpose=args.purpose,
+            until=_day(args.until),
+            method=args.method,
+            at=_when(args.at),
+            catalog=catalog,
+            calendar=calendar,
+        )
+    except _errors() as err:
+        return _fail("share", err)
+    if args.json:
+        from jutong.governance.cases.engine import dumps
+
+        print(dumps(case.to_dict()))
+        return 0
+    print(f"{case.ref}: {case.state} ({case.flow} flow)")
+    _show(settings, case, calendar, _today(), as_json=False)
+    return 0
+
+
+def cmd_verb(args) -> int:
+    from jutong.catalog.loader import load_catalog
+    from jutong.governance.cases.engine import fire
+    from jutong.workdays import WorkCalendar
+
+    event = VERBS[args.verb][0] or CHOICES[args.verb][args.choice]
+    try:
+        settings = _settings()
+        catalog = load_catalog(settings.catalog_dir)
+        calendar = WorkCalendar.from_catalog(catalog)
+        case = fire(
+            settings,
+            args.ref,
+            event,
+            actor=_actor(args.as_, catalog),
+            reason=args.reason,
+            basis=args.basis,
+            at=_when(args.at),
+            calendar=calendar,
+        )
+    except _errors() as err:
+        return _fail("share", err)
+    if args.json:
+        from jutong.governance.cases.engine import dumps
+
+        print(dumps(case.to_dict()))
+        return 0
+    from jutong.governance.cases.engine import clocks_of
+
+    running = [c for c in clocks_of(settings, case.ref) if c.status in ("running", "paused")]
+    nxt = "; ".join(f"{c.label} by {c.party}: {c.shown(calendar, _today())}" for c in running)
+    print(f"{case.ref}: {event} -> {case.state}" + (f" · next: {nxt}" if nxt else ""))
+    return 0
+
+
+def cmd_list(args) -> int:
+    from jutong.governance.cases.engine import dumps, list_cases
+
+    try:
+        cases = list_cases(
+            _settings(),
+            kind="share_request",
+            department=args.department,
+            state=args.state,
+            open_only=not args.all,
+        )
+    except _errors() as err:
+        return _fail("share", err)
+    if args.json:
+        print(dumps([c.to_dict() for c in cases]))
+        return 0
+    if not cases:
+        print("No share requests" + ("" if args.all else " open") + ".")
+        return 0
+    rows = [
+        (
+            c.ref,
+            c.state,
+            c.requester,
+            c.provider,
+            c.resource,
+            len(c.data["items"]),
+            c.opened_at.date(),
+        )
+        for c in cases
+    ]
+    print(
+        render(
+            ["case", "state", "requester", "provider", "resource", "items", "opened"],
+            rows,
+            right=(5,),
+        )
+    )
+    return 0
+
+
+def cmd_show(args) -> int:
+    from jutong.governance.cases.engine import get_case
+    from jutong.workdays import WorkCalendar
+
+    try:
+        settings = _settings()
+        case = get_case(settings, args.ref)
+        calendar = WorkCalendar.from_catalog(settings)
+        _show(settings, case, calendar, _day(args.as_of) or _today(), as_json=args.json)
+    except _errors() as err:
+        return _fail("share", err)
+    return 0
+
+
+def cmd_rules(args) -> int:
+    from jutong.governance.cases.rules import FLOWS, rules_rows
+
+    try:
+        rows = rules_rows(args.flow)
+    except ValueError as err:
+        return _fail("cases", err)
+    for name in [args.flow] if args.flow else FLOWS:
+        f = FLOWS[name]
+        print(f"{f.name}: {f.title}; pauses in {', '.join(sorted(f.pausing))}")
+    print(
+        render(
+            ["flow", "state", "event", "next", "party", "roles", "needs", "next deadline", "basis"],
+            rows,
+        )
+    )
+    return 0
+
+
+def cmd_overdue(args) -> int:
+    from jutong.governance.cases.clocks import clock_state
+    from jutong.governance.cases.engine import dumps, open_clocks
+    from jutong.governance.cases.rules import Party
+    from jutong.workdays import WorkCalendar
+
+    try:
+        settings = _settings()
+        calendar = WorkCalendar.from_catalog(settings)
+        as_of = _day(args.as_of) or _today()
+        found = []
+        for case, clock in open_clocks(settings):
+            st = clock_state(calendar, status=clock.status, due_on=clock.due_on, as_of=as_of)
+            if st in ("overdue", "due") or (st == "due_soon" and not args.overdue_only):
+                owed = case.party_department(Party(clock.party))
+                found.append((case, clock, st, owed))
+    except _errors() as err:
+        return _fail("cases", err)
+    if args.department:
+        found = [f for f in found if f[3] == args.department]
+    if args.json:
+        print(
+            dumps(
+                [
+                    {
+                        "case": c.ref,
+                        "step": k.state,
+                        "owed_by": o,
+                        "state": s,
+                        "due_on": k.due_on,
+                        "provisional": k.provisional,
+                        "basis": k.basis,
+                    }
+                    for c, k, s, o in found
+                ]
+            )
+        )
+        return 0
+    if not found:
+        print(f"Nothing overdue or due soon as of {as_of}.")
+        return 0
+    rows = [
+        (
+            c.ref,
+            k.state,
+            k.label,
+            o,
+            s.upper() if s == "overdue" else s,
+            f"{k.due_on}{' (provisional 暂定)' if k.provisional else ''}",
+            k.basis,
+        )
+        for c, k, s, o in found
+    ]
+    print(f"Steps overdue or due soon as of {as_of}:")
+    print(render(["case", "step", "what", "owed by", "state", "due", "basis"], rows))
+    return 0
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--as",
+        dest="as_",
+        metavar="USER:ROLE@DEPT",
+        help="act as this user (default $JUTONG_AS, else bureau admin)",
+    )
+    p.add_argument("--at", help="when it happened: YYYY-MM-DD[THH:MM] Beijing time (default now)")
+    p.add_argument("--json", action="store_true")
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "share",
+        help="share requests between departments (GX-Dispatch art. 29)",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    verbs = p.add_subparsers(dest="share_command", metavar="VERB", required=True)
+
+    r = verbs.add_parser("request", help="requester: ask for items of a catalog entry")
+    r.add_argument("resource", help="catalog entry id, e.g. gongan.huji")
+    r.add_argument("--items", required=True, help="item names or labels, comma-separated")
+    r.add_argument("--purpose", required=True, help="what the data is used for (GX-Reg art. 38)")
+    r.add_argument("--until", help="end of use YYYY-MM-DD")
+    r.add_argument("--method", choices=("file", "api"))
+    _common(r)
+    r.set_defaults(func=cmd_request)
+
+    for verb, (event, help_) in VERBS.items():
+        v = verbs.add_parser(verb, help=help_)
+        v.add_argument("ref", help="the case, e.g. SR-000001")
+        if event is None:
+            v.add_argument("choice", choices=sorted(CHOICES[verb]))
+        v.add_argument("--reason", help="reasons (required for refusals, doubts, appeals…)")
+        v.add_argument("--basis", help="legal basis (required for a refusal or revocation)")
+        _common(v)
+        v.set_defaults(func=cmd_verb, verb=verb)
+
+    ls = verbs.add_parser("list", help="share requests (open ones; --all for every one)")
+    ls.add_argument("--department", help="requested or provided by this department")
+    ls.add_argument("--state")
+    ls.add_argument("--all", action="store_true")
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(func=cmd_list)
+
+    sh = verbs.add_parser("show", help="one request: items, deadlines, history")
+    sh.add_argument("ref")
+    sh.add_argument("--as-of", help="show clocks as of this day (default today)")
+    sh.add_argument("--json", action="store_true")
+    sh.set_defaults(func=cmd_show)
+
+    c = sub.add_parser("cases", help="case rules, deadlines and overdue steps")
+    cv = c.add_subparsers(dest="cases_command", metavar="VERB", required=True)
+    cr = cv.add_parser("rules", help="print the transition tables with deadlines and articles")
+    cr.add_argument("--flow", help="region | city | liuzhou")
+    cr.set_defaults(func=cmd_rules)
+    co = cv.add_parser("overdue", help="steps overdue or due soon, with who owes them")
+    co.add_argument("--as-of")
+    co.add_argument("--department", help="only steps this department owes")
+    co.add_argument("--overdue-only", action="store_true")
+    co.add_argument("--json", action="store_true")
+    co.set_defaults(func=cmd_overdue)
