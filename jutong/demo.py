@@ -211,6 +211,7 @@ def run_demo(people: int, orgs: int, seed: int, with_broken: bool = True) -> int
     _say("clerical review queue: jutong base review list\n")
     _section(settings, "masking.release")
     _section(settings, "jutong.governance.tickets")
+    _section(settings, "jutong.governance.sharing.demo")
     _say(f"raw copies and manifests: {settings.raw_dir}")
     _say(f"quarantine:               {settings.quarantine_dir}")
     _say(f"Iceberg catalog:          {settings.iceberg_catalog_uri}")

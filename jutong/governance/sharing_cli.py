@@ -159,7 +159,7 @@ def _show(settings, case, calendar, as_of, *, as_json: bool) -> None:
             e.at.isoformat(timespec="minutes"),
             f"{e.actor} ({e.role}@{e.department})",
             e.action.split(".", 1)[-1],
-            (e.data.get("reason") or e.data.get("legal_basis") or ""),
+            " · ".join(x for x in (e.data.get("reason"), e.data.get("legal_basis")) if x),
         )
         for e in history
     ]
