@@ -48,7 +48,7 @@ TREE = {
         "list",
         "show",
     },
-    "cases": {"rules", "overdue"},
+    "cases": {"rules", "overdue", "sweep"},
     "demo": None,
     "airflow": None,
 }

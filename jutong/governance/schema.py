@@ -194,6 +194,8 @@ case_clocks = sa.Table(
     sa.Column("status", sa.String(16), nullable=False, index=True),  # running|paused|met|missed
     sa.Column("remaining_days", sa.Integer, nullable=True),
     sa.Column("closed_on", sa.Date, nullable=True),
+    sa.Column("reminded_on", sa.Date, nullable=True),  # the SLA sweep's reminder (due soon)
+    sa.Column("escalated_on", sa.Date, nullable=True),  # … and its escalation (overdue)
 )
 
 __all__ = [

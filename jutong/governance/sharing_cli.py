@@ -367,6 +367,23 @@ def cmd_overdue(args) -> int:
     return 0
 
 
+def cmd_sweep(args) -> int:
+    from jutong.governance.sla import sweep
+
+    try:
+        res = sweep(_settings(), now=_when(args.at))
+    except _errors() as err:
+        return _fail("cases", err)
+    print(res.summary())
+    for r in res.reminders:
+        print(f"  reminder   {r}")
+    for e in res.escalations:
+        print(f"  escalated  {e}")
+    for p in res.reports:
+        print(f"  report     {p}")
+    return 0
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--as",
@@ -430,3 +447,6 @@ def register(sub) -> None:
     co.add_argument("--overdue-only", action="store_true")
     co.add_argument("--json", action="store_true")
     co.set_defaults(func=cmd_overdue)
+    cs = cv.add_parser("sweep", help="reminders, escalations and overdue reports (the SLA DAG)")
+    cs.add_argument("--at", help="sweep as of YYYY-MM-DD[THH:MM] Beijing time (default now)")
+    cs.set_defaults(func=cmd_sweep)

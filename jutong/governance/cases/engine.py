@@ -70,6 +70,7 @@ class Case:
 
 @dataclass(frozen=True)
 class CaseClock:
+    id: int
     state: str
     party: str
     label: str
@@ -80,6 +81,8 @@ class CaseClock:
     status: str  # running | paused | met | missed
     remaining_days: int | None
     closed_on: dt.date | None
+    reminded_on: dt.date | None = None
+    escalated_on: dt.date | None = None
 
     def shown(self, calendar: WorkCalendar, as_of: dt.date) -> str:
         st = clock_state(calendar, status=self.status, due_on=self.due_on, as_of=as_of)
@@ -127,6 +130,7 @@ def _row_clock(row: sa.Row) -> CaseClock:
         *(
             m[c]
             for c in (
+                "id",
                 "state",
                 "party",
                 "label",
@@ -137,6 +141,8 @@ def _row_clock(row: sa.Row) -> CaseClock:
                 "status",
                 "remaining_days",
                 "closed_on",
+                "reminded_on",
+                "escalated_on",
             )
         )
     )

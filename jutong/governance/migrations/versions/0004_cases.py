@@ -51,6 +51,8 @@ def upgrade() -> None:
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("remaining_days", sa.Integer, nullable=True),
         sa.Column("closed_on", sa.Date, nullable=True),
+        sa.Column("reminded_on", sa.Date, nullable=True),
+        sa.Column("escalated_on", sa.Date, nullable=True),
     )
     op.create_index("ix_case_clocks_case_seq", "case_clocks", ["case_seq"])
     op.create_index("ix_case_clocks_status", "case_clocks", ["status"])
