@@ -27,10 +27,22 @@ def _fail(err: BaseException) -> int:
 
 
 def _errors() -> tuple[type[BaseException], ...]:
+    from jutong.catalog.loader import CatalogError
+    from jutong.governance.access import PolicyError
     from jutong.governance.audit.log import AuditChainError
+    from jutong.governance.cases.actors import ActorError
+    from jutong.governance.cases.engine import CaseError
     from jutong.keyfiles import KeyFileError
 
-    return (AuditChainError, KeyFileError, OSError)
+    return (
+        AuditChainError,
+        KeyFileError,
+        OSError,
+        CaseError,
+        ActorError,
+        PolicyError,
+        CatalogError,
+    )
 
 
 def cmd_verify(args) -> int:
@@ -68,10 +80,29 @@ def cmd_checkpoint(args) -> int:
     return 0
 
 
+def _authorize(settings, args, permission: str) -> None:
+    """Only roles with ``permission`` in catalog/roles.yaml (auditor, bureau admin) may."""
+    import os
+
+    from jutong.catalog.loader import load_catalog
+    from jutong.governance.access import authorize
+    from jutong.governance.cases.actors import parse_actor
+
+    text = args.as_ or os.environ.get("JUTONG_AS")
+    if not text:
+        return  # the operator of the embedded default (bureau administrator)
+    catalog = load_catalog(settings.catalog_dir)
+    authorize(settings, parse_actor(text, catalog.departments), permission, subject="audit")
+
+
 def cmd_export(args) -> int:
     from jutong.governance.audit import events, write_checkpoint
 
     settings = _settings()
+    try:
+        _authorize(settings, args, "audit.export")
+    except _errors() as err:
+        return _fail(err)
     out: Path = args.out
     if out.exists() and not args.force:
         return _fail(FileExistsError(f"{out}: exists; give --force to replace it"))
@@ -95,9 +126,11 @@ def cmd_list(args) -> int:
     from jutong.governance.audit import events
 
     try:
+        settings = _settings()
+        _authorize(settings, args, "audit.read")
         evs = list(
             events(
-                _settings(),
+                settings,
                 subject=args.subject,
                 action=args.action,
                 department=args.department,
@@ -148,6 +181,7 @@ def register(sub) -> None:
     e.add_argument("--out", type=Path, required=True, help="the JSON-lines file to write")
     e.add_argument("--checkpoints", type=Path, help="folder for the signed checkpoint")
     e.add_argument("--force", action="store_true", help="replace --out when it exists")
+    e.add_argument("--as", dest="as_", metavar="USER:ROLE@DEPT")
     e.set_defaults(func=cmd_export)
 
     ls = verbs.add_parser("list", help="the newest events (filtered)")
@@ -156,4 +190,5 @@ def register(sub) -> None:
     ls.add_argument("--department")
     ls.add_argument("--limit", type=int, default=50)
     ls.add_argument("--json", action="store_true")
+    ls.add_argument("--as", dest="as_", metavar="USER:ROLE@DEPT")
     ls.set_defaults(func=cmd_list)

@@ -55,6 +55,7 @@ def _fail(noun: str, err: BaseException) -> int:
 
 def _errors() -> tuple[type[BaseException], ...]:
     from jutong.catalog.loader import CatalogError
+    from jutong.governance.access import PolicyError
     from jutong.governance.cases.actors import ActorError
     from jutong.governance.cases.engine import CaseError
     from jutong.workdays import CalendarConfigError, CalendarRangeError
@@ -63,6 +64,7 @@ def _errors() -> tuple[type[BaseException], ...]:
         CaseError,
         ActorError,
         CatalogError,
+        PolicyError,
         CalendarRangeError,
         CalendarConfigError,
         argparse.ArgumentTypeError,
@@ -236,13 +238,32 @@ def cmd_verb(args) -> int:
 
 
 def cmd_list(args) -> int:
+    from jutong.catalog.loader import load_catalog
+    from jutong.governance.access import authorize, load_policies, visible_departments
     from jutong.governance.cases.engine import dumps, list_cases
 
     try:
+        settings = _settings()
+        catalog = load_catalog(settings.catalog_dir)
+        actor = _actor(args.as_, catalog)
+        policies = load_policies(settings.catalog_dir)
+        seen = visible_departments(policies, actor, "share.read")
+        department = args.department
+        if seen is not None:  # own scope: only its department's requests
+            if department and department not in seen or not seen:
+                authorize(
+                    settings,
+                    actor,
+                    "share.read",
+                    departments=[department or "-"],
+                    subject="share list",
+                    policies=policies,
+                )
+            department = actor.department
         cases = list_cases(
-            _settings(),
+            settings,
             kind="share_request",
-            department=args.department,
+            department=department,
             state=args.state,
             open_only=not args.all,
         )
@@ -277,13 +298,24 @@ def cmd_list(args) -> int:
 
 
 def cmd_show(args) -> int:
+    from jutong.catalog.loader import load_catalog
+    from jutong.governance.access import authorize
     from jutong.governance.cases.engine import get_case
     from jutong.workdays import WorkCalendar
 
     try:
         settings = _settings()
+        catalog = load_catalog(settings.catalog_dir)
+        actor = _actor(args.as_, catalog)
         case = get_case(settings, args.ref)
-        calendar = WorkCalendar.from_catalog(settings)
+        authorize(
+            settings,
+            actor,
+            "share.read",
+            departments=[case.requester, case.provider],
+            subject=case.ref,
+        )
+        calendar = WorkCalendar.from_catalog(catalog)
         _show(settings, case, calendar, _day(args.as_of) or _today(), as_json=args.json)
     except _errors() as err:
         return _fail("share", err)
@@ -428,12 +460,14 @@ def register(sub) -> None:
     ls.add_argument("--state")
     ls.add_argument("--all", action="store_true")
     ls.add_argument("--json", action="store_true")
+    ls.add_argument("--as", dest="as_", metavar="USER:ROLE@DEPT")
     ls.set_defaults(func=cmd_list)
 
     sh = verbs.add_parser("show", help="one request: items, deadlines, history")
     sh.add_argument("ref")
     sh.add_argument("--as-of", help="show clocks as of this day (default today)")
     sh.add_argument("--json", action="store_true")
+    sh.add_argument("--as", dest="as_", metavar="USER:ROLE@DEPT")
     sh.set_defaults(func=cmd_show)
 
     c = sub.add_parser("cases", help="case rules, deadlines and overdue steps")
