@@ -1,4 +1,4 @@
-"""Airflow DAG govern__sla_sweep: governance deadlines every 15 minutes.
+"""Airflow DAGs govern__sla_sweep (deadlines, every 15 minutes) and share__deliver.
 
 Wiring only: built by jutong.orchestration.govern_dags.
 """

@@ -212,6 +212,15 @@ def run_demo(people: int, orgs: int, seed: int, with_broken: bool = True) -> int
     _section(settings, "masking.release")
     _section(settings, "jutong.governance.tickets")
     _section(settings, "jutong.governance.sharing.demo")
+    from masking.delivery import DeliveryError, deliver_all
+
+    try:
+        for r in deliver_all(settings, actor="demo"):
+            _say(f"Share delivery (gated, share masking): {r.summary()}")
+    except DeliveryError as err:
+        _say(f"Share delivery REFUSED: {err}")
+        unexpected.append(err)
+    _say("")
     _say(f"raw copies and manifests: {settings.raw_dir}")
     _say(f"quarantine:               {settings.quarantine_dir}")
     _say(f"Iceberg catalog:          {settings.iceberg_catalog_uri}")

@@ -47,6 +47,7 @@ TREE = {
         "withdraw",
         "list",
         "show",
+        "deliver",
     },
     "cases": {"rules", "overdue", "sweep"},
     "demo": None,

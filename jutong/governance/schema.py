@@ -198,6 +198,26 @@ case_clocks = sa.Table(
     sa.Column("escalated_on", sa.Date, nullable=True),  # … and its escalation (overdue)
 )
 
+share_deliveries = sa.Table(
+    "share_deliveries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("case_seq", sa.Integer, sa.ForeignKey("cases.seq"), nullable=False, index=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),  # active | suspended | revoked
+    sa.Column("rows", sa.Integer, nullable=False),
+    sa.Column("excluded_rows", sa.Integer, nullable=False),  # rows of batches not passed
+    sa.Column("source_table", sa.String(256), nullable=False),
+    sa.Column("source_snapshot", sa.BigInteger, nullable=True),
+    sa.Column("share_table", sa.String(256), nullable=False),
+    sa.Column("share_snapshot", sa.BigInteger, nullable=True),
+    sa.Column("path", sa.Text, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("delivered_at", sa.DateTime, nullable=False),
+    sa.Column("delivered_by", sa.String(256), nullable=False),
+    sa.UniqueConstraint("case_seq", "version", name="uq_share_delivery_version"),
+)
+
 __all__ = [
     "VERSION_TABLE",
     "audit_events",

@@ -18,6 +18,7 @@ class Zone(StrEnum):
     quarantine = "quarantine"
     base = "base"
     theme = "theme"
+    share = "share"  # deliveries to requesting departments (share.<request>)
     meta = "meta"
 
 

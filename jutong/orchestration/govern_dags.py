@@ -1,4 +1,4 @@
-"""``govern__sla_sweep``: the governance SLA sweep every 15 minutes.
+"""``govern__sla_sweep`` (the governance SLA sweep every 15 minutes) and ``share__deliver``.
 
 Reminders for steps due soon, escalations of overdue ones to the bureau, the day's overdue
 report per department, provisional deadlines made final, and a signed checkpoint of the audit
@@ -12,6 +12,7 @@ from jutong.orchestration.ingest_dags import DEFAULT_ARGS, START
 from jutong.settings import get_settings
 
 SLA_SWEEP_DAG_ID = "govern__sla_sweep"
+SHARE_DELIVER_DAG_ID = "share__deliver"
 
 
 def build_sla_sweep_dag():
@@ -46,5 +47,46 @@ def build_sla_sweep_dag():
     return dag
 
 
+def build_share_deliver_dag(catalog=None):
+    """``share__deliver``: re-deliver subscribed share requests when a staging table they
+    read gets a new snapshot (scheduled on any staging Asset; ``masking.delivery``)."""
+    import functools
+    import operator
+
+    from airflow.sdk import DAG, task
+
+    from jutong.catalog import load_catalog
+    from jutong.orchestration.standardize_dags import staging_asset
+
+    catalog = catalog or load_catalog(get_settings().catalog_dir)
+    assets = [staging_asset(e) for e in catalog]
+    with DAG(
+        dag_id=SHARE_DELIVER_DAG_ID,
+        description="Gated deliveries of subscribed share requests",
+        schedule=functools.reduce(operator.or_, assets),
+        start_date=START,
+        catchup=False,
+        max_active_runs=1,
+        default_args=DEFAULT_ARGS,
+        tags=["governance", "share"],
+        doc_md=build_share_deliver_dag.__doc__,
+    ) as dag:
+
+        @task(task_id="deliver")
+        def deliver_task() -> list[str]:
+            from masking.delivery import deliver_all
+
+            results = deliver_all(get_settings(), actor="airflow")
+            for r in results:
+                print(r.summary())
+            return [r.summary() for r in results]
+
+        deliver_task()
+    return dag
+
+
 def build_all() -> dict[str, object]:
-    return {SLA_SWEEP_DAG_ID: build_sla_sweep_dag()}
+    return {
+        SLA_SWEEP_DAG_ID: build_sla_sweep_dag(),
+        SHARE_DELIVER_DAG_ID: build_share_deliver_dag(),
+    }

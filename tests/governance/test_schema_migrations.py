@@ -50,7 +50,7 @@ def _sqlite(settings, script: str) -> None:
 
 
 # tables of later revisions (0002: the audit chain; 0004: cases)
-LATER_TABLES = {"audit_events", "audit_head", "cases", "case_clocks"}
+LATER_TABLES = {"audit_events", "audit_head", "cases", "case_clocks", "share_deliveries"}
 
 
 def _table_sql(conn) -> dict[str, str]:

@@ -22,7 +22,7 @@ from jutong.governance.cases.actors import Actor
 from jutong.governance.cases.clocks import clock_state, working_days_left
 from jutong.governance.cases.rules import RESUME, Flow, Party, Transition, flow
 from jutong.governance.db import engine, utcnow
-from jutong.governance.schema import case_clocks, cases
+from jutong.governance.schema import case_clocks, cases, share_deliveries
 from jutong.settings import Settings
 from jutong.workdays import CHINA_TZ, WorkCalendar
 
@@ -374,6 +374,7 @@ def fire(
             started = _start_clock(conn, seq, f, to, day, calendar)
             if started:
                 clock_note["started"] = started
+        _deliveries_follow(conn, seq, case.state, to)
         changed = conn.execute(
             sa.update(cases)
             .where(cases.c.seq == seq, cases.c.state == case.state)
@@ -400,6 +401,25 @@ def fire(
             },
         )
     return get_case(settings, ref)
+
+
+def _deliveries_follow(conn: sa.Connection, seq: int, before: str, after: str) -> None:
+    """A suspended subscription's deliveries are suspended, a revoked one's revoked, a
+    reinstated one's active again (GX-Dispatch art. 41, 45)."""
+    change = None
+    if after == "suspended":
+        change = ("active", "suspended")
+    elif after == "revoked":
+        change = (None, "revoked")
+    elif before == "suspended" and after != "revoked":
+        change = ("suspended", "active")
+    if change is None:
+        return
+    old, new = change
+    q = sa.update(share_deliveries).where(share_deliveries.c.case_seq == seq)
+    if old:
+        q = q.where(share_deliveries.c.status == old)
+    conn.execute(q.values(status=new))
 
 
 def get_case(settings: Settings, ref: str) -> Case:

@@ -1,4 +1,4 @@
-"""Cases (share requests first) and the deadline clocks of their steps.
+"""Cases (share requests first), the deadline clocks of their steps, share deliveries.
 
 Revision ID: 0004
 Revises: 0003
@@ -56,8 +56,28 @@ def upgrade() -> None:
     )
     op.create_index("ix_case_clocks_case_seq", "case_clocks", ["case_seq"])
     op.create_index("ix_case_clocks_status", "case_clocks", ["status"])
+    op.create_table(
+        "share_deliveries",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("case_seq", sa.Integer, sa.ForeignKey("cases.seq"), nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("rows", sa.Integer, nullable=False),
+        sa.Column("excluded_rows", sa.Integer, nullable=False),
+        sa.Column("source_table", sa.String(256), nullable=False),
+        sa.Column("source_snapshot", sa.BigInteger, nullable=True),
+        sa.Column("share_table", sa.String(256), nullable=False),
+        sa.Column("share_snapshot", sa.BigInteger, nullable=True),
+        sa.Column("path", sa.Text, nullable=False),
+        sa.Column("sha256", sa.String(64), nullable=False),
+        sa.Column("delivered_at", sa.DateTime, nullable=False),
+        sa.Column("delivered_by", sa.String(256), nullable=False),
+        sa.UniqueConstraint("case_seq", "version", name="uq_share_delivery_version"),
+    )
+    op.create_index("ix_share_deliveries_case_seq", "share_deliveries", ["case_seq"])
 
 
 def downgrade() -> None:
+    op.drop_table("share_deliveries")
     op.drop_table("case_clocks")
     op.drop_table("cases")
