@@ -29,7 +29,9 @@ def make_home(base: Path) -> Path:
     """A throw-away project home: a copy of the catalog, empty lake/landing/airflow folders."""
     base.mkdir(parents=True, exist_ok=True)
     shutil.copytree(REPO / "catalog", base / "catalog", dirs_exist_ok=True)
-    (base / "dags").symlink_to(REPO / "dags") if not (base / "dags").exists() else None
+    for folder in ("dags", "plugins"):  # the project's DAGs and Airflow plugins
+        if not (base / folder).exists():
+            (base / folder).symlink_to(REPO / folder)
     return base
 
 

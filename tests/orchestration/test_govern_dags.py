@@ -79,4 +79,7 @@ def test_sla_sweep_and_share_deliver_dags(new_settings, tmp_path):
     assert [e.subject for e in events(s, action="sla.escalate")] == [ref]
     [delivered] = list(events(s, action="share_request.deliver"))
     assert delivered.subject == shared and delivered.data["rows"]["delivered"] == 2
+    # the audit listener (plugins/) recorded each task's hand-over
+    tasks = {e.subject for e in events(s, action="airflow.task.success")}
+    assert tasks == {f"{SLA_SWEEP_DAG_ID}.sweep", f"{SHARE_DELIVER_DAG_ID}.deliver"}
     assert list((s.home / "reports" / "overdue").glob("*/dashuju.csv"))
