@@ -56,6 +56,7 @@ COMMAND_MODULES = (
     "jutong.governance.audit_cli",  # audit verify | checkpoint | export | list
     "jutong.governance.sharing_cli",  # share … | cases rules | overdue
     "masking.delivery_cli",  # share deliver (after the share command)
+    "jutong.governance.evaluation_cli",  # evaluate departments
 )
 
 # The verb-first commands of earlier versions and the commands they are now. They keep working

@@ -13,6 +13,8 @@ Running it twice delivers the same files again: they are recognised and add no b
 
 from __future__ import annotations
 
+import datetime as dt
+
 import json
 import shutil
 import sys
@@ -220,6 +222,14 @@ def run_demo(people: int, orgs: int, seed: int, with_broken: bool = True) -> int
     except DeliveryError as err:
         _say(f"Share delivery REFUSED: {err}")
         unexpected.append(err)
+    from jutong.governance.evaluation import default_html_path, evaluate_departments, write_html
+
+    page = write_html(
+        evaluate_departments(settings, as_of=dt.date.today()),
+        default_html_path(settings),
+        as_of=dt.date.today(),
+    )
+    _say(f"Department evaluation (LZ-Rules art. 34): jutong evaluate departments; {page}")
     _say("")
     _say(f"raw copies and manifests: {settings.raw_dir}")
     _say(f"quarantine:               {settings.quarantine_dir}")

@@ -50,6 +50,7 @@ TREE = {
         "deliver",
     },
     "cases": {"rules", "overdue", "sweep"},
+    "evaluate": {"departments"},
     "demo": None,
     "airflow": None,
 }
