@@ -14,7 +14,6 @@ Running it twice delivers the same files again: they are recognised and add no b
 from __future__ import annotations
 
 import datetime as dt
-
 import json
 import shutil
 import sys
