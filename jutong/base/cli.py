@@ -349,6 +349,13 @@ def cmd_evaluate(args) -> int:
     from jutong.base.evaluate import EvaluationError, evaluate
     from jutong.base.evaluate import render as render_scores
 
+    if args.adversarial:
+        from jutong.base.adversarial import evaluate_adversarial
+        from jutong.base.adversarial import render as render_adversarial
+
+        adv = evaluate_adversarial(people=args.people, orgs=args.orgs, seed=args.seed)
+        print(render_adversarial(adv, as_json=args.json))
+        return 0 if all(s.meets() for s in adv) else 1
     settings = get_settings()
     truth = Path(args.truth) if args.truth else _default_truth(settings)
     if truth is None:
@@ -416,5 +423,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         "evaluate", help="entity resolution: precision and recall against a synthetic truth"
     )
     ev.add_argument("--truth", help="the truth/ folder of a jutong synth province")
+    ev.add_argument(
+        "--adversarial",
+        action="store_true",
+        help="instead: the matcher on generated adversarial populations (twins, twin traps, "
+        "mistyped IDs, namesakes, branch offices, legacy-code-only organisations)",
+    )
+    ev.add_argument("--people", type=int, default=2000, help="with --adversarial (default 2000)")
+    ev.add_argument("--orgs", type=int, default=600, help="with --adversarial (default 600)")
+    ev.add_argument("--seed", type=int, default=7, help="with --adversarial (default 7)")
     ev.add_argument("--json", action="store_true")
     ev.set_defaults(func=cmd_evaluate)
