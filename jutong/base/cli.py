@@ -276,7 +276,14 @@ def cmd_review_list(args) -> int:
         print(f"jutong base review: {exc}", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps([i.__dict__ for i in items], ensure_ascii=False, indent=2, default=str))
+        print(
+            json.dumps(
+                [i.__dict__ | {"mentions": i.mentions} for i in items],
+                ensure_ascii=False,
+                indent=2,
+                default=str,
+            )
+        )
         return 0
     rows = []
     for i in items:
@@ -285,7 +292,7 @@ def cmd_review_list(args) -> int:
             [
                 i.id,
                 i.base,
-                i.mention_id,
+                covered_rows(i.mentions),
                 i.entity_id,
                 f"{i.match_probability:.3f}",
                 " ".join(str(m.get(k) or "·") for k in ("m_name", "m_birth", "m_sex", "id17")),
@@ -295,13 +302,27 @@ def cmd_review_list(args) -> int:
         )
     print(
         render(
-            ["id", "base", "mention", "candidate", "p", "mention has", "candidate has", "status"],
+            ["id", "base", "rows", "candidate", "p", "rows have", "candidate has", "status"],
             rows,
             right=(0,),
         )
     )
-    print(f"{len(items):,} item(s); decide with: jutong base review accept|reject ID --by NAME")
+    print(
+        f"{len(items):,} item(s) covering {sum(len(i.mentions) for i in items):,} row(s); "
+        "one decision covers all rows of an item: jutong base review accept|reject ID --by NAME"
+    )
     return 0
+
+
+def covered_rows(mentions: list[str], shown: int = 3) -> str:
+    """``dataset#row`` of the first rows an item covers (mention id: dataset|batch|row|role)
+    and how many more."""
+    where = []
+    for m in mentions[:shown]:
+        parts = m.split("|")
+        where.append(f"{parts[0]}#{parts[2]}" if len(parts) == 4 else m)
+    more = f" +{len(mentions) - shown}" if len(mentions) > shown else ""
+    return ", ".join(where) + more
 
 
 def _cmd_decide(decision: str):
@@ -313,9 +334,11 @@ def _cmd_decide(decision: str):
         except review.ReviewError as exc:
             print(f"jutong base review: {exc}", file=sys.stderr)
             return 1
+        n = len(item.mentions)
         print(
-            f"review item {item.id}: {item.mention_id} → {item.entity_id} {item.status} by "
-            f"{item.decided_by}; the next build of {item.base} applies it"
+            f"review item {item.id}: {n:,} row(s) ({covered_rows(item.mentions)}) → "
+            f"{item.entity_id} {item.status} by {item.decided_by}; the next build of "
+            f"{item.base} applies it to all of them, and to rows that join them later"
         )
         return 0
 
@@ -326,6 +349,13 @@ def cmd_evaluate(args) -> int:
     from jutong.base.evaluate import EvaluationError, evaluate
     from jutong.base.evaluate import render as render_scores
 
+    if args.adversarial:
+        from jutong.base.adversarial import evaluate_adversarial
+        from jutong.base.adversarial import render as render_adversarial
+
+        adv = evaluate_adversarial(people=args.people, orgs=args.orgs, seed=args.seed)
+        print(render_adversarial(adv, as_json=args.json))
+        return 0 if all(s.meets() for s in adv) else 1
     settings = get_settings()
     truth = Path(args.truth) if args.truth else _default_truth(settings)
     if truth is None:
@@ -377,13 +407,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     rp = bs.add_parser("review", help="clerical review of grey-zone matches")
     rs = rp.add_subparsers(dest="review_command", metavar="COMMAND", required=True)
-    rl = rs.add_parser("list", help="pairs waiting for a decision")
+    rl = rs.add_parser("list", help="items waiting for a decision (one per rows x candidate)")
     rl.add_argument("--base", choices=ENTITY_BASES)
     rl.add_argument("--status", default="pending", help="pending | accepted | rejected")
     rl.add_argument("--json", action="store_true")
     rl.set_defaults(func=cmd_review_list)
     for name, decision in (("accept", "accepted"), ("reject", "rejected")):
-        r = rs.add_parser(name, help=f"{name} one pair; the next build applies it")
+        r = rs.add_parser(name, help=f"{name} one item (all its rows); the next build applies it")
         r.add_argument("id", type=int)
         r.add_argument("--by", default=getpass.getuser(), help="who decides (default: you)")
         r.add_argument("--note")
@@ -393,5 +423,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         "evaluate", help="entity resolution: precision and recall against a synthetic truth"
     )
     ev.add_argument("--truth", help="the truth/ folder of a jutong synth province")
+    ev.add_argument(
+        "--adversarial",
+        action="store_true",
+        help="instead: the matcher on generated adversarial populations (twins, twin traps, "
+        "mistyped IDs, namesakes, branch offices, legacy-code-only organisations)",
+    )
+    ev.add_argument("--people", type=int, default=2000, help="with --adversarial (default 2000)")
+    ev.add_argument("--orgs", type=int, default=600, help="with --adversarial (default 600)")
+    ev.add_argument("--seed", type=int, default=7, help="with --adversarial (default 7)")
     ev.add_argument("--json", action="store_true")
     ev.set_defaults(func=cmd_evaluate)

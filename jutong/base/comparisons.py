@@ -20,6 +20,13 @@ times as alike — by the ID, the birth date and the sex. Where the IDs disagree
 record's own birth date and sex (or, without one, the ID's) are compared across: a man
 whose mention carries his twin sister's ID digits disagrees on sex.
 
+Organisation names are written with or without the province and the city in front
+(``广西``, ``柳州市``/``柳州``) and with ``有限责任公司`` or ``有限公司``: their *core* — the name
+without that prefix, the form made one — is compared as a level of its own, below the exact
+name, when the cities the two names carry (if both carry one) are the same; and it is a
+blocking key. ``柳州市华盛贸易有限公司`` and ``南宁市华盛贸易有限公司`` (one trade name in two
+cities) are not core-equal; a head office and its branch (``…有限公司柳州分公司``) never are.
+
 ``comparisons(kind, scoring)``: with ``scoring=False`` the neutral levels never fire — the
 form used to learn m and u from pairs of one entity (whose IDs are equal by construction)
 and from random pairs; the learned values are then copied level by level into the scoring
@@ -27,6 +34,8 @@ form (same levels, same order).
 """
 
 from __future__ import annotations
+
+import functools
 
 from jutong.catalog.model import EntityKind
 
@@ -67,6 +76,46 @@ _ONE_CHARACTER_APART = (
     "length(m_name_l) = length(m_name_r) AND len(list_filter(range(1, length(m_name_l) + 1), "
     "lambda i: substring(m_name_l, i, 1) <> substring(m_name_r, i, 1))) = 1"
 )
+
+
+@functools.cache
+def _places() -> tuple[str, str]:
+    """Regex alternations of the province names (full and short: 广西壮族自治区, 广西) and
+    of the city names (柳州市, 柳州), longest first, from the division reference."""
+    from jutong.reference import load_divisions
+
+    provinces: set[str] = set()
+    cities: set[str] = set()
+    for d in load_divisions().values():
+        if d.level == "province":
+            provinces.update({d.name, d.name[:2]})
+        elif d.level == "city" and d.name != "市辖区":
+            cities.update({d.name, d.name.removesuffix("市")})
+    order = functools.partial(sorted, key=lambda x: (-len(x), x))
+    return "|".join(order(provinces)), "|".join(order(cities))
+
+
+def org_name_core(column: str) -> str:
+    """SQL: the organisation name without province and city in front, ``有限责任公司`` written
+    ``有限公司`` and full-width brackets half-width."""
+    provinces, cities = _places()
+    form = f"replace(replace(replace({column}, '有限责任公司', '有限公司'), '（', '('), '）', ')')"
+    return f"regexp_replace({form}, '^(?:{provinces})?(?:{cities})?', '')"
+
+
+def org_name_city(column: str) -> str:
+    """SQL: the city an organisation name starts with (after the province), without 市."""
+    provinces, cities = _places()
+    found = f"regexp_extract({column}, '^(?:{provinces})?({cities})', 1)"
+    return f"regexp_replace({found}, '市$', '')"
+
+
+def _core_equal() -> str:
+    city_l, city_r = org_name_city("m_name_l"), org_name_city("m_name_r")
+    return (
+        f"{org_name_core('m_name_l')} = {org_name_core('m_name_r')} "
+        f"AND ({city_l} = '' OR {city_r} = '' OR {city_l} = {city_r})"
+    )
 
 
 def features(kind: EntityKind) -> tuple[str, ...]:
@@ -130,7 +179,17 @@ def comparisons(kind: EntityKind, *, scoring: bool) -> list:
             ],
         )
     else:
-        name = cl.JaroWinklerAtThresholds("m_name", [0.9, 0.7])
+        name = _custom(
+            "m_name",
+            [
+                _level("m_name_l IS NULL OR m_name_r IS NULL", "name null", is_null_level=True),
+                _level("m_name_l = m_name_r", "name equal"),
+                _level(_core_equal(), "name equal without province, city and form"),
+                _level("jaro_winkler_similarity(m_name_l, m_name_r) >= 0.9", "name JW >= 0.9"),
+                _level("jaro_winkler_similarity(m_name_l, m_name_r) >= 0.7", "name JW >= 0.7"),
+                _level("ELSE", "name different"),
+            ],
+        )
     if kind is EntityKind.person:
         return [
             identifier(kind),
@@ -172,5 +231,6 @@ def blocking(kind: EntityKind) -> list:
         block_on("substr(id17, 1, 8)"),
         block_on("substr(id17, 9, 9)"),
         block_on("m_name"),
+        block_on(org_name_core("m_name")),
         block_on("m_rep", "m_division"),
     ]

@@ -1,10 +1,18 @@
 """The clerical review queue: unkeyed mentions whose best match is in the grey zone.
 
-Every base build puts each grey-zone pair (mention, candidate entity, probability, the
-features compared) here as ``pending`` unless a quality owner already decided it; a
-decision (``accepted``: merge; ``rejected``: keep apart) is stored with who and when, and
-every later build applies it (the mention id — dataset, batch, row, role — and the entity
-id are both stable across runs).
+One item per decision to take: (review subject, candidate entity). A review subject is the
+group of unkeyed mentions whose compared features are all equal — one person's four
+social-insurance rows with the same mistyped ID are one subject, one item, one decision
+(``spark_jobs.base.steps.probabilistic.subjects``). Its key (``g:`` + a hash of the
+features) is stored in the ``mention_id`` column, and the rows it covers in
+``details["mentions"]``; a decision recorded for a single mention before mentions were
+grouped keeps its mention id there and applies to that mention alone.
+
+Every base build puts each grey-zone pair (subject, candidate entity, probability, the
+features compared, the rows covered) here as ``pending`` unless a quality owner already
+decided it; a decision (``accepted``: merge; ``rejected``: keep apart) is stored with who
+and when, and every later build applies it to every row of the subject — also to rows that
+join it later (the subject key and the entity id are both stable across runs).
 """
 
 from __future__ import annotations
@@ -41,6 +49,16 @@ class ReviewItem:
     decided_at: dt.datetime | None
     note: str | None
 
+    @property
+    def subject(self) -> str:
+        """What is decided on: a review subject key, or one mention id."""
+        return self.mention_id
+
+    @property
+    def mentions(self) -> list[str]:
+        """The mention ids (dataset|batch|row|role) this item covers, as last proposed."""
+        return list(self.details.get("mentions") or [self.mention_id])
+
     @classmethod
     def from_row(cls, r) -> ReviewItem:
         d = dict(r._mapping)
@@ -53,7 +71,8 @@ def _engine(settings: Settings):
 
 
 def decisions(settings: Settings, base: str) -> dict[tuple[str, str], str]:
-    """(mention_id, entity_id) -> accepted | rejected, for one base database."""
+    """(subject, entity_id) -> accepted | rejected, for one base database (the subject: a
+    review subject key, or a mention id for a decision taken on one mention)."""
     eng = _engine(settings)
     q = sa.select(review_items.c.mention_id, review_items.c.entity_id, review_items.c.status)
     q = q.where(review_items.c.base == base, review_items.c.status != "pending")
@@ -61,10 +80,18 @@ def decisions(settings: Settings, base: str) -> dict[tuple[str, str], str]:
         return {(m, e): s for m, e, s in c.execute(q)}
 
 
-def sync_pending(settings: Settings, base: str, pairs: list[dict]) -> int:
-    """Record this build's undecided grey-zone pairs (``mention_id``, ``entity_id``,
-    ``match_probability``, ``details``) as pending; pending pairs no longer proposed are
-    dropped (the mention found a key or a better match). Returns the pending count."""
+def sync_pending(
+    settings: Settings,
+    base: str,
+    pairs: list[dict],
+    covered: dict[str, list[str]] | None = None,
+) -> int:
+    """Record this build's undecided grey-zone pairs (``mention_id``: the review subject,
+    ``entity_id``, ``match_probability``, ``details`` with the ``mentions`` covered) as
+    pending; pending pairs no longer proposed are dropped (the subject's rows found a key or
+    a better match). ``covered`` (subject -> mention ids, this build's): a decided item's
+    rows are refreshed from it, so that it shows every row it now applies to (rows that
+    joined its subject since the decision). Returns the pending count."""
     eng = _engine(settings)
     now = utcnow()
     wanted = {(p["mention_id"], p["entity_id"]): p for p in pairs}
@@ -93,6 +120,18 @@ def sync_pending(settings: Settings, base: str, pairs: list[dict]) -> int:
                 )
             elif row.status == "pending":
                 c.execute(t.update().where(t.c.id == row.id).values(**values))
+        for (subject, _), r in existing.items():
+            rows = (covered or {}).get(subject)
+            if r.status == "pending" or not rows:
+                continue
+            details = json.loads(r.details)
+            if sorted(rows) != details.get("mentions"):
+                details["mentions"] = sorted(rows)
+                c.execute(
+                    t.update()
+                    .where(t.c.id == r.id)
+                    .values(details=json.dumps(details, ensure_ascii=False, default=str))
+                )
         stale = [r.id for k, r in existing.items() if r.status == "pending" and k not in wanted]
         if stale:
             c.execute(t.delete().where(t.c.id.in_(stale)))
@@ -120,7 +159,8 @@ def list_items(
 def decide(
     settings: Settings, item_id: int, decision: str, *, by: str, note: str | None = None
 ) -> ReviewItem:
-    """Accept or reject one pending pair; the next build applies it."""
+    """Accept or reject one pending item — every row it covers; the next build applies it
+    (and every later one, also to rows that join the subject)."""
     if decision not in ("accepted", "rejected"):
         raise ReviewError(f"decision must be accepted or rejected, not '{decision}'")
     if not by or not by.strip():
@@ -137,7 +177,7 @@ def decide(
                 f"at {row.decided_at:%Y-%m-%d %H:%M}"
             )
         if decision == "accepted":
-            # one entity per mention: accepting a pair settles the mention's other pairs
+            # one entity per subject: accepting a pair settles the subject's other pairs
             other = c.execute(
                 sa.select(t.c.id).where(
                     t.c.base == row.base,
@@ -147,7 +187,8 @@ def decide(
             ).first()
             if other is not None:
                 raise ReviewError(
-                    f"mention {row.mention_id} is already merged by review item {other.id}"
+                    f"the rows of review item {item_id} are already merged by review item "
+                    f"{other.id}"
                 )
         c.execute(
             t.update()

@@ -187,7 +187,7 @@ def build_entities(
         progress=say,
     )
     res = replace(res, **outputs.summary)
-    res.review_pending = review.sync_pending(settings, base, outputs.pending)
+    res.review_pending = review.sync_pending(settings, base, outputs.pending, outputs.covered)
 
     # (3) publish
     props = {

@@ -34,7 +34,9 @@ class EntityOutputs:
     ``<base>_links``, ``<base>_conflicts``, ``<base>_ledger`` (each replaces).
     ``expected_rows``: the row count each audited table must have on its branch.
     ``unbalanced``: ledger lines that do not balance (any refuses the publish).
-    ``pending``: grey-zone pairs for the clerical review queue.
+    ``pending``: grey-zone pairs (review subject, candidate entity) for the clerical review
+    queue, each with the mention ids it covers (``details["mentions"]``).
+    ``covered``: every review subject of this build -> its mention ids.
     ``summary``: the build's figures, named as ``EntityBuild``'s fields.
     """
 
@@ -46,6 +48,7 @@ class EntityOutputs:
     unbalanced: list[Row]
     pending: list[dict]
     summary: dict
+    covered: dict[str, list[str]] = field(default_factory=dict)
     cached: list[DataFrame] = field(default_factory=list)
 
     @property
@@ -93,19 +96,32 @@ def resolve_entities(
     keyed = canon.filter(F.col("key").isNotNull())
     known = keep(links.keyed_links(keyed, keymap))
 
-    # probabilistic matching of the mentions without a usable key
+    # probabilistic matching of the mentions without a usable key: one review subject
+    # (mentions with equal features) scored and decided once for all its rows
     cols = list(features(kind))
     unkeyed = keep(canon.filter(F.col("key").isNull()))
-    scored = probabilistic.candidates(unkeyed, kind)
-    unk_arrow = scored.select("mention_id", *cols).toArrow()
+    scored = keep(
+        probabilistic.subjects(
+            probabilistic.candidates(unkeyed, kind), kind, {s for s, _ in decisions}
+        )
+    )
+    members: dict[str, list[str]] = {}
+    for r in scored.select("subject", "mention_id").collect():
+        members.setdefault(r["subject"], []).append(r["mention_id"])
+    by_subject = scored.dropDuplicates(["subject"]).select(
+        F.col("subject").alias("mention_id"), *cols
+    )
+    unk_arrow = by_subject.toArrow()
     known_arrow = known.select("entity_id", *cols).distinct().toArrow()
     pairs, model = score_unkeyed(kind, unk_arrow, known_arrow)
-    merged, pending = probabilistic.decide(pairs, decisions)
-    probabilistic.review_details(scored, known, pending, kind)
-    pending_ids = {p["mention_id"] for p in pending}
+    decided, pending = probabilistic.decide(pairs, decisions)
+    probabilistic.review_details(by_subject, known, pending, kind, members)
+    merged, pending_ids = probabilistic.fan_out(members, decided, pending)
+    n_scored = sum(len(v) for v in members.values())
     progress(
-        f"{base}: {unk_arrow.num_rows:,} mentions without a usable key scored; "
+        f"{base}: {n_scored:,} mentions without a usable key scored; "
         f"{len(merged):,} merged, {len(pending_ids):,} to review"
+        + (f" ({len({p['mention_id'] for p in pending}):,} review items)" if pending else "")
     )
 
     resolved = keep(
@@ -148,5 +164,6 @@ def resolve_entities(
         unbalanced=unbalanced,
         pending=pending,
         summary=summary,
+        covered=members,
         cached=cached,
     )

@@ -1,6 +1,12 @@
 """Probabilistic matching of the mentions without a usable key: which ones Splink scores,
 and what its scored pairs decide (merge, clerical review, apart).
 
+Mentions whose compared features are all equal (one person's monthly social-insurance rows
+with the same mistyped ID) are one **review subject**: the model cannot tell them apart, so
+they are scored once, decided once — merged, queued for clerical review as one item, or kept
+apart — and a reviewer's decision covers every row of the subject, on this build and on
+later ones (the subject key is a hash of the features, stable across runs).
+
 The scoring itself is ``jutong.base.matching.score_unkeyed`` (Splink over Arrow tables).
 """
 
@@ -26,6 +32,39 @@ def candidates(unkeyed: DataFrame, kind: EntityKind) -> DataFrame:
     return unkeyed.filter(informative)
 
 
+# prefix of a review subject key (a mention id never starts with it: it starts with the dataset)
+SUBJECT_PREFIX = "g:"
+
+
+def subjects(scored: DataFrame, kind: EntityKind, decided: set[str] | frozenset = frozenset()):
+    """The review subject of each mention: ``g:`` + a hash of its compared features, or
+    the mention id itself when a decision was already recorded for that single mention
+    (before mentions were grouped; such a decision keeps applying to it alone).
+
+    Input: mention rows (``mention_id`` and the kind's features). Output: the same rows
+    with ``subject``."""
+    parts = [F.coalesce(F.col(c).cast("string"), F.lit("\u0000")) for c in features(kind)]
+    key = F.concat(
+        F.lit(SUBJECT_PREFIX), F.substring(F.sha2(F.concat_ws("\u001f", *parts), 256), 1, 24)
+    )
+    single = [d for d in decided if not d.startswith(SUBJECT_PREFIX)]
+    if single:
+        key = F.when(F.col("mention_id").isin(single), F.col("mention_id")).otherwise(key)
+    return scored.withColumn("subject", key)
+
+
+def fan_out(
+    members: dict[str, list[str]],
+    merged: dict[str, tuple[str, str, float]],
+    pending: list[dict],
+) -> tuple[dict[str, tuple[str, str, float]], set[str]]:
+    """What was decided per subject, per mention: ``{mention_id: (entity, how, p)}`` and the
+    mention ids waiting in clerical review. ``members``: subject -> its mention ids."""
+    by_mention = {m: d for s, d in merged.items() for m in members.get(s, ())}
+    waiting = {m for p in pending for m in members.get(p["mention_id"], ())}
+    return by_mention, waiting
+
+
 def decide(
     pairs: pa.Table,
     decided: dict[tuple[str, str], str],
@@ -34,7 +73,8 @@ def decide(
     pairs still waiting for a decision.
 
     Input: ``pairs`` (``mention_id``, ``entity_id``, ``match_probability``) and the review
-    decisions (``accepted`` / ``rejected`` per (mention, entity)).
+    decisions (``accepted`` / ``rejected`` per (mention, entity)). ``mention_id`` is whatever
+    is decided on: a review subject (``subjects``) in the build.
     Output: ``{mention_id: (entity_id, "review" | "probabilistic", probability)}`` and the
     pending pairs (``mention_id``, ``entity_id``, ``match_probability``; at most three per
     mention, each at or above ``MATCH_LOWER``).
@@ -72,13 +112,20 @@ def decide(
 
 
 def review_details(
-    scored: DataFrame, known: DataFrame, pending: list[dict], kind: EntityKind
+    scored: DataFrame,
+    known: DataFrame,
+    pending: list[dict],
+    kind: EntityKind,
+    members: dict[str, list[str]] | None = None,
 ) -> None:
     """Attach both records' compared features to each pending pair (for ``review list``):
-    ``pending[i]["details"] = {"mention": {...}, "entity": {...}}``.
+    ``pending[i]["details"] = {"mention": {...}, "entity": {...}, "mentions": [...]}`` —
+    ``mentions``, the rows the pair's subject covers (``members``: subject -> mention ids;
+    without it, each pair is about one mention).
 
-    Input: ``scored`` (``mention_id`` and the kind's features), ``known`` (``entity_id``
-    and the features)."""
+    Input: ``scored`` (``mention_id`` and the kind's features; with ``members``, the
+    subjects' rows under their subject key in ``mention_id``), ``known`` (``entity_id`` and
+    the features)."""
     if not pending:
         return
     cols = list(features(kind))
@@ -99,7 +146,9 @@ def review_details(
     ):
         right[r["entity_id"]] = {c: r[c] for c in cols}
     for p in pending:
+        covered = (members or {}).get(p["mention_id"], [p["mention_id"]])
         p["details"] = {
             "mention": left.get(p["mention_id"], {}),
             "entity": right.get(p["entity_id"], {}),
+            "mentions": sorted(covered),
         }

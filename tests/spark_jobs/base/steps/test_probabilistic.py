@@ -100,8 +100,54 @@ def test_review_details_put_both_records_side_by_side(mentions):
     assert pending[0]["details"] == {
         "mention": mention,
         "entity": {**blank, "m_name": "王 伟", "m_sex": "1"},
+        "mentions": ["u1"],
     }
-    assert pending[1]["details"] == {"mention": mention, "entity": {}}
+    assert pending[1]["details"] == {"mention": mention, "entity": {}, "mentions": ["u1"]}
+    grouped = [{"mention_id": "u1", "entity_id": "P1", "match_probability": 0.8}]
+    review_details(scored, known, grouped, EntityKind.person, {"u1": ["s|b|2|p", "s|b|1|p"]})
+    assert grouped[0]["details"]["mentions"] == ["s|b|1|p", "s|b|2|p"]
     nothing: list[dict] = []
     review_details(scored, known, nothing, EntityKind.person)
     assert nothing == []
+
+
+@pytest.mark.spark
+def test_mentions_with_equal_features_are_one_review_subject(mentions):
+    from spark_jobs.base.steps.probabilistic import SUBJECT_PREFIX, subjects
+
+    row = {"id17": "45010219970172363", "m_name": "杨军", "m_sex": "1"}
+    df = mentions(
+        EntityKind.person,
+        [
+            {"mention_id": "s|b|1|p", **row},
+            {"mention_id": "s|b|2|p", **row},
+            {"mention_id": "s|b|3|p", **row, "m_mobile": "13800000001"},
+            {"mention_id": "s|b|4|p", **row},  # decided on its own before grouping
+            {"mention_id": "s|b|5|p", "m_name": "杨军"},
+            {"mention_id": "s|b|6|p", "m_name": "杨军", "m_sex": ""},
+        ],
+    )
+    got = {
+        r["mention_id"]: r["subject"]
+        for r in subjects(df, EntityKind.person, {"s|b|4|p", "g:x"}).collect()
+    }
+    assert got["s|b|1|p"] == got["s|b|2|p"] and got["s|b|1|p"].startswith(SUBJECT_PREFIX)
+    assert got["s|b|3|p"] != got["s|b|1|p"]
+    assert got["s|b|4|p"] == "s|b|4|p"
+    assert got["s|b|5|p"] != got["s|b|6|p"]  # null is not the empty string
+    # stable across runs: the key depends on the features only
+    again = subjects(df.filter("mention_id = 's|b|2|p'"), EntityKind.person).first()["subject"]
+    assert again == got["s|b|1|p"]
+
+
+def test_fan_out_applies_each_subject_decision_to_all_its_rows():
+    from spark_jobs.base.steps.probabilistic import fan_out
+
+    members = {"g:a": ["m1", "m2"], "g:b": ["m3"], "g:c": ["m4", "m5"]}
+    merged, waiting = fan_out(
+        members,
+        {"g:a": ("P1", "review", 0.7)},
+        [{"mention_id": "g:c", "entity_id": "P2", "match_probability": 0.8}],
+    )
+    assert merged == {"m1": ("P1", "review", 0.7), "m2": ("P1", "review", 0.7)}
+    assert waiting == {"m4", "m5"}
