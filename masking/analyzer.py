@@ -89,11 +89,20 @@ class _KeepScores(ContextAwareEnhancer):
         return raw_results
 
 
-@cache
 def get_analyzer(*, ner: bool = True) -> AnalyzerEngine:
     """The analyzer engine (one per process and configuration): no NLP model, language ``zh``,
     our recognizers, and with ``ner`` the NER name recognizer (``NerUnavailable`` when its
     model cannot load)."""
+    return _engine(bool(ner))
+
+
+@cache
+def _engine(ner: bool) -> AnalyzerEngine:
+    return build_engine(ner=ner)
+
+
+def build_engine(*, ner: bool = True) -> AnalyzerEngine:
+    """A new analyzer engine (``get_analyzer`` keeps one per process)."""
     nlp_engine = NlpEngineProvider(nlp_configuration=NLP_CONFIG).create_engine()
     registry = RecognizerRegistry(supported_languages=[LANGUAGE])
     for recognizer in all_recognizers():
@@ -263,9 +272,13 @@ class FreeTextAnalyzer:
         return out
 
 
-@cache
 def free_text_analyzer(*, ner: bool = True) -> FreeTextAnalyzer:
     """The process's analyzer of one configuration (default: with the NER model)."""
+    return _free_text_analyzer(bool(ner))
+
+
+@cache
+def _free_text_analyzer(ner: bool) -> FreeTextAnalyzer:
     return FreeTextAnalyzer(ner=ner)
 
 

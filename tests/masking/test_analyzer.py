@@ -77,7 +77,8 @@ def test_every_entity_has_a_mask():
 
 def test_engine_is_model_free_and_cached():
     eng = get_analyzer()
-    assert eng is get_analyzer()
+    assert eng is get_analyzer() is get_analyzer(ner=True)
+    assert get_analyzer(ner=False) is not eng
     assert eng.supported_languages == ["zh"]
     assert type(eng.nlp_engine).__name__ == "NoOpNlpEngine"
     assert set(eng.get_supported_entities("zh")) == set(ENTITIES)

@@ -169,7 +169,7 @@ def test_the_default_analyzer_fails_loudly_without_its_model(monkeypatch, tmp_pa
     ner.get_tagger.cache_clear()
     try:
         with pytest.raises(ner.NerUnavailable, match="cannot be loaded"):
-            analyzer.get_analyzer.__wrapped__()
-        analyzer.get_analyzer.__wrapped__(ner=False)  # the pattern-only analyzer still builds
+            analyzer.build_engine()
+        analyzer.build_engine(ner=False)  # the pattern-only analyzer still builds
     finally:
         ner.get_tagger.cache_clear()
