@@ -22,7 +22,7 @@ TREE = {
     "base": {"build", "status", "show", "conflicts", "review", "evaluate"},
     "quality": {"suites", "report"},
     "tickets": {"list", "resolve", "extend", "report-error"},
-    "pii": {"scan", "mask"},
+    "pii": {"scan", "mask", "evaluate"},
     "ids": {"check"},
     "release": {"build", "list", "show", "suspend", "withdraw", "restore"},
     "workdays": {"add", "between", "check"},
