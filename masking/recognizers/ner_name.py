@@ -55,6 +55,13 @@ _COMPOUNDS = frozenset(compound_surnames())
 TITLES = ("先生", "女士", "同志", "小姐")
 # the second part of a minority name after its dot, up to a following word (和, 在, 先生 …)
 _AFTER_DOT = re.compile(f"[{_CJK}]{{2,8}}?(?={FOLLOW})")
+# after a three-character name: punctuation, the end, or a particle or preposition
+_AFTER_NAME = re.compile(r"[\s，,。．.；;：:、！!？?（）()]|$|[已在于和与及的等被将把从由向对]")
+# characters that, after a two-character name, begin a word of their own (现在, 正在, 来了,
+# 也在 …): never taken as the third character of the name
+_NOT_GIVEN = frozenset(
+    "现正仍还都曾已所实存也就又再亦早均皆只便才一不没未常来去要会说到是为在于和与及的等了"
+)
 _CLAUSE = re.compile(r"[^，,。；;！!？?\r\n]+")
 _SURNAME_START = "".join(sorted(set(single_surnames()) | {c[0] for c in compound_surnames()}))
 CANDIDATE = re.compile(f"[{_SURNAME_START}][{_CJK}]|[{_CJK}][·•・][{_CJK}]")
@@ -171,7 +178,11 @@ def person_spans(window: str, tags: Iterable[Entity]) -> list[tuple[int, int]]:
     - a piece that is only a compound surname takes the next Chinese character
       (``公孙`` + ``可``);
     - a piece followed by a middle dot takes the name's second part (``热合曼`` + ``·艾山``,
-      up to a following word as the pattern recognizer reads it).
+      up to a following word as the pattern recognizer reads it);
+    - a two-character piece followed by one Chinese character and then punctuation, the end
+      or a particle (已 在 于 和 的 …) takes that character (``骆妍`` + ``诗`` + ``已…``), unless
+      the character begins a word of its own (现在, 正在, 也在 …): most given names have two
+      characters, and the repair only widens a name the model found, never adds one.
 
     Kept: 2-4 Chinese characters, or a minority name with a middle dot; never one already
     pseudonymised (``王某``, ``张某某``), as in the pattern recognizer."""
@@ -198,6 +209,14 @@ def person_spans(window: str, tags: Iterable[Entity]) -> list[tuple[int, int]]:
             rest = _AFTER_DOT.match(window, end + 1)
             if rest:
                 end = rest.end()
+        elif (
+            end - start == 2
+            and end < len(window)
+            and _HAN.match(window[end])
+            and window[end] not in _NOT_GIVEN
+            and _AFTER_NAME.match(window, end + 1)
+        ):
+            end += 1  # 骆妍 + 诗 + 已…: a given name of two characters cut after the first
         name = window[start:end]
         if _NAME.fullmatch(name) and "某" not in name[1:]:  # 王某, 张某某: pseudonymised
             out.append((start, end))

@@ -129,6 +129,13 @@ def test_only_windows_around_a_surname_candidate_are_tagged():
         ),
         # a compound surname alone takes the next character
         ("据公孙可反映", [(1, 3, "PERSON")], ["公孙可"]),
+        # a two-character piece, one character, then a boundary: a three-character name
+        ("经核实骆妍诗已于上月", [(3, 5, "PERSON")], ["骆妍诗"]),
+        ("蒋斌标在青秀区", [(0, 2, "PERSON")], ["蒋斌标"]),
+        # ... but not before another word or a particle
+        ("李娜来办理业务", [(0, 2, "PERSON")], ["李娜"]),
+        ("李娜在此", [(0, 2, "PERSON")], ["李娜"]),
+        ("李娜现在到", [(0, 2, "PERSON")], ["李娜"]),
         # single characters, places and organisations are not names
         ("李来了", [(0, 1, "PERSON")], []),
         ("南宁市的林业局", [(0, 3, "LOCATION"), (4, 7, "ORGANIZATION")], []),
