@@ -23,7 +23,9 @@ the NER model for names (GX-Reg art. 25; GX-Open art. 16, 19, 22; PIPL art. 73).
 - ``redact(text, entities=)``: every hit replaced by its display mask (``masking.formats``).
 - ``redact_many(texts)``: the batch form; ``None`` passes through, and texts without a digit,
   ``@``, middle dot, label/title word or (with the NER model) surname candidate — nothing
-  above the threshold can match them — are returned as they are without calling Presidio.
+  above the threshold can match them — are returned as they are without calling Presidio,
+  and a text with only a surname candidate goes to the NER recognizer alone (the same
+  reasoning: no pattern can score above the threshold there).
   With the NER model, the texts are taken in chunks of ``CHUNK``: the name clauses of the next
   chunk are tagged in one batch on a second thread (ONNX Runtime releases the GIL) while this
   one runs the pattern recognizers, so two cores are used.
@@ -197,11 +199,13 @@ class FreeTextAnalyzer:
         raise the recognizers whose context they name."""
         if not text:
             return []
-        wanted = _check_entities(entities)
+        return self._analyze(text, _check_entities(entities), threshold, context)
+
+    def _analyze(self, text, wanted, threshold=None, context=None, recognizers=None):
         limit = DEFAULT_THRESHOLD if threshold is None else threshold
         ctx = list(context) if context else None
         results = []
-        for recognizer in self.recognizers:
+        for recognizer in self.recognizers if recognizers is None else recognizers:
             if wanted is not None and recognizer.entity not in wanted:
                 continue
             found = recognizer.analyze(text, wanted, None)
@@ -235,8 +239,11 @@ class FreeTextAnalyzer:
         """``text`` with every hit above the default threshold replaced by its display mask."""
         if not text:
             return text
+        return self._redact(text, _check_entities(entities))
+
+    def _redact(self, text: str, wanted: list[str] | None, recognizers=None) -> str:
         out = text
-        for r in reversed(self.analyze(text, entities=entities)):
+        for r in reversed(self._analyze(text, wanted, recognizers=recognizers)):
             out = out[: r.start] + mask_value(r.entity_type, text[r.start : r.end]) + out[r.end :]
         return out
 
@@ -252,23 +259,29 @@ class FreeTextAnalyzer:
         above the threshold skip Presidio; names are tagged a chunk ahead on a second thread."""
         wanted = _check_entities(entities)
         out: list = list(texts)
-        todo = [
-            i for i, t in enumerate(out) if isinstance(t, str) and t and self.might_contain_pii(t)
-        ]
-        chunks = [todo[k : k + CHUNK] for k in range(0, len(todo), CHUNK)]
         names = self.ner is not None and (wanted is None or self.ner.entity in wanted)
+        todo = []  # (index, only the NER recognizer can find something in it)
+        for i, t in enumerate(out):
+            if not isinstance(t, str) or not t:
+                continue
+            if _TRIGGER.search(t):
+                todo.append((i, False))
+            elif names and might_hold_name(t):
+                todo.append((i, True))
+        only_ner = (self.ner,)
+        chunks = [todo[k : k + CHUNK] for k in range(0, len(todo), CHUNK)]
         if not names or not chunks:
-            for i in todo:
-                out[i] = self.redact(out[i], entities=wanted)
+            for i, _ in todo:
+                out[i] = self._redact(out[i], wanted)
             return out
         with ThreadPoolExecutor(1, thread_name_prefix="ner") as pool:
-            ahead = pool.submit(self.prepare, [out[i] for i in chunks[0]])
+            ahead = pool.submit(self.prepare, [out[i] for i, _ in chunks[0]])
             for n, chunk in enumerate(chunks):
                 ahead.result()
                 if n + 1 < len(chunks):
-                    ahead = pool.submit(self.prepare, [out[i] for i in chunks[n + 1]])
-                for i in chunk:
-                    out[i] = self.redact(out[i], entities=wanted)
+                    ahead = pool.submit(self.prepare, [out[i] for i, _ in chunks[n + 1]])
+                for i, names_only in chunk:
+                    out[i] = self._redact(out[i], wanted, only_ner if names_only else None)
         return out
 
 
