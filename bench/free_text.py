@@ -1,15 +1,21 @@
-"""Free-text PII analyzer: generated short Chinese texts, throughput per core, recall check.
+"""Free-text PII analyzer before and after the NER model: texts/s, peak memory, ratio.
 
-    python bench/free_text.py [--texts N] [--pii-share P] [--seed S]
+    python bench/free_text.py [--texts N] [--pii-share P] [--seed S] [--corpus PATH]
+                              [--only before|after] [--json]
 
 Generates N short texts (default 20,000; ``--pii-share`` of them, default 0.5, carry
 identifiers: resident IDs 18/15 digits, spaced, hyphenated, full-width, lowercase x; mobiles
-with +86/0086/hyphens/spaces; bank cards; credit codes; names after labels; addresses), the
-rest PII-free administrative prose (article numbers, order numbers, GUIDs, timestamps,
-amounts, hotlines, dates, versions). Runs ``redact_many`` over them on one core and prints
-texts/s, plus ``analyze`` alone on the PII texts. Also checks the outcome: no checksummed
-identifier left in the redacted PII texts, PII-free texts unchanged. Target >= 5,000 short
-texts/s per core.
+with +86/0086/hyphens/spaces; bank cards; credit codes; names after labels and names without
+a cue word; addresses), the rest PII-free administrative prose (article numbers, order numbers,
+GUIDs, timestamps, amounts, hotlines, dates, versions; these repeat, as cells of a column do).
+Then, in the same run, each analyzer in a fresh process of its own: ``before`` = the pattern
+recognizers only (``FreeTextAnalyzer(ner=False)``), ``after`` = the default analyzer with the
+NER model. For each: ``redact_many`` texts/s over the committed labelled corpus
+(``bench/data/pii_corpus.jsonl``, every text distinct) and over the generated texts, wall
+clock (the NER runs a chunk ahead on a second thread: two cores) and CPU time, the process's
+RSS after loading and its peak RSS; and the outcome: no checksummed identifier left, PII-free
+texts unchanged, names without a cue word left. Target: >= 1,000 texts/s on 2 cores with the
+NER model.
 
 ``make_pii_texts`` / ``make_clean_texts`` are also the corpus of ``tests/masking``.
 """
@@ -140,6 +146,9 @@ PII_TEMPLATES = (
     "投诉人{name}反映：其身份证号码为{rid}，家住{addr}。",
     "{name}女士的身份证号是{rid}",
     "收款账户{card}，户名{name}。",
+    # names without a cue word (label or form of address): only the NER model finds them
+    "经核实，{bare}已于上月搬离，其身份证号{rid}已注销。",
+    "据{bare}反映，其手机{mob}近日收到诈骗短信。",
 )
 
 CLEAN_TEXTS = (
@@ -189,6 +198,7 @@ def make_pii_texts(n: int, seed: int = 7) -> list[tuple[str, dict[str, list[str]
         mob, card, code = mobile(rng), bank_card(rng), uscc(rng)
         values = {
             "name": person_name(rng),
+            "bare": person_name(rng),
             "rid": _id_form(rng, rid),
             "rid15": rid15,
             "mob": _mobile_form(rng, mob),
@@ -202,6 +212,7 @@ def make_pii_texts(n: int, seed: int = 7) -> list[tuple[str, dict[str, list[str]
         text = tpl.format(**values)
         truth: dict[str, list[str]] = {}
         for key, kind in (
+            ("bare", "bare_name"),
             ("rid", "id"),
             ("rid15", "id"),
             ("mob", "mobile"),
@@ -218,43 +229,120 @@ def make_clean_texts(n: int) -> list[str]:
     return [CLEAN_TEXTS[i % len(CLEAN_TEXTS)] for i in range(n)]
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--texts", type=int, default=20_000)
-    ap.add_argument("--pii-share", type=float, default=0.5)
-    ap.add_argument("--seed", type=int, default=7)
-    args = ap.parse_args(argv)
+CONFIGS = {"before": False, "after": True}  # name -> with the NER model
+CORPUS = Path(__file__).resolve().parent / "data" / "pii_corpus.jsonl"
 
-    from masking.analyzer import CHECKSUMMED, analyze, get_analyzer, redact_many
+
+def run_config(ner: bool, args: argparse.Namespace) -> dict:
+    """Figures of one analyzer configuration in this process (fresh: the child of ``main``)."""
+    import json
+    import resource
+
+    from masking.analyzer import CHECKSUMMED, FreeTextAnalyzer
 
     n_pii = int(args.texts * args.pii_share)
     pii = make_pii_texts(n_pii, args.seed)
     clean = make_clean_texts(args.texts - n_pii)
     texts = [t for t, _ in pii] + clean
     random.Random(args.seed).shuffle(texts)
-    get_analyzer()
-    redact_many(texts[:50])  # warm-up (regex compilation)
+    corpus = [json.loads(line)["text"] for line in args.corpus.read_text("utf-8").splitlines()]
+    rss_loaded = None
+    analyzer = FreeTextAnalyzer(ner=ner)
+    analyzer.redact_many(make_clean_texts(50))  # warm-up (regex compilation, ONNX first run)
+    rss_loaded = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-    t0 = time.process_time()
-    redacted = redact_many(texts)
-    cpu = time.process_time() - t0
-    t0 = time.process_time()
-    for t, _ in pii:
-        analyze(t)
-    cpu_analyze = time.process_time() - t0
+    def timed(items: list[str]) -> tuple[list, float, float]:
+        wall, cpu = time.perf_counter(), time.process_time()
+        out = analyzer.redact_many(items)
+        return out, time.perf_counter() - wall, time.process_time() - cpu
 
+    _, corpus_wall, corpus_cpu = timed(corpus)
+    redacted, wall, cpu = timed(texts)
     by_text = dict(zip(texts, redacted, strict=True))
-    left = sum(1 for t, _ in pii if analyze(by_text[t], entities=sorted(CHECKSUMMED)))
-    changed = sum(1 for t in clean if by_text[t] != t)
-    avg_len = sum(map(len, texts)) / len(texts)
+    left = sum(1 for t, _ in pii if analyzer.analyze(by_text[t], entities=sorted(CHECKSUMMED)))
+    names = [(t, v) for t, truth in pii for v in truth.get("bare_name", [])]
+    return {
+        "config": "patterns + NER" if ner else "patterns only",
+        "texts": len(texts),
+        "pii_texts": n_pii,
+        "avg_chars": sum(map(len, texts)) / len(texts),
+        "texts_per_s": len(texts) / wall,
+        "texts_per_cpu_s": len(texts) / cpu,
+        "corpus_texts": len(corpus),
+        "corpus_texts_per_s": len(corpus) / corpus_wall,
+        "corpus_texts_per_cpu_s": len(corpus) / corpus_cpu,
+        "rss_after_load_mib": rss_loaded,
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "checksummed_left": left,
+        "clean_changed": sum(1 for t in clean if by_text[t] != t),
+        "bare_names": len(names),
+        "bare_names_left": sum(1 for t, v in names if v in by_text[t]),
+    }
+
+
+def _print(results: list[dict]) -> None:
+    first = results[0]
     print(
-        f"texts: {len(texts):,} ({n_pii:,} with PII, {len(clean):,} PII-free), {avg_len:.0f} chars on average"
+        f"generated texts: {first['texts']:,} ({first['pii_texts']:,} with PII), "
+        f"{first['avg_chars']:.0f} chars on average; corpus: {first['corpus_texts']:,} "
+        f"distinct texts ({CORPUS.name})"
     )
-    print(f"redact_many: {len(texts) / cpu:,.0f} texts/s per core (CPU time {cpu:.2f} s)")
-    print(f"analyze, PII texts only: {n_pii / cpu_analyze:,.0f} texts/s per core")
-    print(f"PII texts with a checksummed identifier left after redaction: {left}")
-    print(f"PII-free texts changed by redaction: {changed}")
-    return 0 if left == 0 and changed == 0 else 1
+    head = ("", *(r["config"] for r in results))
+    rows = [
+        ("texts/s (wall, generated)", "texts_per_s", "{:,.0f}"),
+        ("texts/s (CPU, generated)", "texts_per_cpu_s", "{:,.0f}"),
+        ("texts/s (wall, corpus)", "corpus_texts_per_s", "{:,.0f}"),
+        ("texts/s (CPU, corpus)", "corpus_texts_per_cpu_s", "{:,.0f}"),
+        ("RSS after loading (MiB)", "rss_after_load_mib", "{:,.0f}"),
+        ("peak RSS (MiB)", "peak_rss_mib", "{:,.0f}"),
+        ("checksummed identifiers left", "checksummed_left", "{}"),
+        ("PII-free texts changed", "clean_changed", "{}"),
+        ("names without a cue word left", "bare_names_left", "{}"),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print(f"{head[0]:<{width}}  " + "  ".join(f"{h:>15}" for h in head[1:]))
+    for label, key, fmt in rows:
+        print(f"{label:<{width}}  " + "  ".join(f"{fmt.format(r[key]):>15}" for r in results))
+    if len(results) == 2:
+        a, b = results
+        print(
+            f"after/before: {b['texts_per_s'] / a['texts_per_s']:.2f}x texts/s (generated), "
+            f"{b['corpus_texts_per_s'] / a['corpus_texts_per_s']:.2f}x (corpus), "
+            f"{b['peak_rss_mib'] / a['peak_rss_mib']:.2f}x peak memory; "
+            f"names without a cue word left: {a['bare_names_left']} -> {b['bare_names_left']} "
+            f"of {b['bare_names']}"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    import json
+    import subprocess
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--texts", type=int, default=20_000)
+    ap.add_argument("--pii-share", type=float, default=0.5)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--corpus", type=Path, default=CORPUS)
+    ap.add_argument("--only", choices=sorted(CONFIGS), help="run one configuration in this process")
+    ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = ap.parse_args(argv)
+
+    if args.only:
+        results = [run_config(CONFIGS[args.only], args)]
+    else:  # each configuration in a fresh process: its own peak memory, no shared cache
+        results = []
+        for name in CONFIGS:
+            cmd = [sys.executable, __file__, "--only", name, "--json"]
+            cmd += ["--texts", str(args.texts), "--pii-share", str(args.pii_share)]
+            cmd += ["--seed", str(args.seed), "--corpus", str(args.corpus)]
+            done = subprocess.run(cmd, capture_output=True, text=True, check=True)
+            results.extend(json.loads(done.stdout))
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False))
+    else:
+        _print(results)
+    ok = all(r["checksummed_left"] == 0 and r["clean_changed"] == 0 for r in results)
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -6,7 +6,8 @@ One JSON object per line: ``{"text": ..., "pii": [{"type": ENTITY, "value": ...}
 PII-free texts (hard negatives: order numbers, GUIDs, timestamps, legal article numbers,
 phone-like product codes, amounts, hotlines) have ``"pii": []``. Every type is covered: resident
 IDs, mobiles of every block of the numbering plan, landlines, bank cards, credit codes, e-mail,
-passports and permits, plates, names with and without a cue word, addresses.
+passports and permits, plates, names with a cue word (label, form of address) and without one
+(only the NER model finds those), addresses.
 """
 
 from __future__ import annotations
@@ -78,6 +79,13 @@ TEMPLATES = (
     ("快递请放在{bld}门口", ("bld",)),
     ("请{name}先生回电{mob}。", ("name", "mob")),
     ("当事人{name}于2026年11月21日到场。", ("name",)),
+    # names without a cue word (no label, no form of address): only the NER model finds them
+    ("今天下午{name}来窗口办理了业务。", ("name",)),
+    ("经核实，{name}已于上月搬离该处。", ("name",)),
+    ("据{name}反映，小区路灯损坏多日。", ("name",)),
+    ("{name}和{name2}共同签署了调解协议。", ("name", "name2")),
+    ("工作人员对{name}的材料进行了核查。", ("name",)),
+    ("{name}在青秀区从事个体经营多年。", ("name",)),
 )
 
 NEGATIVES = (
@@ -93,6 +101,13 @@ NEGATIVES = (
     "合计{m11}元，较上年增加{a}人。",
     "文号：桂政办发〔2026〕{a}号。",
     "统计年鉴显示，地区生产总值为 {amt} 亿元。",
+    # words and places that begin with a surname character, organisations: no person
+    "王府井大街的游客在周年庆期间明显增多。",
+    "高速公路沿线张贴了黄色的安全提示标语。",
+    "和平路社区于{a}日开展了安全宣传活动。",
+    "林业局发布了森林防火通告，请市民周知。",
+    "中国·东盟博览会在南宁举行，展期{b}天。",
+    "黄金周期间景区接待游客{a}万人次。",
 )
 
 
@@ -109,6 +124,7 @@ def make(n_pii: int = 840, n_clean: int = 360, seed: int = 14) -> list[dict]:
         plabel, pp = _passport(rng)
         v = {
             "name": F.person_name(rng),
+            "name2": F.person_name(rng),
             "rid": F.resident_id(rng),
             "mob": F._mobile_form(rng, _mobile(rng)),
             "mob_plain": _mobile(rng),
@@ -125,6 +141,7 @@ def make(n_pii: int = 840, n_clean: int = 360, seed: int = 14) -> list[dict]:
         v["email"] = f"user{i}@example.com"
         types = {
             "name": "CN_PERSON_NAME",
+            "name2": "CN_PERSON_NAME",
             "rid": "CN_RESIDENT_ID",
             "mob": "CN_MOBILE",
             "mob_plain": "CN_MOBILE",

@@ -327,17 +327,22 @@ def pseudonymize(values: object, key: bytes, *, length: int = 20, prefix: str = 
 
 # ---- generalization --------------------------------------------------------------------------
 def as_dates(values: object) -> pa.Array:
-    """A date32 array from dates, timestamps or ISO strings (``YYYY-MM-DD``)."""
+    """A date32 array from dates, timestamps or strings: ``YYYY-MM-DD`` (a time after it is
+    ignored), ``YYYYMMDD``, ``YYYY/M/D``, ``YYYY.M.D``, ``YYYY年M月D日``; null otherwise."""
     arr = as_array(values)
     if pa.types.is_date32(arr.type):
         return arr
     if pa.types.is_date64(arr.type) or pa.types.is_timestamp(arr.type):
         return pc.cast(arr, pa.date32())
     if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
-        s = pc.utf8_slice_codeunits(pc.utf8_trim_whitespace(arr.cast(pa.string())), 0, 10)
+        s = pc.utf8_trim_whitespace(arr.cast(pa.string()))
         s = pc.replace_substring_regex(s, r"^([0-9]{4})([0-9]{2})([0-9]{2})$", r"\1-\2-\3")
-        s = pc.replace_substring(s, "/", "-")
-        ok = pc.match_substring_regex(s, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+        s = pc.replace_substring_regex(
+            s,
+            r"^([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})(?:日|[ T].*)?$",
+            r"\1-\2-\3",
+        )
+        ok = pc.match_substring_regex(s, r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$")
         s = pc.if_else(ok, s, pa.scalar(None, pa.string()))
         return pc.cast(pc.strptime(s, format="%Y-%m-%d", unit="s", error_is_null=True), pa.date32())
     raise TypeError(f"cannot read dates from a column of type {arr.type}")

@@ -8,6 +8,15 @@ treated as free text too. The output is checked again before it is written: a re
 mobile or bank card left anywhere refuses the output (exit 3) and nothing is written
 (GX-Reg art. 25; GX-Open art. 19; PIPL art. 73).
 
+``--policy open`` runs the anonymity gate of person-level releases (``masking.file_anonymity``):
+a date column that gives a birth date away (within 60 days of it in some row) is cut to the
+year and becomes a quasi-identifier; the quasi-identifiers (sex, ethnicity, birth band, county,
+such dates) are generalized and rare rows suppressed until k-anonymity holds (``--k``, default
+5; ``--max-suppressed``, default 0.05), or the output is refused with the report (exit 3).
+``--policy share --purpose NAME`` replaces resident IDs by keyed pseudonyms of that purpose
+(``masking.keys``: ``JUTONG_KEY_<NAME>`` or ``<key_dir>/<name>.key``), as releases do: the same
+person gets the same token within one purpose and unrelated tokens in another.
+
 Formats by suffix: ``.csv`` (UTF-8 or GB 18030 in, UTF-8 out), ``.xlsx``, ``.parquet``,
 ``.txt`` (one text per line: a single free-text column ``text``), ``.jsonl``.
 """
@@ -54,6 +63,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=[],
         metavar="COLUMN",
         help="columns of free text to redact with the Presidio analyzer",
+    )
+    p.add_argument(
+        "--purpose",
+        default=None,
+        metavar="NAME",
+        help="share: replace resident IDs by keyed pseudonyms of this purpose (its key: "
+        "JUTONG_KEY_<NAME> or <key_dir>/<name>.key)",
+    )
+    p.add_argument("--k", type=int, default=5, help="open: k of the k-anonymity gate (default 5)")
+    p.add_argument(
+        "--max-suppressed",
+        type=float,
+        default=0.05,
+        metavar="SHARE",
+        help="open: most rows the anonymity gate may suppress, a share (default 0.05)",
     )
     p.add_argument("--sheet", default=None, help="Excel sheet (default: the first)")
     p.add_argument("--report", type=Path, default=None, help="write the masking report (JSON)")
@@ -156,11 +180,23 @@ def mask_file(
     *,
     sheet: str | None = None,
     use_catalog: bool = True,
+    purpose: str | None = None,
+    k: int = 5,
+    max_suppressed: float = 0.05,
 ) -> dict:
     """Mask one file; returns the report. Raises MaskError (bad input) or MaskRefused."""
     refuse_overwrite(input_path, output_path)  # OverwriteError: the input is never overwritten
+    from masking import file_anonymity as A
+    from masking.anonymity import AnonymityError
     from masking.policies import Action, PolicyError, apply_policies, policies_for_file
     from masking.release.residual import residual_scan
+
+    if purpose is not None and policy != "share":
+        raise MaskError(
+            "--purpose gives keyed pseudonyms to a share; an open file drops identifiers"
+        )
+    if policy == "open" and (k < 2 or not 0 <= max_suppressed < 1):
+        raise MaskError("--k must be at least 2 and --max-suppressed in [0, 1)")
 
     table, text_columns = read_table(input_path, sheet)
     catalog = None
@@ -192,8 +228,12 @@ def mask_file(
                 pii="free_text",
                 reason="identifiers found by the analyzer: redacted as free text",
             )
-    result = apply_policies(table, policies, as_of=dt.date.today())
-    findings = residual_scan(result.table, {p.column: p.holds for p in policies})
+    revealing: dict[str, dict] = {}
+    if policy == "open":
+        revealing = A.birth_revealing_dates(table, policies, A.birth_dates(table, policies))
+        policies = A.as_quasi_identifiers(policies, revealing)
+    policies, key = _pseudonyms(policies, purpose, input_path)
+    result = apply_policies(table, policies, key=key, as_of=dt.date.today())
     report = {
         "input": str(input_path),
         "output": str(output_path),
@@ -201,8 +241,26 @@ def mask_file(
         "rows": table.num_rows,
         "columns": result.report(),
         "dropped": result.dropped,
-        "residual_findings": findings[:50],
     }
+    if key is not None:
+        report["pseudonym_key"] = {"purpose": purpose, "fingerprint": result.key_fingerprint}
+    out = result.table
+    if policy == "open":
+        try:
+            out, krep = A.anonymity_gate(out, policies, k, max_suppressed=max_suppressed)
+        except AnonymityError as exc:
+            report["anonymity"] = {**exc.report, "birth_revealing_dates": revealing}
+            raise MaskRefused(
+                f"{input_path}: refused by the anonymity gate: {exc}; nothing written", report
+            ) from None
+        report["anonymity"] = (
+            {"method": "k-anonymity", **krep.to_dict(), "birth_revealing_dates": revealing}
+            if krep
+            else None
+        )
+        report["rows_out"] = out.num_rows
+    findings = residual_scan(out, {p.column: p.holds for p in policies})
+    report["residual_findings"] = findings[:50]
     if findings:
         f = findings[0]
         raise MaskRefused(
@@ -210,8 +268,43 @@ def mask_file(
             f"'{f['column']}', row {f['row']}, {f['entity']} ({f['value']}); nothing written",
             report,
         )
-    write_table(result.table, output_path, sheet)
+    write_table(out, output_path, sheet)
     return report
+
+
+def _pseudonyms(policies: list, purpose: str | None, input_path: Path) -> tuple[list, bytes | None]:
+    """With a purpose, resident-ID columns get keyed pseudonyms of that purpose; the key of
+    every pseudonym policy. A pseudonym without a purpose, or a purpose without its key, is a
+    ``MaskError``."""
+    from masking.keys import KeyError_, load_key
+    from masking.policies import Action
+
+    if purpose is not None:
+        policies = [
+            replace(
+                p,
+                action=Action.pseudonym,
+                mask=None,
+                reason=f"resident ID: keyed pseudonym of purpose '{purpose}'",
+            )
+            if p.pii == "resident_id" and p.action in (Action.mask, Action.pseudonym)
+            else p
+            for p in policies
+        ]
+    needing = [p.column for p in policies if p.action is Action.pseudonym]
+    if not needing:
+        return policies, None
+    if purpose is None:
+        raise MaskError(
+            f"{input_path}: column(s) {', '.join(needing)} need a keyed pseudonym: give "
+            "--purpose NAME (its key: JUTONG_KEY_<NAME> or <key_dir>/<name>.key)"
+        )
+    from jutong.settings import get_settings
+
+    try:
+        return policies, load_key(get_settings(), purpose)
+    except KeyError_ as exc:
+        raise MaskError(str(exc)) from None
 
 
 class MaskRefused(Exception):
@@ -229,6 +322,9 @@ def handler(args: argparse.Namespace) -> int:
             list(args.free_text),
             sheet=args.sheet,
             use_catalog=not args.no_catalog,
+            purpose=args.purpose,
+            k=args.k,
+            max_suppressed=args.max_suppressed,
         )
     except MaskError as exc:
         print(f"jutong pii mask: {exc}", file=sys.stderr)
@@ -248,4 +344,14 @@ def handler(args: argparse.Namespace) -> int:
         changed = c.get("rows_changed")
         extra = f", {changed} rows changed" if changed is not None else ""
         print(f"  {c['column']}: {what}{extra} ({c.get('reason', '')})")
+    if report.get("pseudonym_key"):
+        pk = report["pseudonym_key"]
+        print(f"  pseudonyms: purpose {pk['purpose']}, key {pk['fingerprint']}")
+    an = report.get("anonymity")
+    if an:
+        levels = ", ".join(f"{c}: {g}" for c, g in an["generalization"].items())
+        print(
+            f"  k-anonymity k={an['k']} over {levels}; {an['rows_suppressed']} rows suppressed, "
+            f"{an['rows_out']} rows written, smallest class {an['smallest_class']}"
+        )
     return 0

@@ -30,6 +30,14 @@ DIRECT_IDENTIFIERS = frozenset(
 QUASI_IDENTIFIERS = frozenset(
     {PiiClass.birth_date, PiiClass.sex, PiiClass.ethnicity, PiiClass.address}
 )
+#: how the anonymity gate generalizes a quasi-identifier further, by the action that masked it
+#: (``masking.anonymity.QuasiIdentifier.kind``; any other action: a category)
+QI_KIND_OF_ACTION = {
+    Action.birth_5y_band: "band",
+    Action.age_band: "band",
+    Action.birth_year: "year",
+    Action.address_to_county: "address",
+}
 
 
 class PolicyError(ValueError):

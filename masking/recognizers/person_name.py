@@ -120,7 +120,7 @@ _COMMON_WORDS_TEXT = """
 """
 COMMON_WORDS = frozenset(_COMMON_WORDS_TEXT.split())
 # Never the end of a given name: a following field or verb (lazy match stops before them).
-_FOLLOW = (
+FOLLOW = (
     r"(?=[\s，,。．.；;：:、！!？?（）()\[\]【】《》<>\"“”'‘’0-9０-９A-Za-z/|]|$"
     r"|性别|年龄|民族|出生|身份|证件|电话|手机|联系|住址|地址|家住|住所|户籍|籍贯|职业|工作|单位"
     r"|男|女|于|在|的|是|为|和|与|及|向|对|等|了|已|因|被|将|把|从|由|说|就|也|都|还|所|系|到|去"
@@ -141,13 +141,13 @@ NAME_PATTERNS = [
     # label + separator + any 2-4 characters (or a minority name) up to a boundary
     Pattern(
         "cn_name_label_sep",
-        f"{_LABEL}(?:[：:]\\s*|\\s+){_NOT_A_NAME}(?P<name>{_MINORITY}|{_SURNAME}[{_CJK}]{{1,3}}?){_FOLLOW}",
+        f"{_LABEL}(?:[：:]\\s*|\\s+){_NOT_A_NAME}(?P<name>{_MINORITY}|{_SURNAME}[{_CJK}]{{1,3}}?){FOLLOW}",
         0.85,
     ),
     # label + (为/是) + surname + 1-2 characters up to a boundary
     Pattern(
         "cn_name_label",
-        f"{_LABEL}(?:为|是)?(?P<name>{_MINORITY}|{_SURNAME}[{_CJK}]{{1,2}}?){_FOLLOW}",
+        f"{_LABEL}(?:为|是)?(?P<name>{_MINORITY}|{_SURNAME}[{_CJK}]{{1,2}}?){FOLLOW}",
         0.85,
     ),
     # surname + 1-2 characters before a form of address
@@ -156,7 +156,7 @@ NAME_PATTERNS = [
         f"(?P<name>{_SURNAME}[{_CJK}]{{1,2}}?)(?=" + "|".join(TITLES) + ")",
         0.7,
     ),
-    Pattern("cn_name_minority", f"(?<![{_CJK}])(?P<name>{_MINORITY}){_FOLLOW}", 0.45),
+    Pattern("cn_name_minority", f"(?<![{_CJK}])(?P<name>{_MINORITY}){FOLLOW}", 0.45),
     # the whole text is a name (a cell of a name column)
     Pattern(
         "cn_name_whole",

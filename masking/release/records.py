@@ -28,13 +28,7 @@ from masking.policies import (
     item_for_column,
     policy_for_item,
 )
-
-_ACTION_QI_KIND = {
-    Action.birth_5y_band: "band",
-    Action.age_band: "band",
-    Action.birth_year: "year",
-    Action.address_to_county: "address",
-}
+from masking.policies.model import QI_KIND_OF_ACTION
 
 
 def _column_policies(
@@ -83,7 +77,7 @@ def _quasi_identifiers(
             continue
         item_name = p.source.rsplit(".", 1)[-1]
         if p.quasi_identifier or item_name in declared:
-            out.append(QuasiIdentifier(p.column, _ACTION_QI_KIND.get(p.action, "category")))
+            out.append(QuasiIdentifier(p.column, QI_KIND_OF_ACTION.get(p.action, "category")))
     return out
 
 

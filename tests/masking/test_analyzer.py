@@ -77,7 +77,8 @@ def test_every_entity_has_a_mask():
 
 def test_engine_is_model_free_and_cached():
     eng = get_analyzer()
-    assert eng is get_analyzer()
+    assert eng is get_analyzer() is get_analyzer(ner=True)
+    assert get_analyzer(ner=False) is not eng
     assert eng.supported_languages == ["zh"]
     assert type(eng.nlp_engine).__name__ == "NoOpNlpEngine"
     assert set(eng.get_supported_entities("zh")) == set(ENTITIES)
@@ -176,7 +177,9 @@ def test_corpus_redaction_leaves_no_checksummed_identifier(corpus):
     for (text, truth), out in zip(pii, redacted, strict=True):
         assert residual_identifiers(out) == [], (text, out)
         flat = compact(out).upper()
-        for values in truth.values():
+        for kind, values in truth.items():
+            if kind == "bare_name":
+                continue  # names without a cue word: measured (bench), not all guaranteed
             for value in values:
                 assert compact(value).upper() not in flat, (text, out)
         assert analyze(out, entities=sorted(CHECKSUMMED)) == []
@@ -208,3 +211,39 @@ def test_free_text_throughput_is_reported(corpus):
     redact_many(texts)
     rate = len(texts) / max(time.process_time() - t0, 1e-9)
     assert rate > 500, f"{rate:.0f} texts/s"
+
+
+# ---- names without a cue word: the NER model --------------------------------------------
+
+
+def test_names_without_a_cue_word_are_masked_by_default():
+    from masking.analyzer import FreeTextAnalyzer
+
+    text = "经核实，黄秀英已于上月搬离该处，覃丽华和蒙建国共同签署了协议。"
+    assert redact(text) == "经核实，黄**已于上月搬离该处，覃**和蒙**共同签署了协议。"
+    # the analyzer without the model (the benchmark's "before") leaves them
+    assert FreeTextAnalyzer(ner=False).redact(text) == text
+    # the cue-word patterns stay as the fallback: a label still decides the span
+    assert redact("申请人：韦小宝，电话13800138000") == "申请人：韦**，电话138****8000"
+
+
+def test_the_fast_path_lets_name_candidates_through():
+    from masking.analyzer import FreeTextAnalyzer
+
+    assert might_contain_pii("黄秀英已搬离")
+    assert not FreeTextAnalyzer(ner=False).might_contain_pii("黄秀英已搬离")
+    assert not might_contain_pii("依照规定办理。")
+
+
+def test_redact_many_in_chunks_equals_redact(corpus, monkeypatch):
+    """Names tagged a chunk ahead on the second thread give the same text as one by one."""
+    from masking import analyzer
+
+    texts = [t for t, _ in corpus.make_pii_texts(40, seed=4)] + list(corpus.CLEAN_TEXTS)
+    texts += ["黄秀英已于上月搬离该处。", None, "", "据韦志强反映，小区路灯损坏。"]
+    monkeypatch.setattr(analyzer, "CHUNK", 7)
+    analyzer.free_text_analyzer().ner._cache.clear()
+    out = redact_many(texts)
+    assert out == [t if not t else redact(t) for t in texts]
+    assert "韦志强" not in out[-1] and "黄秀英" not in out[-4]
+    assert redact_many(texts, entities=["CN_MOBILE"])[-1] == texts[-1]

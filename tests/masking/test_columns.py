@@ -161,3 +161,17 @@ def test_person_rows_by_type_and_by_shape():
         "4****************4",
         "91450200MA5K00000X",
     ]
+
+
+def test_as_dates_reads_the_layouts_extracts_use():
+    values = ["2025/7/2", "1972年12月18日", "20001025", "2026-11-21 09:30:00", "1990.6.5"]
+    assert C.as_dates(pa.array(values + ["x", "2025-13-01", None])).to_pylist() == [
+        dt.date(2025, 7, 2),
+        dt.date(1972, 12, 18),
+        dt.date(2000, 10, 25),
+        dt.date(2026, 11, 21),
+        dt.date(1990, 6, 5),
+        None,
+        None,
+        None,
+    ]

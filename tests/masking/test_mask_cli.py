@@ -2,10 +2,12 @@
 
 import csv
 import json
+import re
 
 import openpyxl
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from jutong.cli import main
 
@@ -140,3 +142,108 @@ def test_formula_cells_are_neutralized_in_csv_and_excel(tmp_path, settings):
         == 0
     )
     assert pq.read_table(parquet).column("text").to_pylist() == cells
+
+
+# ---- open: the anonymity gate of releases --------------------------------------------------
+
+
+def _register(n: int = 60) -> list[list[str]]:
+    """A household register: half the people registered within days of their birth."""
+    import datetime as dt
+
+    from jutong.identifiers.checkdigits import resident_id_check
+
+    rows = []
+    for i in range(n):
+        birth = dt.date(1960 + (i * 7) % 50, 1 + i % 12, 1 + i % 28)
+        body = f"450102{birth:%Y%m%d}{i:03d}"
+        registered = birth + dt.timedelta(days=i % 2 * 20 if i % 2 else 365 * 18)
+        rows.append(
+            [
+                body + resident_id_check(body),
+                "男" if i % 2 else "女",
+                birth.isoformat(),
+                ["汉族", "壮族", "瑶族"][i % 3],
+                "广西壮族自治区南宁市青秀区民族大道100号",
+                registered.isoformat(),
+            ]
+        )
+    return rows
+
+
+REGISTER_HEADER = ["公民身份号码", "性别", "出生日期", "民族", "户籍地址", "登记日期"]
+
+
+def test_open_holds_the_file_to_k_anonymity_and_generalizes_birth_revealing_dates(
+    tmp_path, settings, capsys
+):
+    from masking.anonymity import class_sizes
+
+    src, out, rep = tmp_path / "huji.csv", tmp_path / "open.csv", tmp_path / "report.json"
+    write_csv(src, REGISTER_HEADER, _register())
+    rc = main(["pii", "mask", str(src), str(out), "--policy", "open", "--report", str(rep)])
+    assert rc == 0, capsys.readouterr().err
+    printed = capsys.readouterr().out
+    assert "登记日期: birth_year" in printed and "reveals the birth date" in printed
+    assert "k-anonymity k=5 over" in printed
+    rows = read_csv(out)
+    assert "公民身份号码" not in rows[0]
+    # never to the day: a year, a band of years or *
+    assert all(re.fullmatch(r"[0-9]{4}(-[0-9]{4})?|\*", r["登记日期"]) for r in rows)
+    table = pa.table({c: [r[c] for r in rows] for c in ["性别", "出生日期", "民族", "登记日期"]})
+    assert (class_sizes(table, table.column_names) >= 5).all()
+    report = json.loads(rep.read_text("utf-8"))
+    an = report["anonymity"]
+    assert an["k"] == 5 and an["rows_out"] == len(rows) == report["rows_out"]
+    assert set(an["quasi_identifiers"]) == {"性别", "出生日期", "民族", "户籍地址", "登记日期"}
+    assert an["birth_revealing_dates"]["登记日期"]["within_60_days_of_birth"] == 30
+
+
+def test_open_refuses_what_cannot_be_made_k_anonymous(tmp_path, settings, capsys):
+    src, out, rep = tmp_path / "huji.csv", tmp_path / "open.csv", tmp_path / "report.json"
+    write_csv(src, REGISTER_HEADER, _register(4))
+    args = ["pii", "mask", str(src), str(out), "--policy", "open", "--report", str(rep)]
+    assert main([*args, "--max-suppressed", "0"]) == 3
+    assert "anonymity gate" in capsys.readouterr().err
+    assert not out.exists()
+    assert json.loads(rep.read_text("utf-8"))["anonymity"]["passed"] is False
+
+
+# ---- share: keyed pseudonyms per purpose -------------------------------------------------
+
+
+def test_share_with_a_purpose_gives_keyed_pseudonyms(tmp_path, settings, monkeypatch, capsys):
+    src = tmp_path / "in.csv"
+    write_csv(src, ["证件", "备注"], [[ID, "a"], [ID, "b"], ["45010219900101123X", "c"]])
+    monkeypatch.setenv("JUTONG_KEY_AUDIT", "11" * 32)
+    monkeypatch.setenv("JUTONG_KEY_HEALTH", "22" * 32)
+    tokens = {}
+    for purpose in ("audit", "health"):
+        out = tmp_path / f"{purpose}.csv"
+        cmd = ["pii", "mask", str(src), str(out), "--policy", "share", "--purpose", purpose]
+        assert main(cmd) == 0, capsys.readouterr().err
+        assert f"pseudonyms: purpose {purpose}" in capsys.readouterr().out
+        tokens[purpose] = [r["证件"] for r in read_csv(out)]
+    a, h = tokens["audit"], tokens["health"]
+    assert a[0] == a[1] != a[2] and ID not in a  # one person, one token within a purpose
+    assert not set(a) & set(h)  # unrelated across purposes
+    # without a purpose: the display mask, as before
+    out = tmp_path / "plain.csv"
+    assert main(["pii", "mask", str(src), str(out), "--policy", "share"]) == 0
+    assert read_csv(out)[0]["证件"] == "1****************8"
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--policy", "share", "--purpose", "dir"], "reserved"),
+        (["--policy", "share", "--purpose", "nokey"], "no key for purpose 'nokey'"),
+        (["--policy", "open", "--purpose", "audit"], "open file drops identifiers"),
+    ],
+)
+def test_purpose_errors(tmp_path, settings, capsys, extra, message):
+    src, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    write_csv(src, ["证件"], [[ID]])
+    assert main(["pii", "mask", str(src), str(out), *extra]) == 2
+    assert message in capsys.readouterr().err
+    assert not out.exists()

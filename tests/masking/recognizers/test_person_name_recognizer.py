@@ -46,9 +46,15 @@ def test_negative(text, found):
 
 
 def test_a_bare_name_needs_the_column_context():
-    from masking.analyzer import analyze
+    """For the patterns; the NER model tags a real name on its own (``王小明``), a word shaped
+    like one (``常青``) is left to the column context."""
+    from masking.analyzer import FreeTextAnalyzer, analyze
 
-    assert analyze("王小明", entities=[E]) == []
-    hits = analyze("王小明", entities=[E], context=["姓名"])
+    patterns = FreeTextAnalyzer(ner=False)
+    assert patterns.analyze("王小明", entities=[E]) == []
+    hits = patterns.analyze("王小明", entities=[E], context=["姓名"])
     assert [(r.start, r.end) for r in hits] == [(0, 3)]
+    assert [(r.start, r.end) for r in analyze("王小明", entities=[E])] == [(0, 3)]
+    assert analyze("常青", entities=[E]) == []
+    assert [(r.start, r.end) for r in analyze("常青", entities=[E], context=["姓名"])] == [(0, 2)]
     assert analyze("黄色", entities=[E], context=["备注"]) == []

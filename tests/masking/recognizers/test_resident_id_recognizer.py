@@ -90,3 +90,32 @@ def test_a_registration_number_is_not_a_legacy_id(found):
     assert found(E, f"户籍登记 {regno} 。") == []
     # an ID word keeps it an ID (one legacy ID in ten passes the registration check)
     assert found(E, f"旧身份证号{regno}") == [regno]
+
+
+# Residence permits of Hong Kong, Macau and Taiwan residents: address code 810000/820000/830000
+PERMITS = ["810000198512030025", "820000200002290048", "830000199001011234"]
+
+
+@pytest.mark.parametrize("permit", PERMITS)
+def test_residence_permits_of_hk_macau_taiwan_residents(permit, found):
+    assert found(E, f"居住证号码{permit}，") == [permit]
+    assert found(E, f"{permit[:6]} {permit[6:14]} {permit[14:]}") == [
+        f"{permit[:6]} {permit[6:14]} {permit[14:]}"
+    ]
+    # a card or credit code never takes its span
+    assert found("CN_BANK_CARD", f"居住证号码{permit}", threshold=0.01) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "编号811234198512030020",  # 81 with another address code: no such division
+        "编号830000199002311239",  # 31 February
+        "编号830000199001011235",  # wrong check character
+        "编号830000203001011233",  # born in the future
+        "身份证830000900101123",  # no 15-digit permit
+        "编号8300001990010112345",  # inside a longer number
+    ],
+)
+def test_permit_look_alikes_are_not_ids(text, found):
+    assert found(E, text, threshold=0.01) == []
