@@ -350,8 +350,8 @@ def cmd_evaluate(args) -> int:
     from jutong.base.evaluate import render as render_scores
 
     if args.adversarial:
-        from jutong.base.adversarial import evaluate_adversarial
-        from jutong.base.adversarial import render as render_adversarial
+        from jutong.synth.adversarial_eval import evaluate_adversarial
+        from jutong.synth.adversarial_eval import render as render_adversarial
 
         adv = evaluate_adversarial(people=args.people, orgs=args.orgs, seed=args.seed)
         print(render_adversarial(adv, as_json=args.json))

@@ -10,10 +10,10 @@ from collections import Counter
 
 import pytest
 
-from jutong.base.adversarial import pairwise
 from jutong.base.matching import score_unkeyed
 from jutong.catalog.model import EntityKind
 from jutong.synth.adversarial import adversarial_people
+from jutong.synth.adversarial_eval import pairwise
 from jutong.synth.adversarial_orgs import adversarial_orgs
 from spark_jobs.base.steps.probabilistic import decide
 
