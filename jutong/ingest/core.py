@@ -50,6 +50,7 @@ from jutong.ingest.readers import (
 from jutong.lake import PROVENANCE_FIELDS, AlreadyPublishedError, AuditError, Lake, Zone
 from jutong.lake.history import batch_rows, published_values
 from jutong.lake.repair import repair_before_job
+from jutong.lake.runs import RunToken, current_run, run_is_alive
 from jutong.lake.zones import BATCH_PROPERTY as BATCH
 from jutong.settings import Settings
 
@@ -267,6 +268,18 @@ def _record_redelivery(mpath: Path, name: str, received_at: str) -> Manifest:
     return m
 
 
+def clear_dead_copies(incoming: Path) -> list[Path]:
+    """Delete copies a killed ingest left in ``.incoming`` (its run is dead); a live run's
+    copy, or a file without a run token, is left alone."""
+    removed = []
+    for f in incoming.iterdir():
+        token = RunToken.parse(f.name)
+        if token is not None and not run_is_alive(token):
+            f.unlink(missing_ok=True)
+            removed.append(f)
+    return removed
+
+
 def ingest_file(
     settings: Settings,
     entry: CatalogEntry,
@@ -281,7 +294,8 @@ def ingest_file(
     lake = lake or Lake(settings)
     incoming = settings.raw_dir / entry.department / entry.dataset / INCOMING
     incoming.mkdir(parents=True, exist_ok=True)
-    copy = incoming / f"{os.getpid()}_{time.monotonic_ns()}_{delivery.path.name}"
+    clear_dead_copies(incoming)
+    copy = incoming / f"{current_run()}_{time.monotonic_ns()}_{delivery.path.name}"
     try:
         return _ingest_copy(settings, entry, delivery, copy, lake, progress)
     finally:

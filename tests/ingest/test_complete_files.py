@@ -120,3 +120,21 @@ def test_a_file_changed_while_it_is_ingested_publishes_nothing(settings, catalog
     # the next run takes the whole file: 11 rows, once
     assert ingest_file(settings, entry, path).rows == 11
     assert len(raw_rows(settings, entry)) == 12
+
+
+def test_a_killed_ingests_copy_is_cleared_a_live_ones_kept(settings, catalog):
+    """A copy in `.incoming` whose run is dead (killed mid-ingest) is deleted by the next
+    ingest; a live run's copy and a file without a run token are left alone."""
+    from jutong.lake.runs import RunToken, current_run
+
+    entry = catalog.get("gongan.huji")
+    incoming = settings.raw_dir / entry.department / entry.dataset / ingest_core.INCOMING
+    incoming.mkdir(parents=True)
+    host = current_run().host
+    dead = incoming / f"{RunToken(int(time.time()) - 60, 2**22 + 7, 'deadbeef', host)}_1_a.csv"
+    live = incoming / f"{current_run()}_2_b.csv"
+    other = incoming / "notes.txt"
+    for f in (dead, live, other):
+        f.write_text("x")
+    assert ingest_core.clear_dead_copies(incoming) == [dead]
+    assert not dead.exists() and live.exists() and other.exists()
