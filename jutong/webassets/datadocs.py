@@ -128,6 +128,7 @@ _NEWSLETTER = re.compile(
     r"<footer>(?:(?!</footer>).)*?newsletter(?:(?!</footer>).)*?</footer>\s*",
     re.IGNORECASE | re.DOTALL,
 )
+_STATIC_REL = re.compile(r"^(?:\./|(?:\.\./)+)static/")
 _HTML_NO_LANG = re.compile(r"<html(?![^>]*\blang=)([^>]*)>", re.IGNORECASE)
 
 
@@ -159,11 +160,15 @@ def localize_page(text: str, vendor_url: str) -> PageResult:
     """One Data Docs page with every external asset pointed at the vendored copy under
     ``vendor_url`` (the relative URL of ``static/vendor`` from the page) or removed."""
     result = PageResult(text)
+    static_url = posixpath.dirname(vendor_url)  # the site's static folder, seen from the page
 
     def tag(m: re.Match, closing: str) -> str:
         url = m.group("url")
         if not is_external(url):
-            return m.group(0)
+            # GE's favicon link on a validation page climbs one folder too few: re-anchor
+            # every link into the site's static folder
+            fixed = _STATIC_REL.sub(static_url + "/", url, count=1)
+            return m.group(0).replace(url, fixed, 1) if not closing else m.group(0)
         if url not in CDN:
             result.dropped.append(url)
             return ""

@@ -14,6 +14,12 @@ _LOG = os.environ.get("NETGUARD_LOG", "")
 _LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"}
 _LOCAL_NAMES.add(socket.gethostname().lower())  # /etc/hosts: this machine is loopback
 _INET = (socket.AF_INET, socket.AF_INET6)
+_LOOKUPS = {
+    "socket.getaddrinfo",
+    "socket.gethostbyname",
+    "socket.gethostbyname_ex",
+    "socket.gethostbyaddr",
+}
 
 
 def _local(host) -> bool:
@@ -43,12 +49,8 @@ def _hook(event: str, args) -> None:
         sock, address = args[0], args[-1]
         if sock.family in _INET and not _local(address[0]):
             _refuse(event, address[0])
-    elif event in ("socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyname_ex"):
-        if not _local(args[0]):
-            _refuse(event, args[0])
-    elif event == "socket.gethostbyaddr":
-        if not _local(args[0]):
-            _refuse(event, args[0])
+    elif event in _LOOKUPS and not _local(args[0]):
+        _refuse(event, args[0])
 
 
 sys.addaudithook(_hook)
