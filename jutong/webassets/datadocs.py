@@ -11,8 +11,9 @@ after each build:
   ``integrity``/``crossorigin`` (a page opened from the file system has no origin to check them
   against; the vendored bytes are checked against their SHA-256 by the tests instead);
 - the remote logo becomes a text brand, its CSS background ``none``, the newsletter footer goes;
-- any other external asset (a template changed by a GE upgrade) is removed and reported, so no
-  request ever leaves; ``tests/webassets`` fails on such a report;
+- any other external script, stylesheet, image or CSS ``url()`` (a template changed by a GE
+  upgrade) is removed and reported, so no such request leaves; an external asset of another
+  kind (GE writes none) is reported; ``tests/webassets`` fails on any report;
 - the pages get ``lang="zh-CN"`` and the CJK font stack (``jutong.webassets.fonts``).
 
 The rewrite is idempotent: a page already processed is left as it is.
@@ -33,7 +34,7 @@ from urllib.parse import urlsplit
 from jutong.webassets.fonts import CJK_FONT_STACK
 from jutong.webassets.install import copy_packages
 from jutong.webassets.packages import PACKAGES
-from jutong.webassets.scan import is_external
+from jutong.webassets.scan import is_external, page_assets
 
 VENDOR = "static/vendor"  # under the site's root
 
@@ -149,11 +150,14 @@ class PageResult:
     text: str
     localized: list[str] = field(default_factory=list)  # CDN URLs pointed at local copies
     dropped: list[str] = field(default_factory=list)  # external assets removed
+    left: list[str] = field(default_factory=list)  # external assets of another kind, kept
 
     @property
     def unexpected(self) -> list[str]:
-        """Dropped assets not known to be dropped on purpose (a GE template changed)."""
-        return [u for u in self.dropped if (urlsplit(u).hostname or "") not in DROPPED_HOSTS]
+        """Assets dropped but not known to be dropped on purpose, and any left (a GE template
+        changed)."""
+        known = [u for u in self.dropped if (urlsplit(u).hostname or "") not in DROPPED_HOSTS]
+        return known + self.left
 
 
 def localize_page(text: str, vendor_url: str) -> PageResult:
@@ -198,6 +202,8 @@ def localize_page(text: str, vendor_url: str) -> PageResult:
     if MARKER not in out:
         out = out.replace("</head>", STYLE + "\n</head>", 1)
     result.text = out
+    # kinds GE does not write (iframes, srcset, script loads…): reported, never silent
+    result.left = [u for u in page_assets(out) if is_external(u)]
     return result
 
 
