@@ -111,3 +111,30 @@ def test_ingest_standardize_and_report_run_with_no_network(home, tmp_path):
         for url in page_assets(page.read_text(encoding="utf-8")):
             if not is_external(url) and not url.startswith(("data:", "#")):
                 assert (page.parent / url).resolve().is_file(), f"{page}: {url}"
+
+
+@pytest.mark.e2e
+@pytest.mark.airflow
+def test_the_demo_runs_with_no_network(home, tmp_path, repo_root):
+    """The whole demo (embedded default: Airflow, Spark, GE, Iceberg, the base builds, the
+    releases) in the same isolation; every page it writes into the lake loads nothing from
+    outside."""
+    if not (home / "plugins").exists():
+        (home / "plugins").symlink_to(repo_root / "plugins")
+    env = {
+        **os.environ,
+        "JUTONG_HOME": str(home),
+        "JUTONG_KEY_DIR": str(home / "keys"),
+        "JUTONG_SPARK_MASTER": "local[2]",
+        "JUTONG_SPARK_SHUFFLE_PARTITIONS": "2",
+    }
+    log = tmp_path / "net.log"
+    jutong = shlex.quote(str(Path(sys.executable).with_name("jutong")))
+    script = f"cd {shlex.quote(str(home))}\n{jutong} demo --people 200 --orgs 40 --seed 5\n"
+    proc = _isolated(script, env, log)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "Data Docs (GE)" in proc.stdout and "BLOCKED" in proc.stdout
+    assert not log.exists(), log.read_text(encoding="utf-8")
+    lake = home / "lake"
+    assert len(list((lake / "quality" / "data_docs" / "validations").rglob("*.html"))) >= 6
+    assert scan_html(lake) == []
