@@ -9,6 +9,7 @@ import sys
 import traceback
 
 from jutong import __version__
+from jutong.telemetry import disable_telemetry
 
 
 def _cmd_airflow(args) -> int:
@@ -134,6 +135,7 @@ def resolve_alias(
 
 
 def main(argv: list[str] | None = None) -> int:
+    disable_telemetry()  # this process and every one it starts (Spark, Airflow, dbt)
     parser = build_parser()
     argv = sys.argv[1:] if argv is None else list(argv)
     argv, old = resolve_alias(parser, argv)

@@ -23,6 +23,8 @@ import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+from jutong.telemetry import NO_TELEMETRY
+
 log = logging.getLogger(__name__)
 
 ENV_PREFIX = "JUTONG_"
@@ -108,6 +110,7 @@ class Settings:
             "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
             "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "True",
             "JUTONG_HOME": str(self.home),
+            **NO_TELEMETRY,  # Airflow starts GE and dbt in its task processes
         }
         if self.airflow_database_uri:
             env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = self.airflow_database_uri

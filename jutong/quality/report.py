@@ -16,6 +16,7 @@ from pathlib import Path
 from jutong.quality.scores import DIMENSIONS, FORMULAS
 from jutong.quality.store import runs
 from jutong.settings import Settings
+from jutong.webassets.fonts import CJK_FONT_STACK
 
 
 def scorecard_path(settings: Settings) -> Path:
@@ -97,7 +98,8 @@ def render_html(report: dict) -> str:
     parts = [
         "<!doctype html><html lang='zh'><head><meta charset='utf-8'>",
         "<title>数据质量评分卡 Data quality scorecard</title><style>",
-        "body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;"
+        f"body{{font-family:{CJK_FONT_STACK};margin:2em;color:#222}}"
+        "table{border-collapse:collapse;"
         "margin-bottom:1.5em}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}"
         ".track{fill:#eee}.good{fill:#2e7d32}.warn{fill:#f9a825}.bad{fill:#c62828}"
         ".spark polyline{stroke:#1565c0;stroke-width:1.5}.spark circle{fill:#1565c0}"

@@ -12,7 +12,7 @@ database, a share or a release (GX-Reg art. 18, 24; GX-Dispatch art. 38–41; LZ
 - ``evaluate``: ``precheck`` and ``check_frame`` (the checkpoint run, counted and judged).
 """
 
-import os
+from jutong.telemetry import disable_telemetry
 
 # before any submodule imports Great Expectations
-os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+disable_telemetry()

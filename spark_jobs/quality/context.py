@@ -1,6 +1,7 @@
 """The Great Expectations context of the gate: one ephemeral context per lake, its Data Docs
-site in ``<lake>/quality/data_docs`` (``jutong.quality.report.data_docs_dir``), one Spark data
-source; and a suite in GE's form."""
+site in ``<lake>/quality/data_docs`` (``jutong.quality.report.data_docs_dir``, made to work
+offline after each build by ``jutong.webassets.localize_site``), one Spark data source; and a
+suite in GE's form."""
 
 from __future__ import annotations
 
@@ -43,6 +44,8 @@ def context(settings: Settings):
                         "base_directory": str(docs),
                     },
                     "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                    # no call-to-action footer nor walkthrough linking GE's tutorials
+                    "show_how_to_buttons": False,
                 },
             )
             ctx.data_sources.add_spark(DATA_SOURCE)

@@ -8,6 +8,8 @@ turns GE's results into ``Outcome``s, counts the row flags and hands both to
 from __future__ import annotations
 
 import contextlib
+import logging
+import time
 from typing import Any
 
 import great_expectations as gx
@@ -18,8 +20,11 @@ from jutong.quality.result import GateResult, Outcome
 from jutong.quality.spec import ROW, columns_of, meta_of
 from jutong.quality.verdict import flagged_keys, outcome_failures, row_flag_failures
 from jutong.settings import Settings
+from jutong.webassets import localize_site
 from spark_jobs.quality.context import DATA_SOURCE, LOCK, SITE, context, safe_name, to_ge_suite
 from spark_jobs.quality.flags import count_flags, row_failure_flags, row_flag
+
+log = logging.getLogger(__name__)
 
 
 def precheck(df: DataFrame, suite: dict, name: str) -> tuple[list[str], Any]:
@@ -88,6 +93,14 @@ def _checkpoint(settings: Settings, ge_suite, sname: str, data_docs: bool):
         )
 
 
+def _localize_docs(settings: Settings, since: float) -> None:
+    """Point the pages GE just wrote at the vendored assets (no page loads anything from
+    outside the lake); an asset GE added that has no vendored copy is removed and logged."""
+    done = localize_site(data_docs_dir(settings), since=since)
+    for page, url in done.unexpected:
+        log.warning("Data Docs: removed external asset %s from %s (no vendored copy)", url, page)
+
+
 def _outcome(r) -> Outcome:
     """One GE expectation validation result as an ``Outcome`` (an exception: not evaluated)."""
     cfg = r.expectation_config
@@ -143,7 +156,10 @@ def check_frame(
         return GateResult(name, False, 0, [f"{name}: the batch has no rows"], 0)
 
     cp = _checkpoint(settings, ge_suite, safe_name(name), data_docs)
+    started = time.time() - 1.0  # file times may be coarser than the clock
     run = cp.run(batch_parameters={"dataframe": df}, expectation_parameters=parameters or {})
+    if data_docs:
+        _localize_docs(settings, started)
     outcomes = [_outcome(r) for vr in run.run_results.values() for r in vr.results]
     failures += outcome_failures(name, suite, outcomes, rows)
 

@@ -17,6 +17,7 @@ from jutong.quality.report import build_report, write_scorecard
 from jutong.quality.spec import simple_suite
 from jutong.quality.store import runs
 from jutong.synth import generate
+from jutong.webassets import scan_html
 from spark_jobs.quality.evaluate import check_frame
 from spark_jobs.standardize import pending_batches, run_standardize
 
@@ -53,7 +54,14 @@ def test_base_gate_api_clean_and_failing(frame, settings):
     assert any("valid_resident_id" in f and "'resident_id'" in f for f in bad.failures)
     with pytest.raises(AuditError, match="valid_resident_id"):
         bad.raise_if_failed()
-    assert (settings.lake_root / "quality" / "data_docs" / "index.html").exists()
+    docs = settings.lake_root / "quality" / "data_docs"
+    assert (docs / "index.html").exists()
+    # the site works offline: only vendored assets, no GE how-to footer
+    assert scan_html(settings.lake_root) == []
+    assert (docs / "static/vendor/jquery-3.7.1/dist/jquery.min.js").is_file()
+    index = (docs / "index.html").read_text(encoding="utf-8")
+    assert "static/vendor/bootstrap-table-1.19.1/dist/bootstrap-table.min.js" in index
+    assert 'id="ge-cta-footer"' not in index and "newsletter" not in index
 
 
 @pytest.mark.parametrize(
