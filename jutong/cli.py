@@ -55,7 +55,8 @@ COMMAND_MODULES = (
     "jutong.synth.cli",
     "jutong.governance.migrate_cli",  # governance upgrade | status
     "jutong.governance.audit_cli",  # audit verify | checkpoint | export | list
-    "jutong.governance.sharing_cli",  # share … | cases rules | overdue
+    "jutong.governance.sharing_cli",  # share request | review | decide | … | list | show
+    "jutong.governance.cases_cli",  # cases rules | overdue | sweep
     "masking.delivery_cli",  # share deliver (after the share command)
     "jutong.governance.evaluation_cli",  # evaluate departments
 )

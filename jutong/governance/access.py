@@ -17,7 +17,7 @@ import yaml
 
 from jutong.governance.audit import log as audit
 from jutong.governance.cases.actors import Actor
-from jutong.governance.cases.engine import PermissionDenied
+from jutong.governance.cases.model import PermissionDenied
 from jutong.governance.cases.rules import Role
 from jutong.governance.db import engine
 from jutong.settings import Settings

@@ -31,7 +31,7 @@ def _errors() -> tuple[type[BaseException], ...]:
     from jutong.governance.access import PolicyError
     from jutong.governance.audit.log import AuditChainError
     from jutong.governance.cases.actors import ActorError
-    from jutong.governance.cases.engine import CaseError
+    from jutong.governance.cases.model import CaseError
     from jutong.keyfiles import KeyFileError
 
     return (

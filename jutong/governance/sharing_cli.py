@@ -10,11 +10,16 @@ calendar (``jutong workdays``); past the calendar's data they are marked provisi
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import getpass
-import os
-import sys
 
+from jutong.governance.cli_common import (
+    actor_,
+    day,
+    fail,
+    settings_,
+    today,
+    user_errors,
+    when,
+)
 from jutong.textable import render
 
 # verb -> (event, help); `review` and `decide` take the event as their first argument
@@ -41,89 +46,10 @@ CHOICES = {
 }
 
 
-def _settings():
-    from jutong.settings import get_settings
-
-    return get_settings()
-
-
-def _fail(noun: str, err: BaseException) -> int:
-    text = " / ".join(m.strip() for m in str(err).strip().splitlines() if m.strip())
-    print(f"jutong {noun}: {text}", file=sys.stderr)
-    return 1
-
-
-def _errors() -> tuple[type[BaseException], ...]:
-    from jutong.catalog.loader import CatalogError
-    from jutong.governance.access import PolicyError
-    from jutong.governance.cases.actors import ActorError
-    from jutong.governance.cases.engine import CaseError
-    from jutong.workdays import CalendarConfigError, CalendarRangeError
-
-    return (
-        CaseError,
-        ActorError,
-        CatalogError,
-        PolicyError,
-        CalendarRangeError,
-        CalendarConfigError,
-        argparse.ArgumentTypeError,
-    )
-
-
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return os.environ.get("USER") or "unknown"
-
-
-def _actor(text: str | None, catalog):
-    from jutong.governance.cases.actors import parse_actor
-    from jutong.governance.sharing.requests import bureau_department
-
-    text = text or os.environ.get("JUTONG_AS")
-    if not text:
-        text = f"{_os_user()}:bureau_admin@{bureau_department(catalog)}"
-    return parse_actor(text, catalog.departments)
-
-
-def _when(text: str | None) -> dt.datetime | None:
-    """``--at``: ISO date-time (naive = Beijing time) or a date (09:00 Beijing time)."""
-    from jutong.workdays import CHINA_TZ
-
-    if not text:
-        return None
-    try:
-        if len(text.strip()) == 10:
-            d = dt.date.fromisoformat(text.strip())
-            return dt.datetime(d.year, d.month, d.day, 9, 0, tzinfo=CHINA_TZ)
-        value = dt.datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"--at: '{text}' is not a date YYYY-MM-DD or date-time YYYY-MM-DDTHH:MM"
-        ) from None
-    return value if value.tzinfo else value.replace(tzinfo=CHINA_TZ)
-
-
-def _day(text: str | None) -> dt.date | None:
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date YYYY-MM-DD") from None
-
-
-def _today() -> dt.date:
-    from jutong.workdays import CHINA_TZ
-
-    return dt.datetime.now(CHINA_TZ).date()
-
-
 def _show(settings, case, calendar, as_of, *, as_json: bool) -> None:
     from jutong.governance.audit import events
-    from jutong.governance.cases.engine import clocks_of, dumps
+    from jutong.governance.cases.model import dumps
+    from jutong.governance.cases.queries import clocks_of
 
     clocks = clocks_of(settings, case.ref)
     history = list(events(settings, subject=case.ref))
@@ -175,30 +101,30 @@ def cmd_request(args) -> int:
     from jutong.workdays import WorkCalendar
 
     try:
-        settings = _settings()
+        settings = settings_()
         catalog = load_catalog(settings.catalog_dir)
         calendar = WorkCalendar.from_catalog(catalog)
         case = request_share(
             settings,
-            actor=_actor(args.as_, catalog),
+            actor=actor_(args.as_, catalog),
             resource=args.resource,
             items=[x.strip() for x in args.items.split(",") if x.strip()],
             purpose=args.purpose,
-            until=_day(args.until),
+            until=day(args.until),
             method=args.method,
-            at=_when(args.at),
+            at=when(args.at),
             catalog=catalog,
             calendar=calendar,
         )
-    except _errors() as err:
-        return _fail("share", err)
+    except user_errors() as err:
+        return fail("share", err)
     if args.json:
-        from jutong.governance.cases.engine import dumps
+        from jutong.governance.cases.model import dumps
 
         print(dumps(case.to_dict()))
         return 0
     print(f"{case.ref}: {case.state} ({case.flow} flow)")
-    _show(settings, case, calendar, _today(), as_json=False)
+    _show(settings, case, calendar, today(), as_json=False)
     return 0
 
 
@@ -209,30 +135,30 @@ def cmd_verb(args) -> int:
 
     event = VERBS[args.verb][0] or CHOICES[args.verb][args.choice]
     try:
-        settings = _settings()
+        settings = settings_()
         catalog = load_catalog(settings.catalog_dir)
         calendar = WorkCalendar.from_catalog(catalog)
         case = fire(
             settings,
             args.ref,
             event,
-            actor=_actor(args.as_, catalog),
+            actor=actor_(args.as_, catalog),
             reason=args.reason,
             basis=args.basis,
-            at=_when(args.at),
+            at=when(args.at),
             calendar=calendar,
         )
-    except _errors() as err:
-        return _fail("share", err)
+    except user_errors() as err:
+        return fail("share", err)
     if args.json:
-        from jutong.governance.cases.engine import dumps
+        from jutong.governance.cases.model import dumps
 
         print(dumps(case.to_dict()))
         return 0
-    from jutong.governance.cases.engine import clocks_of
+    from jutong.governance.cases.queries import clocks_of
 
     running = [c for c in clocks_of(settings, case.ref) if c.status in ("running", "paused")]
-    nxt = "; ".join(f"{c.label} by {c.party}: {c.shown(calendar, _today())}" for c in running)
+    nxt = "; ".join(f"{c.label} by {c.party}: {c.shown(calendar, today())}" for c in running)
     print(f"{case.ref}: {event} -> {case.state}" + (f" · next: {nxt}" if nxt else ""))
     return 0
 
@@ -240,12 +166,13 @@ def cmd_verb(args) -> int:
 def cmd_list(args) -> int:
     from jutong.catalog.loader import load_catalog
     from jutong.governance.access import authorize, load_policies, visible_departments
-    from jutong.governance.cases.engine import dumps, list_cases
+    from jutong.governance.cases.model import dumps
+    from jutong.governance.cases.queries import list_cases
 
     try:
-        settings = _settings()
+        settings = settings_()
         catalog = load_catalog(settings.catalog_dir)
-        actor = _actor(args.as_, catalog)
+        actor = actor_(args.as_, catalog)
         policies = load_policies(settings.catalog_dir)
         seen = visible_departments(policies, actor, "share.read")
         department = args.department
@@ -267,8 +194,8 @@ def cmd_list(args) -> int:
             state=args.state,
             open_only=not args.all,
         )
-    except _errors() as err:
-        return _fail("share", err)
+    except user_errors() as err:
+        return fail("share", err)
     if args.json:
         print(dumps([c.to_dict() for c in cases]))
         return 0
@@ -300,13 +227,13 @@ def cmd_list(args) -> int:
 def cmd_show(args) -> int:
     from jutong.catalog.loader import load_catalog
     from jutong.governance.access import authorize
-    from jutong.governance.cases.engine import get_case
+    from jutong.governance.cases.queries import get_case
     from jutong.workdays import WorkCalendar
 
     try:
-        settings = _settings()
+        settings = settings_()
         catalog = load_catalog(settings.catalog_dir)
-        actor = _actor(args.as_, catalog)
+        actor = actor_(args.as_, catalog)
         case = get_case(settings, args.ref)
         authorize(
             settings,
@@ -316,103 +243,9 @@ def cmd_show(args) -> int:
             subject=case.ref,
         )
         calendar = WorkCalendar.from_catalog(catalog)
-        _show(settings, case, calendar, _day(args.as_of) or _today(), as_json=args.json)
-    except _errors() as err:
-        return _fail("share", err)
-    return 0
-
-
-def cmd_rules(args) -> int:
-    from jutong.governance.cases.rules import FLOWS, rules_rows
-
-    try:
-        rows = rules_rows(args.flow)
-    except ValueError as err:
-        return _fail("cases", err)
-    for name in [args.flow] if args.flow else FLOWS:
-        f = FLOWS[name]
-        print(f"{f.name}: {f.title}; pauses in {', '.join(sorted(f.pausing))}")
-    print(
-        render(
-            ["flow", "state", "event", "next", "party", "roles", "needs", "next deadline", "basis"],
-            rows,
-        )
-    )
-    return 0
-
-
-def cmd_overdue(args) -> int:
-    from jutong.governance.cases.clocks import clock_state
-    from jutong.governance.cases.engine import dumps, open_clocks
-    from jutong.governance.cases.rules import Party
-    from jutong.workdays import WorkCalendar
-
-    try:
-        settings = _settings()
-        calendar = WorkCalendar.from_catalog(settings)
-        as_of = _day(args.as_of) or _today()
-        found = []
-        for case, clock in open_clocks(settings):
-            st = clock_state(calendar, status=clock.status, due_on=clock.due_on, as_of=as_of)
-            if st in ("overdue", "due") or (st == "due_soon" and not args.overdue_only):
-                owed = case.party_department(Party(clock.party))
-                found.append((case, clock, st, owed))
-    except _errors() as err:
-        return _fail("cases", err)
-    if args.department:
-        found = [f for f in found if f[3] == args.department]
-    if args.json:
-        print(
-            dumps(
-                [
-                    {
-                        "case": c.ref,
-                        "step": k.state,
-                        "owed_by": o,
-                        "state": s,
-                        "due_on": k.due_on,
-                        "provisional": k.provisional,
-                        "basis": k.basis,
-                    }
-                    for c, k, s, o in found
-                ]
-            )
-        )
-        return 0
-    if not found:
-        print(f"Nothing overdue or due soon as of {as_of}.")
-        return 0
-    rows = [
-        (
-            c.ref,
-            k.state,
-            k.label,
-            o,
-            s.upper() if s == "overdue" else s,
-            f"{k.due_on}{' (provisional 暂定)' if k.provisional else ''}",
-            k.basis,
-        )
-        for c, k, s, o in found
-    ]
-    print(f"Steps overdue or due soon as of {as_of}:")
-    print(render(["case", "step", "what", "owed by", "state", "due", "basis"], rows))
-    return 0
-
-
-def cmd_sweep(args) -> int:
-    from jutong.governance.sla import sweep
-
-    try:
-        res = sweep(_settings(), now=_when(args.at))
-    except _errors() as err:
-        return _fail("cases", err)
-    print(res.summary())
-    for r in res.reminders:
-        print(f"  reminder   {r}")
-    for e in res.escalations:
-        print(f"  escalated  {e}")
-    for p in res.reports:
-        print(f"  report     {p}")
+        _show(settings, case, calendar, day(args.as_of) or today(), as_json=args.json)
+    except user_errors() as err:
+        return fail("share", err)
     return 0
 
 
@@ -469,18 +302,3 @@ def register(sub) -> None:
     sh.add_argument("--json", action="store_true")
     sh.add_argument("--as", dest="as_", metavar="USER:ROLE@DEPT")
     sh.set_defaults(func=cmd_show)
-
-    c = sub.add_parser("cases", help="case rules, deadlines and overdue steps")
-    cv = c.add_subparsers(dest="cases_command", metavar="VERB", required=True)
-    cr = cv.add_parser("rules", help="print the transition tables with deadlines and articles")
-    cr.add_argument("--flow", help="region | city | liuzhou")
-    cr.set_defaults(func=cmd_rules)
-    co = cv.add_parser("overdue", help="steps overdue or due soon, with who owes them")
-    co.add_argument("--as-of")
-    co.add_argument("--department", help="only steps this department owes")
-    co.add_argument("--overdue-only", action="store_true")
-    co.add_argument("--json", action="store_true")
-    co.set_defaults(func=cmd_overdue)
-    cs = cv.add_parser("sweep", help="reminders, escalations and overdue reports (the SLA DAG)")
-    cs.add_argument("--at", help="sweep as of YYYY-MM-DD[THH:MM] Beijing time (default now)")
-    cs.set_defaults(func=cmd_sweep)

@@ -22,7 +22,8 @@ import sqlalchemy as sa
 from jutong.governance.audit import log as audit
 from jutong.governance.audit.checkpoint import write_checkpoint
 from jutong.governance.cases.clocks import clock_state
-from jutong.governance.cases.engine import beijing_day, open_clocks
+from jutong.governance.cases.model import beijing_day
+from jutong.governance.cases.queries import open_clocks
 from jutong.governance.cases.rules import Party
 from jutong.governance.db import engine
 from jutong.governance.deadlines import recompute_provisional

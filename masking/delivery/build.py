@@ -26,7 +26,8 @@ import sqlalchemy as sa
 
 from jutong.catalog import Catalog, load_catalog
 from jutong.governance.audit import log as audit
-from jutong.governance.cases.engine import CaseError, get_case, list_cases
+from jutong.governance.cases.model import CaseError
+from jutong.governance.cases.queries import get_case, list_cases
 from jutong.governance.db import engine, utcnow
 from jutong.governance.schema import cases, share_deliveries
 from jutong.lake import Lake, Zone

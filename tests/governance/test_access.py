@@ -15,7 +15,7 @@ from jutong.governance.access import (
 )
 from jutong.governance.audit import events
 from jutong.governance.cases.actors import parse_actor
-from jutong.governance.cases.engine import PermissionDenied
+from jutong.governance.cases.model import PermissionDenied
 from jutong.governance.db import dispose_all
 from jutong.governance.sharing.requests import request_share
 

@@ -11,141 +11,31 @@ behaviour tracing).
 from __future__ import annotations
 
 import datetime as dt
-import json
-from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 
 from jutong.governance.audit import log as audit
 from jutong.governance.cases.actors import Actor
-from jutong.governance.cases.clocks import clock_state, working_days_left
-from jutong.governance.cases.rules import RESUME, Flow, Party, Transition, flow
-from jutong.governance.db import engine, utcnow
+from jutong.governance.cases.clocks import working_days_left
+from jutong.governance.cases.model import (
+    Case,
+    CaseError,
+    PermissionDenied,
+    beijing_day,
+    row_case,
+    utc_naive,
+)
+from jutong.governance.cases.queries import get_case
+from jutong.governance.cases.rules import RESUME, Flow, Transition, flow
+from jutong.governance.db import engine
 from jutong.governance.schema import case_clocks, cases, share_deliveries
 from jutong.settings import Settings
-from jutong.workdays import CHINA_TZ, WorkCalendar
+from jutong.workdays import WorkCalendar
 
 PREFIX = {"share_request": "SR"}
 # GX-Dispatch art. 29(3): the provider may not demand a paper application
 PAPER = ("纸质", "paper application")
-
-
-class CaseError(ValueError):
-    """A refused case operation; the message says why and what is allowed."""
-
-
-class PermissionDenied(CaseError):
-    """The actor's role or department may not fire this event (the denial is audited)."""
-
-
-@dataclass(frozen=True)
-class Case:
-    ref: str
-    kind: str
-    flow: str
-    state: str
-    requester: str
-    provider: str
-    bureau: str
-    resource: str
-    title: str
-    data: dict
-    opened_at: dt.datetime
-    opened_by: str
-    updated_at: dt.datetime
-    closed: bool
-
-    def party_department(self, party: Party) -> str:
-        return {Party.requester: self.requester, Party.provider: self.provider}.get(
-            party, self.bureau
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        out = dict(self.__dict__)
-        for k in ("opened_at", "updated_at"):
-            out[k] = out[k].isoformat()
-        return out
-
-
-@dataclass(frozen=True)
-class CaseClock:
-    id: int
-    state: str
-    party: str
-    label: str
-    basis: str
-    started_on: dt.date
-    due_on: dt.date
-    provisional: bool
-    status: str  # running | paused | met | missed
-    remaining_days: int | None
-    closed_on: dt.date | None
-    reminded_on: dt.date | None = None
-    escalated_on: dt.date | None = None
-
-    def shown(self, calendar: WorkCalendar, as_of: dt.date) -> str:
-        st = clock_state(calendar, status=self.status, due_on=self.due_on, as_of=as_of)
-        due = f"{self.due_on}{' (provisional 暂定)' if self.provisional else ''}"
-        return f"{st} · due {due}"
-
-
-def beijing_day(at: dt.datetime) -> dt.date:
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=dt.UTC)
-    return at.astimezone(CHINA_TZ).date()
-
-
-def _utc_naive(at: dt.datetime | None) -> dt.datetime:
-    if at is None:
-        return utcnow()
-    if at.tzinfo is not None:
-        return at.astimezone(dt.UTC).replace(tzinfo=None)
-    return at
-
-
-def _row_case(row: sa.Row) -> Case:
-    m = row._mapping
-    return Case(
-        ref=m["ref"],
-        kind=m["kind"],
-        flow=m["flow"],
-        state=m["state"],
-        requester=m["requester"],
-        provider=m["provider"],
-        bureau=m["bureau"],
-        resource=m["resource"],
-        title=m["title"],
-        data=dict(m["data"] or {}),
-        opened_at=m["opened_at"],
-        opened_by=m["opened_by"],
-        updated_at=m["updated_at"],
-        closed=bool(m["closed"]),
-    )
-
-
-def _row_clock(row: sa.Row) -> CaseClock:
-    m = row._mapping
-    return CaseClock(
-        *(
-            m[c]
-            for c in (
-                "id",
-                "state",
-                "party",
-                "label",
-                "basis",
-                "started_on",
-                "due_on",
-                "provisional",
-                "status",
-                "remaining_days",
-                "closed_on",
-                "reminded_on",
-                "escalated_on",
-            )
-        )
-    )
 
 
 def _start_clock(
@@ -196,7 +86,7 @@ def open_case(
 ) -> Case:
     """Open a case in ``conn``'s transaction (at the flow's initial state, or ``state``)."""
     f = flow(flow_name)
-    at = _utc_naive(at)
+    at = utc_naive(at)
     state = state or f.initial
     seq = conn.execute(
         sa.insert(cases)
@@ -237,7 +127,7 @@ def open_case(
             **(audit_data or {}),
         },
     )
-    return _row_case(conn.execute(sa.select(cases).where(cases.c.seq == seq)).one())
+    return row_case(conn.execute(sa.select(cases).where(cases.c.seq == seq)).one())
 
 
 def _deny(settings: Settings, case: Case, event: str, actor: Actor, why: str) -> None:
@@ -308,7 +198,7 @@ def fire(
 ) -> Case:
     """Fire ``event`` on case ``ref`` as ``actor``; one transaction, audited."""
     calendar = calendar or WorkCalendar.from_catalog(settings)
-    at = _utc_naive(at)
+    at = utc_naive(at)
     day = beijing_day(at)
     case = get_case(settings, ref)
     f = flow(case.flow)
@@ -420,72 +310,3 @@ def _deliveries_follow(conn: sa.Connection, seq: int, before: str, after: str) -
     if old:
         q = q.where(share_deliveries.c.status == old)
     conn.execute(q.values(status=new))
-
-
-def get_case(settings: Settings, ref: str) -> Case:
-    key = (ref or "").strip().upper()
-    with engine(settings).connect() as conn:
-        row = conn.execute(sa.select(cases).where(cases.c.ref == key)).first()
-    if row is None:
-        raise CaseError(f"case {ref}: no such case")
-    return _row_case(row)
-
-
-def clocks_of(settings: Settings, ref: str) -> list[CaseClock]:
-    with engine(settings).connect() as conn:
-        rows = conn.execute(
-            sa.select(case_clocks)
-            .join(cases, cases.c.seq == case_clocks.c.case_seq)
-            .where(cases.c.ref == ref)
-            .order_by(case_clocks.c.id)
-        ).all()
-    return [_row_clock(r) for r in rows]
-
-
-def list_cases(
-    settings: Settings,
-    *,
-    kind: str | None = None,
-    department: str | None = None,
-    state: str | None = None,
-    open_only: bool = False,
-) -> list[Case]:
-    """Cases, oldest first; ``department`` keeps those it requests or provides."""
-    q = sa.select(cases).order_by(cases.c.seq)
-    if kind:
-        q = q.where(cases.c.kind == kind)
-    if department:
-        q = q.where(sa.or_(cases.c.requester == department, cases.c.provider == department))
-    if state:
-        q = q.where(cases.c.state == state)
-    if open_only:
-        q = q.where(cases.c.closed.is_(False))
-    with engine(settings).connect() as conn:
-        return [_row_case(r) for r in conn.execute(q)]
-
-
-def open_clocks(settings: Settings) -> list[tuple[Case, CaseClock]]:
-    """Every running or paused clock with its case, earliest due first."""
-    with engine(settings).connect() as conn:
-        clock_rows = conn.execute(
-            sa.select(case_clocks)
-            .where(case_clocks.c.status.in_(("running", "paused")))
-            .order_by(case_clocks.c.due_on, case_clocks.c.case_seq)
-        ).all()
-        seqs = sorted({r.case_seq for r in clock_rows})
-        by_seq = {
-            r.seq: _row_case(r)
-            for i in range(0, len(seqs), 500)
-            for r in conn.execute(sa.select(cases).where(cases.c.seq.in_(seqs[i : i + 500])))
-        }
-    return [(by_seq[r.case_seq], _row_clock(r)) for r in clock_rows]
-
-
-def json_default(value: Any) -> Any:
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    raise TypeError(type(value).__name__)
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=2, default=json_default)

@@ -13,7 +13,8 @@ import datetime as dt
 from jutong.governance.audit import verify, write_checkpoint
 from jutong.governance.cases.actors import parse_actor
 from jutong.governance.cases.clocks import clock_state
-from jutong.governance.cases.engine import clocks_of, fire, list_cases
+from jutong.governance.cases.engine import fire
+from jutong.governance.cases.queries import clocks_of, list_cases
 from jutong.governance.cases.rules import Party
 from jutong.governance.sharing.requests import KIND, request_share
 from jutong.settings import Settings

@@ -19,7 +19,8 @@ from jutong.catalog.loader import Catalog, load_catalog
 from jutong.catalog.model import ShareType
 from jutong.governance.audit import log as audit
 from jutong.governance.cases.actors import Actor
-from jutong.governance.cases.engine import Case, CaseError, beijing_day, open_case
+from jutong.governance.cases.engine import open_case
+from jutong.governance.cases.model import Case, CaseError, beijing_day
 from jutong.governance.cases.rules import FLOWS, Role
 from jutong.governance.db import engine
 from jutong.settings import Settings

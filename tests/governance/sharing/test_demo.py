@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jutong.governance.cases.engine import list_cases
+from jutong.governance.cases.queries import list_cases
 from jutong.governance.db import dispose_all
 from jutong.governance.sharing.demo import demo_summary
 

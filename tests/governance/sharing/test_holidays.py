@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 
 from jutong.governance.cases.actors import parse_actor
-from jutong.governance.cases.engine import clocks_of, fire
+from jutong.governance.cases.engine import fire
+from jutong.governance.cases.queries import clocks_of
 from jutong.governance.db import dispose_all
 from jutong.governance.sharing.requests import request_share
 from jutong.workdays import CHINA_TZ

@@ -12,15 +12,9 @@ import yaml
 from jutong.governance.audit import events, verify
 from jutong.governance.cases.actors import parse_actor
 from jutong.governance.cases.clocks import clock_state
-from jutong.governance.cases.engine import (
-    CaseError,
-    PermissionDenied,
-    clocks_of,
-    fire,
-    get_case,
-    list_cases,
-    open_clocks,
-)
+from jutong.governance.cases.engine import fire
+from jutong.governance.cases.model import CaseError, PermissionDenied
+from jutong.governance.cases.queries import clocks_of, get_case, list_cases, open_clocks
 from jutong.governance.db import dispose_all
 from jutong.governance.sharing.requests import request_share, share_flow
 from jutong.workdays import CHINA_TZ, WorkCalendar

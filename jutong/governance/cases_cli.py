@@ -1,0 +1,119 @@
+"""``jutong cases rules | overdue | sweep``: the case rules as tables, steps overdue or due soon
+and who owes them, and the SLA sweep by hand (GX-Dispatch art. 29–30; LZ-Rules art. 26)."""
+
+from __future__ import annotations
+
+from jutong.governance.cli_common import day, fail, settings_, today, user_errors, when
+from jutong.textable import render
+
+
+def cmd_rules(args) -> int:
+    from jutong.governance.cases.rules import FLOWS, rules_rows
+
+    try:
+        rows = rules_rows(args.flow)
+    except ValueError as err:
+        return fail("cases", err)
+    for name in [args.flow] if args.flow else FLOWS:
+        f = FLOWS[name]
+        print(f"{f.name}: {f.title}; pauses in {', '.join(sorted(f.pausing))}")
+    print(
+        render(
+            ["flow", "state", "event", "next", "party", "roles", "needs", "next deadline", "basis"],
+            rows,
+        )
+    )
+    return 0
+
+
+def cmd_overdue(args) -> int:
+    from jutong.governance.cases.clocks import clock_state
+    from jutong.governance.cases.model import dumps
+    from jutong.governance.cases.queries import open_clocks
+    from jutong.governance.cases.rules import Party
+    from jutong.workdays import WorkCalendar
+
+    try:
+        settings = settings_()
+        calendar = WorkCalendar.from_catalog(settings)
+        as_of = day(args.as_of) or today()
+        found = []
+        for case, clock in open_clocks(settings):
+            st = clock_state(calendar, status=clock.status, due_on=clock.due_on, as_of=as_of)
+            if st in ("overdue", "due") or (st == "due_soon" and not args.overdue_only):
+                owed = case.party_department(Party(clock.party))
+                found.append((case, clock, st, owed))
+    except user_errors() as err:
+        return fail("cases", err)
+    if args.department:
+        found = [f for f in found if f[3] == args.department]
+    if args.json:
+        print(
+            dumps(
+                [
+                    {
+                        "case": c.ref,
+                        "step": k.state,
+                        "owed_by": o,
+                        "state": s,
+                        "due_on": k.due_on,
+                        "provisional": k.provisional,
+                        "basis": k.basis,
+                    }
+                    for c, k, s, o in found
+                ]
+            )
+        )
+        return 0
+    if not found:
+        print(f"Nothing overdue or due soon as of {as_of}.")
+        return 0
+    rows = [
+        (
+            c.ref,
+            k.state,
+            k.label,
+            o,
+            s.upper() if s == "overdue" else s,
+            f"{k.due_on}{' (provisional 暂定)' if k.provisional else ''}",
+            k.basis,
+        )
+        for c, k, s, o in found
+    ]
+    print(f"Steps overdue or due soon as of {as_of}:")
+    print(render(["case", "step", "what", "owed by", "state", "due", "basis"], rows))
+    return 0
+
+
+def cmd_sweep(args) -> int:
+    from jutong.governance.sla import sweep
+
+    try:
+        res = sweep(settings_(), now=when(args.at))
+    except user_errors() as err:
+        return fail("cases", err)
+    print(res.summary())
+    for r in res.reminders:
+        print(f"  reminder   {r}")
+    for e in res.escalations:
+        print(f"  escalated  {e}")
+    for p in res.reports:
+        print(f"  report     {p}")
+    return 0
+
+
+def register(sub) -> None:
+    c = sub.add_parser("cases", help="case rules, deadlines and overdue steps")
+    cv = c.add_subparsers(dest="cases_command", metavar="VERB", required=True)
+    cr = cv.add_parser("rules", help="print the transition tables with deadlines and articles")
+    cr.add_argument("--flow", help="region | city | liuzhou")
+    cr.set_defaults(func=cmd_rules)
+    co = cv.add_parser("overdue", help="steps overdue or due soon, with who owes them")
+    co.add_argument("--as-of")
+    co.add_argument("--department", help="only steps this department owes")
+    co.add_argument("--overdue-only", action="store_true")
+    co.add_argument("--json", action="store_true")
+    co.set_defaults(func=cmd_overdue)
+    cs = cv.add_parser("sweep", help="reminders, escalations and overdue reports (the SLA DAG)")
+    cs.add_argument("--at", help="sweep as of YYYY-MM-DD[THH:MM] Beijing time (default now)")
+    cs.set_defaults(func=cmd_sweep)
