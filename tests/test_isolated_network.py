@@ -66,6 +66,7 @@ def test_the_guard_refuses_and_records_what_leaves(tmp_path):
     assert socket.gethostname()  # this machine's own name is loopback to the guard
 
 
+@pytest.mark.e2e  # ~95 s: in CI's `make test-e2e` stage, to keep `make test` under 8 minutes
 def test_ingest_standardize_and_report_run_with_no_network(home, tmp_path):
     province = tmp_path / "province"
     generate(province, people=200, orgs=40, seed=5)

@@ -176,14 +176,14 @@ def _dom_offline(page: Path) -> str:
     return proc.stdout
 
 
-# CI installs Chromium (.ci/run) and sets JUTONG_REQUIRE_BROWSER=1: there a missing browser
+# CI installs Chromium (.ci/run) and sets CI_REQUIRE_BROWSER=1: there a missing browser
 # fails this test instead of skipping it.
 @pytest.mark.skipif(
-    _chromium() is None and not os.environ.get("JUTONG_REQUIRE_BROWSER"),
+    _chromium() is None and not os.environ.get("CI_REQUIRE_BROWSER"),
     reason="SKIPPED LOUDLY: no Chromium here (Debian: apt-get install chromium fonts-noto-cjk)",
 )
 def test_the_index_fills_its_results_table_in_a_browser_with_no_network(ge_site):
-    assert _chromium(), "JUTONG_REQUIRE_BROWSER is set but no Chromium is installed"
+    assert _chromium(), "CI_REQUIRE_BROWSER is set but no Chromium is installed"
     index = ge_site / "index.html"
     # as GE writes it, bootstrap-table never loads offline and the table stays empty
     assert 'data-index="0"' not in _dom_offline(index)
