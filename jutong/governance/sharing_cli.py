@@ -1,5 +1,5 @@
-"""``jutong share …`` and ``jutong cases …``: share requests between departments and the case
-rules, clocks and overdue steps behind them.
+"""``jutong share …``: share requests between departments (GX-Dispatch art. 29–30, LZ-Rules
+art. 26); ``jutong cases …`` shows the rules, clocks and overdue steps behind them.
 
 Every verb acts as a user (``--as USER:ROLE@DEPARTMENT``; default: the ``JUTONG_AS``
 environment variable, else the operating-system user as bureau administrator) on a day

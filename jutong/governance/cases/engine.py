@@ -156,10 +156,10 @@ def _check(
     if case.closed and t is None:
         raise CaseError(f"{case.ref}: closed ({case.state}); nothing more can happen to it")
     if t is None:
-        allowed = ", ".join(sorted({x.event for x in f.allowed(case.state)})) or "none"
+        allowed = ", ".join(sorted({x.event.replace("_", "-") for x in f.allowed(case.state)}))
         raise CaseError(
             f"{case.ref}: '{event}' is not allowed while the case is {case.state} "
-            f"(allowed: {allowed}; see `jutong cases rules --flow {f.name}`)"
+            f"(allowed: {allowed or 'none'}; see `jutong cases rules --flow {f.name}`)"
         )
     dept = case.party_department(t.party)
     if actor.role not in t.roles or actor.department != dept:
