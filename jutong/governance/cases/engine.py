@@ -22,6 +22,7 @@ from jutong.governance.cases.model import (
     Case,
     CaseError,
     PermissionDenied,
+    StaleVersion,
     beijing_day,
     row_case,
     utc_naive,
@@ -195,12 +196,19 @@ def fire(
     data: dict | None = None,
     at: dt.datetime | None = None,
     calendar: WorkCalendar | None = None,
+    expected_version: int | None = None,
 ) -> Case:
-    """Fire ``event`` on case ``ref`` as ``actor``; one transaction, audited."""
+    """Fire ``event`` on case ``ref`` as ``actor``; one transaction, audited.
+
+    ``expected_version``: the case's version the caller decided on; a case changed since
+    (another transition fired) is refused with ``StaleVersion`` and nothing changes.
+    """
     calendar = calendar or WorkCalendar.from_catalog(settings)
     at = utc_naive(at)
     day = beijing_day(at)
     case = get_case(settings, ref)
+    if expected_version is not None and expected_version != case.version:
+        raise StaleVersion(case.ref, expected_version, case.version, case.state)
     f = flow(case.flow)
     t = _check(settings, case, f.find(case.state, event), event, actor, reason, basis, f)
     with engine(settings).begin() as conn:
@@ -267,11 +275,24 @@ def fire(
         _deliveries_follow(conn, seq, case.state, to)
         changed = conn.execute(
             sa.update(cases)
-            .where(cases.c.seq == seq, cases.c.state == case.state)
-            .values(state=to, data=new_data, updated_at=at, closed=to in f.terminal)
+            .where(
+                cases.c.seq == seq,
+                cases.c.state == case.state,
+                cases.c.version == case.version,
+            )
+            .values(
+                state=to,
+                data=new_data,
+                updated_at=at,
+                closed=to in f.terminal,
+                version=case.version + 1,
+            )
         )
         if changed.rowcount != 1:
-            raise CaseError(f"{ref}: changed meanwhile by someone else; look again and retry")
+            current = conn.execute(
+                sa.select(cases.c.version, cases.c.state).where(cases.c.seq == seq)
+            ).one()
+            raise StaleVersion(case.ref, case.version, current.version, current.state)
         audit.append(
             conn,
             actor=actor.user,
@@ -287,6 +308,7 @@ def fire(
                 "legal_basis": basis,
                 "rule": t.basis,
                 "clock": clock_note,
+                "version": case.version + 1,
                 **({"data": data} if data else {}),
             },
         )
