@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 
 from jutong import __version__
 from jutong.governance.db import display_url, engine
@@ -48,7 +48,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        engine(settings)  # migrate the governance database before the first request
+        # migrate the governance database before the first request
+        engine(app.state.context.settings)
         yield
 
     app = FastAPI(
@@ -66,8 +67,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_router())
 
     @app.get(f"{PREFIX}/health", tags=["service"], summary="Liveness and the database in use")
-    def health() -> dict:
-        return {"status": "ok", "version": __version__, "database": display_url(settings)}
+    def health(request: Request) -> dict:
+        db = display_url(request.app.state.context.settings)
+        return {"status": "ok", "version": __version__, "database": db}
 
     # ---- the public portal and the staff console (web.portal, web.console) -----------------
     # LEAD: include the portal's router here, e.g. `app.include_router(portal.router)`, and

@@ -138,7 +138,8 @@ def list_(
     if seen is not None:
         found = [c for c in found if c.requester in seen or c.provider in seen]
     if overdue:
-        late = {r["case"] for r in _board(ctx, as_of or ctx.today(), True)}
+        board = _board(ctx, as_of or ctx.today(), True)
+        late = {r["case"] for r in board if r["state"] == "overdue"}
         found = [c for c in found if c.ref in late]
     return paginate(request, [case_json(c) for c in found], pg)
 

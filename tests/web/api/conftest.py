@@ -1,0 +1,64 @@
+"""The real application over a real SQLite governance database in tmp_path; users with roles
+and API keys made through ``jutong.governance.users`` (as ``jutong users`` does)."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+with warnings.catch_warnings():  # starlette's TestClient notes that httpx is deprecated for it
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+from jutong.governance.db import dispose_all
+from jutong.governance.users import add_user, issue_token, parse_grant
+from web.app import create_app
+from web.context import Context
+
+
+@pytest.fixture(scope="session")
+def _app(tmp_path_factory):
+    """One application for the session (building its routes takes a while); each test gives
+    it its own settings — its own home and SQLite governance database in tmp_path."""
+    from tests.conftest import make_home, settings_for
+
+    return create_app(settings_for(make_home(tmp_path_factory.mktemp("api_home"))))
+
+
+@pytest.fixture()
+def client(_app, settings):
+    _app.state.context = Context(settings)
+    with TestClient(_app) as c:
+        yield c
+    dispose_all()
+
+
+@pytest.fixture()
+def make_user(settings):
+    """``make_user(name, "ROLE@DEPT", ...) -> headers`` with a fresh API key of that user."""
+
+    def factory(name: str, *grants: str, password: str | None = None) -> dict[str, str]:
+        add_user(
+            settings,
+            name,
+            by="test-admin",
+            password=password,
+            grants=[parse_grant(g) for g in grants],
+        )
+        key = issue_token(settings, name, by="test-admin", name="tests")
+        return {"Authorization": f"Bearer {key.token}"}
+
+    return factory
+
+
+def assert_error(r, status: int, code: str, *fragments: str) -> dict:
+    """The one error shape: {"error": {"code", "message", "details"}}."""
+    assert r.status_code == status, r.text
+    body = r.json()
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"code", "message", "details"}
+    assert body["error"]["code"] == code
+    for f in fragments:
+        assert f in body["error"]["message"], body["error"]["message"]
+    return body["error"]
