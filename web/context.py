@@ -1,5 +1,7 @@
 """What every request needs from the platform: the settings, the catalog, the role policies
-and the working-day calendar — loaded once per application and shared by its requests."""
+and the working-day calendar — loaded once and shared by the application's requests, and
+loaded again when a file under the catalog folder changes (a holiday arrangement entered in
+``catalog/jurisdiction.yaml``, a role's permissions in ``catalog/roles.yaml``)."""
 
 from __future__ import annotations
 
@@ -23,10 +25,28 @@ class Context:
     _catalog: Catalog | None = None
     _policies: dict[Role, RolePolicy] | None = None
     _calendar: WorkCalendar | None = None
+    _signature: tuple | None = None
+
+    def _fresh(self) -> None:
+        """Forget what was loaded when the catalog folder's files changed (caller holds the
+        lock)."""
+        root = self.settings.catalog_dir
+        try:
+            sig = tuple(
+                sorted(
+                    (str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in root.rglob("*.y*ml")
+                )
+            )
+        except OSError:
+            sig = None
+        if sig != self._signature:
+            self._signature = sig
+            self._catalog = self._policies = self._calendar = None
 
     @property
     def catalog(self) -> Catalog:
         with self._lock:
+            self._fresh()
             if self._catalog is None:
                 self._catalog = load_catalog(self.settings.catalog_dir)
             return self._catalog
@@ -34,6 +54,7 @@ class Context:
     @property
     def policies(self) -> dict[Role, RolePolicy]:
         with self._lock:
+            self._fresh()
             if self._policies is None:
                 self._policies = load_policies(self.settings.catalog_dir)
             return self._policies
