@@ -15,6 +15,7 @@ from web.api import (
     review,
     share,
     tickets,
+    users,
 )
 
 PREFIX = "/api/v1"
@@ -33,6 +34,7 @@ def router() -> APIRouter:
         quality,
         evaluation,
         audit,
+        users,
     ):
         r.include_router(mod.router)
     return r

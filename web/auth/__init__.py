@@ -3,12 +3,11 @@
 ``jutong.governance.access``; case decisions through the case rules)."""
 
 from web.auth.policy import actor_for_event, require, visible_departments
-from web.auth.principal import Principal, optional_principal, principal
+from web.auth.principal import Principal, principal
 
 __all__ = [
     "Principal",
     "actor_for_event",
-    "optional_principal",
     "principal",
     "require",
     "visible_departments",

@@ -100,13 +100,3 @@ def principal(
     p = _resolve(ctx, creds, act_as)
     request.state.principal = p
     return p
-
-
-def optional_principal(
-    ctx: Annotated[Context, Depends(get_context)],
-    creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> Principal | None:
-    """The caller when a token is sent (a bad token is still refused), else None."""
-    if creds is None:
-        return None
-    return _resolve(ctx, creds, None)

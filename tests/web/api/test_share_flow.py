@@ -131,6 +131,37 @@ def test_refusal_needs_its_legal_basis_and_a_stale_version_is_409(client, people
     assert ev.data["legal_basis"] == "《居民身份证法》第六条" and ev.data["version"] == 3
 
 
+def _delivery(settings, ref):
+    """A delivery row as ``jutong share deliver`` records it (the build is tested in
+    tests/masking; here only what the API shows of it)."""
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    from jutong.governance.db import engine
+    from jutong.governance.schema import cases, share_deliveries
+
+    with engine(settings).begin() as conn:
+        seq = conn.execute(sa.select(cases.c.seq).where(cases.c.ref == ref)).scalar_one()
+        conn.execute(
+            sa.insert(share_deliveries).values(
+                case_seq=seq,
+                version=1,
+                status="active",
+                rows=3,
+                excluded_rows=1,
+                source_table="staging.gongan__huji",
+                source_snapshot=1,
+                share_table="share.sr_000001",
+                share_snapshot=2,
+                path="lake/share/SR-000001/v1",
+                sha256="0" * 64,
+                delivered_at=dt.datetime(2026, 11, 2, 3),
+                delivered_by="airflow",
+            )
+        )
+
+
 def test_another_department_cannot_read_the_case_or_its_deliveries(client, people, settings):
     ref = client.post(
         "/api/v1/share-requests",
