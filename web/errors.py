@@ -7,6 +7,7 @@ refusals keep their message — it already names what was wrong and what is allo
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -14,6 +15,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("web")
 
 CODES = {
     400: "bad_request",
@@ -92,6 +95,23 @@ def install(app: FastAPI) -> None:
         first = details[0] if details else {"field": "?", "problem": "invalid"}
         return error_json(
             422, "invalid", f"invalid request: {first['field']}: {first['problem']}", details
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        from jutong.catalog.loader import CatalogError
+        from jutong.governance.access import PolicyError
+
+        if isinstance(exc, CatalogError | PolicyError):  # the operator's files, named
+            text = " / ".join(x.strip() for x in str(exc).splitlines() if x.strip())
+            log.error("%s %s: %s", request.method, request.url.path, text)
+            return error_json(500, "misconfigured", f"the service is misconfigured: {text}")
+        # the traceback goes to the service log, never to the caller
+        log.exception("%s %s failed", request.method, request.url.path)
+        return error_json(
+            500,
+            "internal",
+            f"internal error ({type(exc).__name__}); the service log has the details",
         )
 
     @app.exception_handler(StarletteHTTPException)

@@ -24,6 +24,7 @@ from jutong.settings import Settings
 
 TOKEN_PREFIX = "jt_"
 KINDS = ("session", "api_key")
+LAST_USED_GRANULARITY = dt.timedelta(minutes=1)
 
 
 class AuthError(UserError):
@@ -175,7 +176,9 @@ def authenticate(settings: Settings, token: str) -> tuple[User, str]:
         user = user_by_id(conn, row.user_id)
         if user is None or not user.active:
             raise AuthError("the token's user is deactivated")
-        conn.execute(sa.update(t).where(t.c.id == row.id).values(last_used_at=now))
+        if row.last_used_at is None or now - row.last_used_at > LAST_USED_GRANULARITY:
+            # one write a minute per token at most: reads stay reads on SQLite
+            conn.execute(sa.update(t).where(t.c.id == row.id).values(last_used_at=now))
     return user, row.kind
 
 

@@ -66,3 +66,23 @@ def test_pagination_total_and_next(client, req):
     # filters keep the page's total honest
     page = client.get("/api/v1/cases", headers=req, params={"state": "granted"}).json()
     assert page == {"items": [], "total": 0, "limit": 50, "offset": 0, "next": None}
+
+
+def test_a_broken_policy_file_is_a_500_in_the_same_shape(_app, settings, req):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
+    from web.context import Context
+
+    _app.state.context = Context(settings)
+    (settings.catalog_dir / "roles.yaml").write_text("roles:\n  boss: {scope: all}\n")
+    with TestClient(_app, raise_server_exceptions=False) as c:
+        r = c.get("/api/v1/cases", headers=req)
+    err = assert_error(r, 500, "misconfigured", "roles.boss: unknown role")
+    assert "Traceback" not in err["message"]
+    from jutong.governance.db import dispose_all
+
+    dispose_all()
