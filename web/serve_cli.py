@@ -17,6 +17,16 @@ def serve_from_args(args) -> int:
     host = args.host or settings.serve_host
     port = settings.serve_port if args.port is None else args.port
     engine(settings)  # migrate first: a database this version cannot use fails here, clearly
+    from jutong.governance.users import list_users
+
+    if not list_users(settings):
+        print(
+            "note: no users yet — add one first, e.g. "
+            "`jutong users add admin --role bureau_admin@dashuju --password` "
+            "(then POST /api/v1/auth/login)",
+            file=sys.stderr,
+            flush=True,
+        )
     print(
         f"Jutong governance service on http://{host}:{port}/ — API /api/v1, "
         f"docs /api/docs; governance database {display_url(settings)}",

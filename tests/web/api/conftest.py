@@ -18,6 +18,32 @@ from web.context import Context
 
 
 @pytest.fixture(scope="session")
+def _migrated_db(tmp_path_factory):
+    """A governance database brought to the newest revision by the real migrations, once."""
+    from jutong.governance.db import engine
+    from tests.conftest import make_home, settings_for
+
+    s = settings_for(make_home(tmp_path_factory.mktemp("template_home")))
+    engine(s)
+    dispose_all()
+    return s.lake_root / "governance.db"
+
+
+@pytest.fixture(autouse=True)
+def _governance_db(settings, _migrated_db):
+    """Each test's own SQLite governance database in tmp_path: a copy of the migrated one
+    (migrating a fresh file per test would take most of the folder's time)."""
+    import shutil
+
+    target = settings.lake_root / "governance.db"
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(_migrated_db, target)
+    yield
+    dispose_all()
+
+
+@pytest.fixture(scope="session")
 def _app(tmp_path_factory):
     """One application for the session (building its routes takes a while); each test gives
     it its own settings — its own home and SQLite governance database in tmp_path."""

@@ -112,3 +112,5 @@ def test_jutong_serve_starts_and_serves_the_openapi_document(settings, tmp_path)
         log.close()
     text = (tmp_path / "serve.log").read_text()
     assert f"http://127.0.0.1:{port}/" in text and "governance.db" in text
+    assert "no users yet" in text  # and how to add the first one
+    assert "jutong users add admin --role bureau_admin@dashuju --password" in text
