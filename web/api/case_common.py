@@ -50,8 +50,8 @@ def etag(case: Case) -> str:
 
 
 def parse_if_match(value: str | None) -> int | None:
-    if value is None or not value.strip():
-        return None
+    if value is None or not value.strip() or value.strip() == "*":
+        return None  # "*": any version (RFC 9110)
     text = value.strip()
     if text.startswith("W/"):
         text = text[2:]
