@@ -12,7 +12,7 @@ from jutong.governance.audit import events
 from jutong.governance.db import engine
 from jutong.governance.schema import api_tokens, users
 from jutong.governance.users import add_user, parse_grant
-from tests.web.api.conftest import assert_error
+from tests.web.api.errors import assert_error
 
 PASSWORD = "correct horse battery"
 

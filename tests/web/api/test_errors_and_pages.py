@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from jutong.governance.audit import events
-from tests.web.api.conftest import assert_error
+from tests.web.api.errors import assert_error
 
 
 @pytest.fixture()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from jutong.quality.store import GateRun, record
-from tests.web.api.conftest import assert_error
+from tests.web.api.errors import assert_error
 
 
 def _ask(client, headers, day):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from jutong.governance.audit import events, verify
-from tests.web.api.conftest import assert_error
+from tests.web.api.errors import assert_error
 
 
 @pytest.fixture()

@@ -9,7 +9,7 @@ from jutong.base.review import sync_pending
 from jutong.governance import releases as rel
 from jutong.governance.audit import events, verify
 from jutong.governance.tickets import open_ticket
-from tests.web.api.conftest import assert_error
+from tests.web.api.errors import assert_error
 
 
 def _ticket(settings, department="gongan", ref="test:1"):

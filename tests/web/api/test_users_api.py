@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from jutong.governance.audit import events
-from tests.web.api.conftest import assert_error
+from tests.web.api.errors import assert_error
 
 
 def test_admin_manages_users_roles_and_api_keys(client, settings, make_user):
