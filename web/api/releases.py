@@ -10,7 +10,6 @@ from pydantic import BaseModel, Field
 
 from jutong.catalog.releases import ReleaseError, load_definitions
 from jutong.governance import releases as rel
-from jutong.governance.audit import log as audit
 from web.api.pagination import Page, PageParams, page_params, paginate
 from web.api.serialize import jsonable
 from web.auth import Principal, principal, require
@@ -87,25 +86,17 @@ def _act(action: str, release_id: str, body: ReasonIn, ctx: Context, p: Principa
     actor = require(ctx, p, "release.manage", subject=f"release:{release_id}")
     _known(ctx, release_id)
     fn = {"suspend": rel.suspend, "withdraw": rel.withdraw, "restore": rel.restore}[action]
-    try:
-        event = fn(ctx.settings, release_id, body.reason, actor=p.name)
+    try:  # the core writes the audit event in the same transaction
+        fn(
+            ctx.settings,
+            release_id,
+            body.reason,
+            actor=p.name,
+            role=actor.role.value,
+            department=actor.department,
+        )
     except ReleaseError as err:
         raise ApiError(409, str(err), code="refused") from None
-    audit.record(
-        ctx.settings,
-        actor=p.name,
-        role=actor.role.value,
-        department=actor.department,
-        action=f"release.{action}",
-        subject=f"release:{release_id}",
-        data={
-            "from": event["from_status"],
-            "to": event["to_status"],
-            "version": event["version"],
-            "reason": event["reason"],
-            "basis": "GX-Open art. 22",
-        },
-    )
     return get(release_id, ctx, p)
 
 

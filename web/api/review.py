@@ -9,7 +9,6 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 
 from jutong.base.review import STATUSES, ReviewError, decide, list_items
-from jutong.governance.audit import log as audit
 from web.api.pagination import Page, PageParams, page_params, paginate
 from web.api.serialize import jsonable
 from web.auth import Principal, principal, require
@@ -62,22 +61,16 @@ def decision(item_id: int, body: DecisionIn, ctx: Ctx, p: Caller) -> dict:
     actor = require(ctx, p, "review.decide", subject=f"review:{item_id}")
     if not [i for i in list_items(ctx.settings, status=None) if i.id == item_id]:
         raise ApiError(404, f"no review item {item_id}")
-    try:
-        item = decide(ctx.settings, item_id, body.decision, by=p.name, note=body.note)
+    try:  # the core writes the audit event in the same transaction
+        item = decide(
+            ctx.settings,
+            item_id,
+            body.decision,
+            by=p.name,
+            note=body.note,
+            role=actor.role.value,
+            department=actor.department,
+        )
     except ReviewError as err:
         raise ApiError(409, str(err), code="refused") from None
-    audit.record(
-        ctx.settings,
-        actor=p.name,
-        role=actor.role.value,
-        department=actor.department,
-        action=f"review.{body.decision}",
-        subject=f"review:{item_id}",
-        data={
-            "base": item.base,
-            "subject": item.mention_id,
-            "entity_id": item.entity_id,
-            "note": body.note,
-        },
-    )
     return _json(item)
