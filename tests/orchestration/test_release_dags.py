@@ -1,6 +1,6 @@
-"""Release DAGs through real Airflow (dag.test in a subprocess) on a tiny real Iceberg lake."""
+"""Release DAGs: one per definition, scheduled on its base table's Asset (their runs:
+tests/orchestration/test_dag_runs.py)."""
 
-import datetime as dt
 import json
 import subprocess
 import sys
@@ -8,23 +8,9 @@ import sys
 import pytest
 
 from jutong.catalog.releases import load_definitions
-from jutong.governance import releases as G
-from jutong.lake import Lake
-from jutong.orchestration.runner import airflow_environ, run_dags
+from jutong.orchestration.runner import airflow_environ
 
 pytestmark = pytest.mark.airflow
-
-
-def _tables():
-    """The tiny base tables of tests/masking/test_release.py."""
-    import importlib.util
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[1] / "masking" / "test_release.py"
-    spec = importlib.util.spec_from_file_location("_release_tables", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod.org_rows(30), mod.population_rows(120)
 
 
 def test_one_release_dag_per_definition_scheduled_on_the_base_asset(new_settings, tmp_path):
@@ -62,23 +48,3 @@ print(json.dumps({"errors": dict(bag.import_errors), "dags": out}))
     assert q["assets"] == ["base.legal_entity"]
     assert q["outlets"] == ["release.qiye_registrations"]
     assert dags["release__population_by_county_sex_age"]["assets"] == ["base.population"]
-
-
-def test_release_dags_build_the_releases(new_settings, tmp_path):
-    s = new_settings(tmp_path / "home")
-    orgs, people = _tables()
-    lake = Lake(s)
-    lake.ensure_table("base", "legal_entity", orgs.schema).append(orgs)
-    lake.ensure_table("base", "population", people.schema).append(people)
-    ids = ["release__qiye_registrations", "release__population_by_county_sex_age"]
-    results = {r.dag_id: r for r in run_dags(s, ids, tmp_path / "release.log")}
-    for dag_id in ids:
-        assert results[dag_id].state == "success", (results[dag_id], (tmp_path / "release.log"))
-    assert G.is_served(s, "qiye_registrations")
-    path = G.serve_path(s, "population_by_county_sex_age", file="metadata.json")
-    meta = json.loads(path.read_text(encoding="utf-8"))
-    assert meta["dcat:version"] == "v1"
-    assert G.events(s, "qiye_registrations")[0]["actor"] == "airflow"
-    assert dt.date.fromisoformat(
-        json.loads(G.serve_path(s, "qiye_registrations", file="report.json").read_text())["as_of"]
-    )
