@@ -27,9 +27,12 @@ from enum import StrEnum
 
 
 class Party(StrEnum):
-    requester = "requester"  # the department asking for data (使用部门)
-    provider = "provider"  # the department that provides it (提供部门)
+    requester = "requester"  # who asks: a department (使用部门) or a public account (数据使用主体)
+    provider = "provider"  # the department that provides it (提供部门 / 数据开放主体)
     bureau = "bureau"  # the big-data bureau (大数据主管部门)
+    centre = (
+        "centre"  # the information centre's normative review (自治区信息中心, GX-Open art. 20(2))
+    )
 
 
 class Role(StrEnum):
@@ -41,6 +44,9 @@ class Role(StrEnum):
     open_data_staff = "open_data_staff"
     analyst = "analyst"
     auditor = "auditor"
+    # a citizen's or organisation's account on the open-data portal (自然人、法人和非法人组织;
+    # GX-Open art. 20(1)); its "department" is the account id (jutong.governance.cases.actors)
+    public = "public"
 
 
 RESUME = "<resume>"  # the state a paused step returns to
@@ -56,16 +62,46 @@ class Transition:
     basis: str  # the article that allows the step
     needs_basis: bool = False  # a refusal must cite its legal basis (GX-Dispatch art. 29(3))
     needs_reason: bool = False
+    # only within this many working days after the case entered ``state`` (the entry day not
+    # counted), e.g. doubts about opened data within 2 wd (GX-Open art. 20(6))
+    within_working_days: int = 0
+    # only once the public notice of the case has run its period (``data["notice_until"]``),
+    # e.g. removal after 30 days of notice (GX-Dispatch art. 22)
+    after_notice: bool = False
+
+
+# Urgency levels of a conditional-open request (GX-Open art. 20(1): 特急, 加急)
+URGENCY = {"normal": "普通", "urgent": "加急", "most_urgent": "特急"}
 
 
 @dataclass(frozen=True)
 class Clock:
-    """The deadline of a state in working days (the day of receipt not counted)."""
+    """The deadline of a state: working days (the day of receipt not counted) or clock hours
+    (特急 12 hours, GX-Open art. 20(2)), optionally per urgency level."""
 
     party: Party
     basis: str
-    working_days: int
+    working_days: int = 0
     label: str = ""
+    hours: int = 0  # clock hours instead of working days when > 0
+    # per-urgency spans: (level, working_days, hours); a level not listed uses the default
+    urgency: tuple[tuple[str, int, int], ...] = ()
+
+    def span(self, urgency: str | None = None) -> tuple[int, int]:
+        """(working days, clock hours) for this urgency level."""
+        for level, days, hours in self.urgency:
+            if level == urgency:
+                return days, hours
+        return self.working_days, self.hours
+
+    def describe(self) -> str:
+        def one(days: int, hours: int) -> str:
+            return f"{hours} h" if hours else f"{days} wd"
+
+        text = one(self.working_days, self.hours)
+        for level, days, hours in self.urgency:
+            text += f" / {URGENCY.get(level, level)} {one(days, hours)}"
+        return text
 
 
 @dataclass(frozen=True)
@@ -289,7 +325,13 @@ def _liuzhou() -> Flow:
     )
 
 
-FLOWS: dict[str, Flow] = {f.name: f for f in (_region(), _city(), _liuzhou())}
+def _opening_flows() -> tuple[Flow, ...]:
+    from jutong.governance.cases.opening_rules import opening_flows
+
+    return opening_flows()
+
+
+FLOWS: dict[str, Flow] = {f.name: f for f in (_region(), _city(), _liuzhou(), *_opening_flows())}
 
 
 def flow(name: str) -> Flow:
@@ -308,8 +350,12 @@ def rules_rows(name: str | None = None) -> list[tuple[str, ...]]:
             nxt = f.clocks.get(t.to)
             due = ""
             if nxt:
-                due = f"{nxt.party.value} {nxt.working_days} wd"
+                due = f"{nxt.party.value} {nxt.describe()}"
             needs = "legal basis" if t.needs_basis else ("reasons" if t.needs_reason else "")
+            if t.within_working_days:
+                needs = f"{needs} within {t.within_working_days} wd".strip()
+            if t.after_notice:
+                needs = f"{needs} after notice".strip()
             rows.append(
                 (
                     f.name,
