@@ -111,42 +111,55 @@ def recorded_ids(settings: Settings) -> set[str]:
 def _transition(
     settings: Settings, release_id: str, action: str, reason: str, actor: str | None
 ) -> dict:
+    with engine(settings).begin() as conn:
+        return transition_in(conn, release_id, action, reason, actor)
+
+
+def transition_in(
+    conn: sa.Connection, release_id: str, action: str, reason: str, actor: str | None
+) -> dict:
+    """Suspend, withdraw or restore a release in ``conn``'s transaction (a complaint case
+    suspends its release in the transaction that opens the case, GX-Open art. 22)."""
     if not reason or not reason.strip():
         raise ReleaseError(f"{action} {release_id}: a reason is required (GX-Open art. 22)")
     allowed, to = TRANSITIONS[action]
-    with engine(settings).begin() as conn:
-        current = _last_status(conn, release_id)
-        if current is None:
-            raise ReleaseError(f"release '{release_id}' has never been published")
-        if current not in allowed:
-            raise ReleaseError(
-                f"cannot {action} release '{release_id}': it is {current.value} "
-                f"(allowed from: {', '.join(sorted(s.value for s in allowed))})"
-            )
-        latest = conn.execute(
-            sa.select(sa.func.max(release_versions.c.version)).where(
-                release_versions.c.release_id == release_id
-            )
-        ).scalar()
-        if action == "withdraw":
-            # every version built so far stops being servable; a later build reopens
-            conn.execute(
-                release_versions.update()
-                .where(release_versions.c.release_id == release_id)
-                .values(withdrawn=True)
-            )
-        event = {
-            "release_id": release_id,
-            "version": latest,
-            "action": action,
-            "from_status": current.value,
-            "to_status": to.value,
-            "reason": reason.strip(),
-            "actor": actor_name(actor),
-            "at": utcnow(),
-        }
-        conn.execute(release_events.insert().values(**event))
+    current = _last_status(conn, release_id)
+    if current is None:
+        raise ReleaseError(f"release '{release_id}' has never been published")
+    if current not in allowed:
+        raise ReleaseError(
+            f"cannot {action} release '{release_id}': it is {current.value} "
+            f"(allowed from: {', '.join(sorted(s.value for s in allowed))})"
+        )
+    latest = conn.execute(
+        sa.select(sa.func.max(release_versions.c.version)).where(
+            release_versions.c.release_id == release_id
+        )
+    ).scalar()
+    if action == "withdraw":
+        # every version built so far stops being servable; a later build reopens
+        conn.execute(
+            release_versions.update()
+            .where(release_versions.c.release_id == release_id)
+            .values(withdrawn=True)
+        )
+    event = {
+        "release_id": release_id,
+        "version": latest,
+        "action": action,
+        "from_status": current.value,
+        "to_status": to.value,
+        "reason": reason.strip(),
+        "actor": actor_name(actor),
+        "at": utcnow(),
+    }
+    conn.execute(release_events.insert().values(**event))
     return event
+
+
+def status_in(conn: sa.Connection, release_id: str) -> Status | None:
+    """The release's current status, read in ``conn``'s transaction."""
+    return _last_status(conn, release_id)
 
 
 def suspend(settings: Settings, release_id: str, reason: str, actor: str | None = None) -> dict:
@@ -262,7 +275,9 @@ __all__ = [
     "restore",
     "serve_path",
     "status",
+    "status_in",
     "suspend",
+    "transition_in",
     "versions",
     "withdraw",
 ]

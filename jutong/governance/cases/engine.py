@@ -336,10 +336,8 @@ def fire(
                 }
         else:
             if running is not None:
-                if running.due_at is not None:  # clock hours: met to the minute
-                    met = at <= running.due_at
-                else:
-                    met = day <= running.due_on
+                # clock hours: met to the minute; working days: met on the due day
+                met = at <= running.due_at if running.due_at is not None else day <= running.due_on
                 conn.execute(
                     sa.update(case_clocks)
                     .where(case_clocks.c.id == running.id)

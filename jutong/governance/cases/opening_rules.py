@@ -177,27 +177,45 @@ def _catalog_update(name: str, days: int, a: str) -> Flow:
 
 def _catalog_offline(liuzhou: bool) -> Flow:
     if liuzhou:
-        a = c = n = "LZ-Rules art. 20"
-    else:
-        a, c, n = "GX-Dispatch art. 21", "GX-Dispatch art. 21(4)", "GX-Dispatch art. 22"
+        # LZ-Rules art. 20: reviewed by the city information centre; an entry requested or in
+        # use goes to coordination; then kept or taken offline, and filed (备案) — no notice
+        a = c = "LZ-Rules art. 20"
+        ts = (
+            Transition("submitted", "approve", "offline", B, BUREAU, a),
+            Transition("submitted", "reject", "rejected", B, BUREAU, a, needs_reason=True),
+            Transition("submitted", "withdraw", "withdrawn", P, PROVIDER, a),
+            Transition("coordination", "approve", "offline", B, BUREAU, c, needs_reason=True),
+            Transition("coordination", "keep", "kept", B, BUREAU, c, needs_reason=True),
+        )
+        return Flow(
+            "catalog_offline_liuzhou",
+            f"Catalog entry offline (目录下线), {a}",
+            a,
+            "submitted",
+            ts,
+            {},
+            frozenset(),
+            frozenset({"rejected", "withdrawn", "kept", "offline"}),
+        )
+    a, c, n = "GX-Dispatch art. 21", "GX-Dispatch art. 21(4)", "GX-Dispatch art. 22"
     ts = (
-        Transition("submitted", "approve", "notice", B, BUREAU, a),
-        Transition("submitted", "reject", "rejected", B, BUREAU, a, needs_reason=True),
+        Transition("submitted", "approve", "notice", B, BUREAU, f"{a}(3)"),
+        Transition("submitted", "reject", "rejected", B, BUREAU, f"{a}(2)", needs_reason=True),
         Transition("submitted", "withdraw", "withdrawn", P, PROVIDER, a),
         # an entry with subscribers or mounted data is coordinated, not taken straight offline
+        # (GX-Dispatch art. 21(4); LZ-Rules art. 20(3))
         Transition("coordination", "approve", "notice", B, BUREAU, c, needs_reason=True),
         Transition("coordination", "keep", "kept", B, BUREAU, c, needs_reason=True),
         Transition("notice", "remove", "offline", P, PROVIDER, n, after_notice=True),
         Transition("notice", "withdraw", "withdrawn", P, PROVIDER, n),
     )
-    clocks = {} if liuzhou else {"submitted": Clock(B, "GX-Dispatch art. 21(2)", 3, "reply 回复")}
     return Flow(
-        "catalog_offline_liuzhou" if liuzhou else "catalog_offline",
-        f"Catalog entry offline (目录下线), {a if liuzhou else 'GX-Dispatch art. 21–22'}",
+        "catalog_offline",
+        "Catalog entry offline (目录下线), GX-Dispatch art. 21–22",
         a,
         "submitted",
         ts,
-        clocks,
+        {"submitted": Clock(B, f"{a}(2)", 3, "reply 回复受理结果")},
         frozenset(),
         frozenset({"rejected", "withdrawn", "kept", "offline"}),
     )
