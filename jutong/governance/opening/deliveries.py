@@ -220,6 +220,7 @@ def check_download(
             .where(
                 open_deliveries.c.account == account,
                 open_deliveries.c.resource == entry,
+                open_deliveries.c.method == "download",
                 open_deliveries.c.status == "active",
             )
         ).all()
