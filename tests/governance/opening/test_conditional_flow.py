@@ -22,7 +22,7 @@ from jutong.governance.opening.ratings import rate
 from jutong.governance.opening.requests import act, request_open
 from jutong.governance.schema import open_api_keys
 
-from .conftest import BUREAU, CENTRE, PARCEL_RELEASE, PARCELS, PROV, PUB, at
+from .conftest import BUREAU, CENTRE, PARCELS, PROV, PUB, at
 
 D = dt.date
 SCORES = {
