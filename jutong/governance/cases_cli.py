@@ -106,7 +106,11 @@ def register(sub) -> None:
     c = sub.add_parser("cases", help="case rules, deadlines and overdue steps")
     cv = c.add_subparsers(dest="cases_command", metavar="VERB", required=True)
     cr = cv.add_parser("rules", help="print the transition tables with deadlines and articles")
-    cr.add_argument("--flow", help="region | city | liuzhou")
+    cr.add_argument(
+        "--flow",
+        help="region | city | liuzhou | open_conditional | open_on_request | complaint | "
+        "catalog_update_* | catalog_offline* | data_offline*",
+    )
     cr.set_defaults(func=cmd_rules)
     co = cv.add_parser("overdue", help="steps overdue or due soon, with who owes them")
     co.add_argument("--as-of")

@@ -16,19 +16,11 @@ from jutong.governance.cases.actors import Actor
 from jutong.governance.cases.model import CaseError, PermissionDenied, utc_naive
 from jutong.governance.cases.queries import get_case
 from jutong.governance.db import engine
+from jutong.governance.opening.dimensions import DIMENSIONS
 from jutong.governance.opening.requests import KINDS
 from jutong.governance.schema import cases, open_ratings
 from jutong.settings import Settings
 
-# the same six dimensions as the quality scorecard (jutong.quality.scores.DIMENSIONS)
-DIMENSIONS = {
-    "conformity": "规范性",
-    "completeness": "完整性",
-    "accuracy": "准确性",
-    "consistency": "一致性",
-    "timeliness": "时效性",
-    "usability": "可用性",
-}
 RATABLE = frozenset({"delivered", "doubt", "checked", "closed", "opened", "filed"})
 
 
