@@ -72,7 +72,14 @@ def sweep(
     res.open_clocks = len(found)
     with engine(settings).begin() as conn:
         for case, clock in found:
-            st = clock_state(calendar, status=clock.status, due_on=clock.due_on, as_of=today)
+            st = clock_state(
+                calendar,
+                status=clock.status,
+                due_on=clock.due_on,
+                as_of=today,
+                due_at=clock.due_at,  # clock hours (特急): judged to the minute
+                now=now,
+            )
             owed = case.party_department(Party(clock.party))
             what = {
                 "step": clock.state,

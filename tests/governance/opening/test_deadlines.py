@@ -147,3 +147,17 @@ def test_on_request_opening_review_3_and_open_5_working_days(accounts):
     act(settings, case.ref, "approve", actor=PROV, at=at("2026-10-09"))
     # open within 5 wd: 10-10, 10-12, 10-13, 10-14, 10-15
     assert _clock(settings, case.ref, "opening").due_on == D(2026, 10, 15)
+
+
+def test_sla_sweep_reminds_and_escalates_a_clock_hour_deadline_to_the_minute(accounts):
+    from jutong.governance.sla import sweep
+
+    settings = accounts
+    case = _req(settings, at("2026-11-27", 20), "特急")
+    assert sweep(settings, now=at("2026-11-27", 21), checkpoint=False).reminders == []
+    res = sweep(settings, now=at("2026-11-28", 5), checkpoint=False)  # 3 hours left
+    assert res.reminders == [f"{case.ref} submitted"] and res.escalations == []
+    res = sweep(settings, now=at("2026-11-28", 8, 5), checkpoint=False)  # 5 minutes late
+    assert res.escalations == [f"{case.ref} submitted"]
+    # the overdue report names the information centre, which owes the review
+    assert res.reports and res.reports[0].stem == "xinxi"
