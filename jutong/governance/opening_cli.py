@@ -426,6 +426,22 @@ KINDS = (
 )
 
 
+def _departments(case) -> set[str]:
+    return {case.requester, case.provider, case.bureau, case.data.get("centre") or case.bureau}
+
+
+def _visible(settings, actor) -> set[str] | None:
+    """None: every case; else the departments whose cases ``actor`` sees (roles.yaml
+    ``open.read``); no permission at all is refused and audited."""
+    from jutong.governance.access import authorize, load_policies, visible_departments
+
+    policies = load_policies(settings.catalog_dir)
+    seen = visible_departments(policies, actor, "open.read")
+    if seen == set():
+        authorize(settings, actor, "open.read", subject="open list", policies=policies)
+    return seen
+
+
 def cmd_list(args) -> int:
     from jutong.governance.cases.queries import list_cases
 
@@ -435,6 +451,10 @@ def cmd_list(args) -> int:
             found += list_cases(settings, kind=kind, open_only=not args.all)
         if actor.is_public:  # an account sees its own cases only
             found = [c for c in found if c.requester == actor.department]
+        else:
+            seen = _visible(settings, actor)
+            if seen is not None:
+                found = [c for c in found if seen & _departments(c)]
         found.sort(key=lambda c: c.ref)
         if args.json:
             return [c.to_dict() for c in found]
@@ -471,6 +491,16 @@ def cmd_show(args) -> int:
             raise CaseError(f"{case.ref}: is a {case.kind} (see jutong share show)")
         if actor.is_public and case.requester != actor.department:
             raise CaseError(f"{case.ref}: not a case of account {actor.department}")
+        if not actor.is_public:
+            from jutong.governance.access import authorize
+
+            authorize(
+                settings,
+                actor,
+                "open.read",
+                departments=sorted(_departments(case)),
+                subject=case.ref,
+            )
         clocks = clocks_of(settings, case.ref)
         history = list(events(settings, subject=case.ref))
         if args.json:

@@ -147,3 +147,23 @@ def test_complaint_needs_evidence_and_a_known_release(accounts):
         complaints.file_complaint(
             settings, actor=PUB, release_id=QIYE, grounds="dislike", evidence="x"
         )
+
+
+def test_case_and_suspension_commit_together_or_not_at_all(accounts, monkeypatch):
+    """If the suspension fails, the complaint case is not opened either (one transaction)."""
+    from jutong.catalog.releases import ReleaseError
+    from jutong.governance.cases.queries import list_cases
+
+    settings = accounts
+    publish_release(settings, QIYE, at("2026-10-20"))
+    before = len(list(events(settings)))
+
+    def broken(*args, **kwargs):
+        raise ReleaseError("disk full while writing the release event")
+
+    monkeypatch.setattr(complaints.rel, "transition_in", broken)
+    with pytest.raises(ReleaseError, match="disk full"):
+        _complain(settings)
+    assert list_cases(settings, kind="complaint") == []
+    assert len(list(events(settings))) == before  # no complaint.open either
+    assert releases.is_served(settings, QIYE)

@@ -227,3 +227,32 @@ def test_offline_notice_listed(settings, capsys):
         "2026-12-01",
     )
     assert code == 1 and "after the public notice" in err
+
+
+def test_who_sees_which_opening_cases(settings, capsys):
+    prov = "孙:provider_staff@shichang"
+    code, out, err = run(
+        capsys,
+        "open",
+        "catalog",
+        "catalog-offline",
+        "shichang.qiye",
+        "--reason",
+        "职能划转",
+        "--as",
+        prov,
+    )
+    assert code == 0, err
+    code, out, _ = run(capsys, "open", "list", "--as", prov)
+    assert code == 0 and "CO-000001" in out
+    code, out, _ = run(capsys, "open", "list", "--as", PROV)  # another provider
+    assert code == 0 and "No cases open." in out
+    code, out, err = run(capsys, "open", "show", "CO-000001", "--as", PROV)
+    assert code == 1 and "permission denied" in err
+    code, out, err = run(capsys, "open", "list", "--as", "钱:analyst@dashuju")
+    assert code == 1 and "no 'open.read' permission" in err
+    code, out, _ = run(capsys, "open", "show", "CO-000001", "--as", STAFF)
+    assert code == 0 and "GX-Dispatch art. 21(2)" in out
+    # a share verb does not act on an opening case
+    code, out, err = run(capsys, "share", "withdraw", "CO-000001", "--as", prov)
+    assert code == 1 and "not a share_request" in err
