@@ -3,6 +3,8 @@ and who owes them, and the SLA sweep by hand (GX-Dispatch art. 29–30; LZ-Rules
 
 from __future__ import annotations
 
+import datetime as dt
+
 from jutong.governance.cli_common import day, fail, settings_, today, user_errors, when
 from jutong.textable import render
 
@@ -37,9 +39,18 @@ def cmd_overdue(args) -> int:
         settings = settings_()
         calendar = WorkCalendar.from_catalog(settings)
         as_of = day(args.as_of) or today()
+        # clock-hour deadlines (特急) are judged to the minute when no --as-of day is given
+        now = None if args.as_of else dt.datetime.now(dt.UTC)
         found = []
         for case, clock in open_clocks(settings):
-            st = clock_state(calendar, status=clock.status, due_on=clock.due_on, as_of=as_of)
+            st = clock_state(
+                calendar,
+                status=clock.status,
+                due_on=clock.due_on,
+                as_of=as_of,
+                due_at=clock.due_at,
+                now=now,
+            )
             if st in ("overdue", "due") or (st == "due_soon" and not args.overdue_only):
                 owed = case.party_department(Party(clock.party))
                 found.append((case, clock, st, owed))

@@ -11,6 +11,7 @@ for 特急 (12 hours).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 
 from jutong.governance.cli_common import actor_, day, fail, settings_, today, user_errors, when
 from jutong.textable import render
@@ -31,7 +32,8 @@ def _print_case(settings, case, calendar) -> None:
     from jutong.governance.cases.queries import clocks_of
 
     running = [c for c in clocks_of(settings, case.ref) if c.status in ("running", "paused")]
-    nxt = "; ".join(f"{c.label} by {c.party}: {c.shown(calendar, today())}" for c in running)
+    now = dt.datetime.now(dt.UTC)
+    nxt = "; ".join(f"{c.label} by {c.party}: {c.shown(calendar, today(), now)}" for c in running)
     print(f"{case.ref}: {case.state}" + (f" · next: {nxt}" if nxt else ""))
 
 

@@ -191,3 +191,27 @@ def test_liuzhou_data_offline_3_and_10_working_days(settings):
     withdrawn = lifecycle.decide(settings, case.ref, "withdraw", actor=QIYE_PROV)
     assert withdrawn.state == "withdrawn" and not notices_in_force(settings, D(2026, 11, 4))
     assert get_case(settings, case.ref).closed
+
+
+def test_entry_with_a_share_subscription_goes_to_coordination(settings):
+    from jutong.governance.sharing.requests import request_share
+
+    share = request_share(
+        settings,
+        actor=parse_actor("陈科员:requester_staff@renshe"),
+        resource="shichang.qiye",  # 无条件共享: granted at once
+        items=["统一社会信用代码"],
+        purpose="参保单位登记核对",
+        at=at("2026-11-02"),
+    )
+    assert share.state == "granted"
+    case = lifecycle.apply_catalog_offline(
+        settings, actor=QIYE_PROV, resource="shichang.qiye", reason="职能划转", at=at("2026-11-03")
+    )
+    assert case.state == "coordination"
+    assert case.data["subscribers"] == [{"who": "renshe", "case_ref": share.ref, "how": "share"}]
+    # the bureau may approve after coordination, with its reasons; the notice follows
+    with pytest.raises(CaseError, match="reasons"):
+        lifecycle.decide(settings, case.ref, "approve", actor=BUREAU)
+    lifecycle.decide(settings, case.ref, "approve", actor=BUREAU, reason="已协调人社厅改用接口")
+    assert get_case(settings, case.ref).state == "notice"
