@@ -47,6 +47,10 @@ def register_account(
     at: dt.datetime | None = None,
 ) -> Account:
     """Register a portal account; refused when the id is taken, malformed or a department's."""
+    if departments is None:
+        from jutong.catalog.loader import load_catalog
+
+        departments = load_catalog(settings.catalog_dir).departments
     if not ACCOUNT.match(account_id or ""):
         raise CaseError(f"account id '{account_id}': use a-z, 0-9, _ . - (2–64 characters)")
     if departments is not None and account_id in departments:

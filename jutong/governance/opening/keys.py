@@ -195,7 +195,12 @@ def revoke(
     at = utc_naive(at)
     with engine(settings).connect() as conn:
         row = conn.execute(
-            sa.select(open_api_keys.c.status, open_deliveries.c.account, cases.c.provider)
+            sa.select(
+                open_api_keys.c.status,
+                open_deliveries.c.account,
+                cases.c.provider,
+                cases.c.bureau,
+            )
             .join(open_deliveries, open_deliveries.c.id == open_api_keys.c.delivery_id)
             .join(cases, cases.c.seq == open_deliveries.c.case_seq)
             .where(open_api_keys.c.key_id == key_id)
@@ -205,7 +210,7 @@ def revoke(
     may = (
         (actor.is_public and actor.department == row.account)
         or (actor.role is Role.provider_staff and actor.department == row.provider)
-        or actor.role is Role.bureau_admin
+        or (actor.role is Role.bureau_admin and actor.department == row.bureau)
     )
     if not may:
         why = f"{actor} may not revoke key {key_id} (its account, the provider or the bureau)"

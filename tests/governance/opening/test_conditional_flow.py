@@ -246,3 +246,22 @@ def test_who_may_request_what(settings, accounts):
 
     with pytest.raises(ActorError, match="is a department"):
         parse_actor("x:public@gongan", load_catalog(settings.catalog_dir).departments)
+
+
+def test_accounts_are_checked(settings):
+    from jutong.governance.opening.accounts import get_account, register_account
+
+    with pytest.raises(CaseError, match="is a department's id"):
+        register_account(settings, "gongan", kind="person", name="冒充")
+    with pytest.raises(CaseError, match="unified social credit code"):
+        register_account(settings, "acme", kind="organisation", name="某公司", uscc_code="123")
+    with pytest.raises(CaseError, match="account kind"):
+        register_account(settings, "acme", kind="robot", name="某公司")
+    a = register_account(
+        settings, "acme", kind="organisation", name="某公司", uscc_code="91350100m000100y43"
+    )
+    assert a.uscc == "91350100M000100Y43" and get_account(settings, "acme").kind == "organisation"
+    with pytest.raises(CaseError, match="already exists"):
+        register_account(settings, "acme", kind="person", name="又一个")
+    events_ = [e.action for e in events(settings, subject="account:acme")]
+    assert events_ == ["account.register"]
