@@ -28,6 +28,15 @@ def cmd_rules(args) -> int:
     return 0
 
 
+def _due(k) -> str:
+    """The due day, or the instant in Beijing time for a clock-hour deadline."""
+    if k.due_at is not None:
+        from jutong.workdays import CHINA_TZ
+
+        return f"{k.due_at.replace(tzinfo=dt.UTC).astimezone(CHINA_TZ):%Y-%m-%d %H:%M}"
+    return f"{k.due_on}{' (provisional 暂定)' if k.provisional else ''}"
+
+
 def cmd_overdue(args) -> int:
     from jutong.governance.cases.clocks import clock_state
     from jutong.governance.cases.model import dumps
@@ -86,7 +95,7 @@ def cmd_overdue(args) -> int:
             k.label,
             o,
             s.upper() if s == "overdue" else s,
-            f"{k.due_on}{' (provisional 暂定)' if k.provisional else ''}",
+            _due(k),
             k.basis,
         )
         for c, k, s, o in found

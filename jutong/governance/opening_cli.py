@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 
 from jutong.governance.cli_common import actor_, day, fail, settings_, today, user_errors, when
 from jutong.textable import render
@@ -484,7 +485,7 @@ def cmd_list(args) -> int:
 
 def cmd_show(args) -> int:
     from jutong.governance.audit import events
-    from jutong.governance.cases.model import CaseError, dumps
+    from jutong.governance.cases.model import CaseError
     from jutong.governance.cases.queries import clocks_of, get_case
 
     def do(settings, catalog, calendar, actor):
@@ -516,7 +517,12 @@ def cmd_show(args) -> int:
             f"  kind {case.kind} · flow {case.flow} · state {case.state}"
             + (" (closed)" if case.closed else ""),
             f"  requester {case.requester} · provider {case.provider} · bureau {case.bureau}",
-            "  data " + dumps({k: v for k, v in case.data.items() if k != "subscribers"}),
+            "  data "
+            + json.dumps(
+                {k: v for k, v in case.data.items() if k != "subscribers"},
+                ensure_ascii=False,
+                default=str,
+            ),
         ]
         if clocks:
             lines.append("  deadlines:")
