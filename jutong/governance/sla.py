@@ -67,6 +67,9 @@ def sweep(
     today = beijing_day(now)
     res = SweepResult(today)
     res.recomputed = len(recompute_provisional(settings, calendar, actor="sla-sweep"))
+    from jutong.governance.opening.notices import recompute_provisional as notices_recompute
+
+    res.recomputed += len(notices_recompute(settings, calendar, actor="sla-sweep"))
     overdue_by_dept: dict[str, list[dict]] = {}
     found = open_clocks(settings)
     res.open_clocks = len(found)

@@ -144,3 +144,57 @@ def notices_in_force(settings: Settings, as_of: dt.date) -> list[Notice]:
 def all_notices(settings: Settings) -> list[Notice]:
     with engine(settings).connect() as conn:
         return [_row(r) for r in conn.execute(sa.select(notices).order_by(notices.c.id))]
+
+
+def recompute_provisional(
+    settings: Settings, calendar: WorkCalendar, *, actor: str = "jutong"
+) -> list[tuple[int, dt.date, dt.date, bool]]:
+    """Recompute the last day of every provisional working-day notice still running, once the
+    calendar knows more (the next year's arrangement entered in the jurisdiction file); the
+    case's ``notice_until`` follows. Each change is audited (``notice.recompute``)."""
+    from jutong.governance.schema import cases
+
+    changed = []
+    with engine(settings).begin() as conn:
+        rows = conn.execute(
+            sa.select(notices).where(
+                notices.c.provisional.is_(True), notices.c.withdrawn_at.is_(None)
+            )
+        ).all()
+        for r in rows:
+            if not r.period.endswith(" wd"):
+                continue
+            due = calendar.due(r.starts_on, int(r.period.split()[0]))
+            if due.day == r.ends_on and due.provisional:
+                continue
+            conn.execute(
+                notices.update()
+                .where(notices.c.id == r.id)
+                .values(ends_on=due.day, provisional=due.provisional)
+            )
+            if r.case_seq is not None:
+                data = conn.execute(
+                    sa.select(cases.c.data).where(cases.c.seq == r.case_seq)
+                ).scalar_one()
+                if (data or {}).get("notice_until"):
+                    conn.execute(
+                        cases.update()
+                        .where(cases.c.seq == r.case_seq)
+                        .values(data={**data, "notice_until": due.day.isoformat()})
+                    )
+            audit.append(
+                conn,
+                actor=actor,
+                department=r.department,
+                action="notice.recompute",
+                subject=f"notice:{r.id}",
+                data={
+                    "from": r.ends_on,
+                    "to": due.day,
+                    "provisional": due.provisional,
+                    "calendar": repr(calendar),
+                    "basis": r.basis,
+                },
+            )
+            changed.append((r.id, r.ends_on, due.day, due.provisional))
+    return changed

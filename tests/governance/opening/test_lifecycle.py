@@ -215,3 +215,37 @@ def test_entry_with_a_share_subscription_goes_to_coordination(settings):
         lifecycle.decide(settings, case.ref, "approve", actor=BUREAU)
     lifecycle.decide(settings, case.ref, "approve", actor=BUREAU, reason="已协调人社厅改用接口")
     assert get_case(settings, case.ref).state == "notice"
+
+
+def test_provisional_notice_made_final_when_the_next_year_is_entered(settings):
+    from jutong.governance.sla import sweep
+    from jutong.workdays import WorkCalendar
+
+    case = lifecycle.apply_data_offline(
+        settings,
+        actor=QIYE_PROV,
+        resource="shichang.qiye",
+        reason="系统迁移",
+        planned_on=D(2027, 2, 26),
+        at=at("2026-12-01"),
+    )
+    lifecycle.decide(settings, case.ref, "approve", actor=BUREAU, at=at("2026-12-02"))
+    (notice,) = notices_in_force(settings, D(2026, 12, 2))
+    # 30 wd from 12-02 run into 2027, which the statutory data does not cover yet
+    assert notice.provisional and notice.ends_on == D(2027, 1, 14)  # 1 Jan off, weekends off
+    # the bureau enters 2027: an extra holiday on 2027-01-04 moves the end by one working day
+    path = Path(settings.catalog_dir) / "jurisdiction.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc["calendar"] = {
+        "extra_holidays": ["2027-01-01", "2027-01-04"],
+        "extra_workdays": [],
+        "covered_through": "2027-12-31",
+    }
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    assert WorkCalendar.from_catalog(settings).last == D(2027, 12, 31)
+    res = sweep(settings, now=at("2026-12-03"), checkpoint=False)
+    assert res.recomputed == 1
+    (notice,) = notices_in_force(settings, D(2026, 12, 3))
+    assert (notice.ends_on, notice.provisional) == (D(2027, 1, 15), False)
+    assert get_case(settings, case.ref).data["notice_until"] == "2027-01-15"
+    assert [e.data["to"] for e in events(settings, action="notice.recompute")] == ["2027-01-15"]
