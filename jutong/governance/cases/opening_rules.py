@@ -129,7 +129,7 @@ def _open_on_request() -> Flow:
         Transition("refused", "coordinate", "coordination", R, PUBLIC, a, needs_reason=True),
         Transition("coordination", "grant", "opening", B, BUREAU, a, needs_reason=True),
         Transition("coordination", "uphold", "closed_refused", B, BUREAU, a, needs_reason=True),
-        Transition("opening", "open", "opened", P, PROVIDER, a),
+        Transition("opening", "deliver", "opened", P, PROVIDER, a),  # opens the data
         Transition("opened", "confirm", "filed", R, PUBLIC, f),
         Transition(
             "opened", "revoke", "revoked", P, PROVIDER, "GX-Dispatch art. 41", needs_basis=True

@@ -3,7 +3,7 @@ GX-Dispatch art. 33: the provider opens the data).
 
 A delivery is scoped to the approved dataset (the case's catalog entry, optionally one of its
 releases) and period (from delivery to the request's ``until``). Delivery is the case step
-(``deliver`` after the agreement, ``open`` for on-request opening) and its record — with the key
+(``deliver``: after the agreement, or when on-request data is opened) and its record — with the key
 for the API method — is written in the same transaction. Revoking the case (``revoke``) revokes
 its deliveries and keys with it. Active deliveries are the entry's subscribers (LZ-Rules
 art. 20).
@@ -24,7 +24,7 @@ from jutong.governance.cases.queries import get_case
 from jutong.governance.cases.rules import Role
 from jutong.governance.db import engine
 from jutong.governance.opening import keys
-from jutong.governance.opening.requests import OPEN_REQUEST, act
+from jutong.governance.opening.requests import act
 from jutong.governance.schema import cases, open_api_keys, open_deliveries
 from jutong.settings import Settings
 from jutong.workdays import WorkCalendar
@@ -71,7 +71,6 @@ def deliver(
     if method not in METHODS:
         raise CaseError(f"delivery method '{method}' is not one of {', '.join(METHODS)}")
     case = get_case(settings, ref)
-    event = "deliver" if case.kind == OPEN_REQUEST else "open"
     if release_id:
         _check_release(settings, case, release_id)
     when = utc_naive(at)
@@ -111,7 +110,7 @@ def deliver(
             **({"key_id": out["key_id"]} if "key_id" in out else {}),
         }
 
-    done = act(settings, ref, event, actor=actor, at=when, calendar=calendar, effects=record)
+    done = act(settings, ref, "deliver", actor=actor, at=when, calendar=calendar, effects=record)
     return Delivered(done, out["id"], method, start, until, out.get("token"))
 
 
