@@ -24,7 +24,7 @@
 
 from __future__ import annotations
 
-from jutong.governance.cases.rules import RESUME, Clock, Flow, Party, Role, Transition
+from jutong.governance.cases.flow_model import RESUME, Clock, Flow, Party, Role, Transition
 
 B, P, R, C = Party.bureau, Party.provider, Party.requester, Party.centre
 BUREAU = (Role.bureau_reviewer, Role.bureau_admin)
