@@ -32,6 +32,14 @@ def _cmd_airflow(args) -> int:
     return 0  # not reached
 
 
+def _cmd_serve(args) -> int:
+    """Start the governance service (REST API) with uvicorn; the web package is imported here
+    only, so the core stays importable without a web server."""
+    from web.serve_cli import serve_from_args
+
+    return serve_from_args(args)
+
+
 def _cmd_demo(args) -> int:
     from jutong.demo import main_from_args
 
@@ -60,6 +68,7 @@ COMMAND_MODULES = (
     "jutong.governance.opening_cli",  # open request | review | answer | … | complaint | notices
     "masking.delivery_cli",  # share deliver (after the share command)
     "jutong.governance.evaluation_cli",  # evaluate departments
+    "jutong.governance.users_cli",  # users add | list | grant | revoke | token | …
 )
 
 # The verb-first commands of earlier versions and the commands they are now. They keep working
@@ -99,6 +108,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-broken", action="store_true", help="do not deliver the deliberately broken extract"
     )
     dp.set_defaults(func=_cmd_demo)
+
+    sv = sub.add_parser(
+        "serve",
+        help="start the governance service: REST API at /api/v1, OpenAPI at /api/docs",
+        description="Start the governance service (uvicorn) on the governance database of the "
+        "settings (embedded SQLite by default, PostgreSQL through governance_db_uri).",
+    )
+    sv.add_argument("--host", help="address to listen on (default: setting serve_host, 127.0.0.1)")
+    sv.add_argument("--port", type=int, help="port (default: setting serve_port, 8000; 0 = any)")
+    sv.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    sv.add_argument(
+        "--log-level", default="info", choices=("critical", "error", "warning", "info", "debug")
+    )
+    sv.set_defaults(func=_cmd_serve)
 
     ap = sub.add_parser(
         "airflow", help="run an airflow command in this project's environment (e.g. standalone)"

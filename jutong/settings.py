@@ -76,6 +76,10 @@ class Settings:
     # ingestion takes a delivered file once its size and modification time have not changed
     # for this many seconds (a file still being written is left in landing)
     ingest_quiet_seconds: float = 5.0
+    # the governance service (`jutong serve`): where it listens, how long a login lasts
+    serve_host: str = "127.0.0.1"
+    serve_port: int = 8000
+    api_token_hours: float = 8.0
     # the source file of these settings, if any (for messages)
     source: str = "defaults"
 

@@ -77,7 +77,19 @@ TREE = {
         "show",
     },
     "evaluate": {"departments"},
+    "users": {
+        "add",
+        "list",
+        "grant",
+        "revoke",
+        "password",
+        "deactivate",
+        "activate",
+        "token",
+        "tokens",
+    },
     "demo": None,
+    "serve": None,
     "airflow": None,
 }
 OLD_VERBS = {"ingest", "standardize", "scan", "mask", "review", "er"}
@@ -125,7 +137,7 @@ def test_help_lists_the_nouns_and_hides_the_aliases(capsys):
     assert exc.value.code == 0
     out = capsys.readouterr().out
     listed = [line.split()[0] for line in out.splitlines() if re.match(r"    \S", line)]
-    assert listed == list(TREE)  # in the order of COMMAND_MODULES, then demo and airflow
+    assert listed == list(TREE)  # in the order of COMMAND_MODULES, then demo, serve, airflow
     assert not OLD_VERBS & set(listed)
     assert "usage: jutong [-h] [--version] [-v] COMMAND ..." in out
 

@@ -2,6 +2,7 @@
 line's own, Airflow's, the compose stack's) and the libraries really read them as "off"."""
 
 import ast
+import json
 import os
 import subprocess
 import sys
@@ -40,22 +41,35 @@ def test_disable_overrides_a_value_already_set():
 
 
 def test_dbt_reads_them_as_no_usage_statistics(tmp_path):
-    """dbt's own flag parsing (``dbt.cli.flags``) under each switch alone."""
+    """dbt's own flag parsing (``dbt.cli.flags``) under each switch alone (one process: dbt
+    reads the environment at each parse)."""
     code = (
+        "import json, os, sys\n"
         "from dbt.cli.flags import Flags, args_to_context\n"
-        "print(Flags(args_to_context(['parse', '--profiles-dir', '.'])).SEND_ANONYMOUS_USAGE_STATS)"
+        "seen = {}\n"
+        "for switch, value in json.loads(sys.argv[1]):\n"
+        "    for k in json.loads(sys.argv[2]):\n"
+        "        os.environ.pop(k, None)\n"
+        "    if switch:\n"
+        "        os.environ[switch] = value\n"
+        "    ctx = args_to_context(['parse', '--profiles-dir', '.'])\n"
+        "    seen[str(switch)] = str(Flags(ctx).SEND_ANONYMOUS_USAGE_STATS)\n"
+        "print(json.dumps(seen))\n"
     )
+    cases = [(None, None)] + [
+        (k, NO_TELEMETRY[k]) for k in ("DO_NOT_TRACK", "DBT_SEND_ANONYMOUS_USAGE_STATS")
+    ]
     base = {k: v for k, v in os.environ.items() if k not in NO_TELEMETRY}
-    seen = {}
-    for switch in (None, "DO_NOT_TRACK", "DBT_SEND_ANONYMOUS_USAGE_STATS"):
-        env = dict(base) if switch is None else {**base, switch: NO_TELEMETRY[switch]}
-        out = subprocess.run(
-            [sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True
-        )
-        assert out.returncode == 0, out.stderr
-        seen[switch] = out.stdout.strip()
-    assert seen == {
-        None: "True",
+    out = subprocess.run(
+        [sys.executable, "-c", code, json.dumps(cases), json.dumps(list(NO_TELEMETRY))],
+        env=base,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == {
+        "None": "True",
         "DO_NOT_TRACK": "False",
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
     }

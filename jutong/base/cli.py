@@ -10,6 +10,7 @@ import json
 import sys
 from pathlib import Path
 
+from jutong.catalog import load_catalog
 from jutong.catalog.model import BASES, ENTITY_BASES
 from jutong.lake import Zone
 from jutong.settings import Settings, get_settings
@@ -353,7 +354,10 @@ def cmd_evaluate(args) -> int:
         from jutong.synth.adversarial_eval import evaluate_adversarial
         from jutong.synth.adversarial_eval import render as render_adversarial
 
-        adv = evaluate_adversarial(people=args.people, orgs=args.orgs, seed=args.seed)
+        matching = load_catalog(get_settings().catalog_dir).matching
+        adv = evaluate_adversarial(
+            people=args.people, orgs=args.orgs, seed=args.seed, matching=matching
+        )
         print(render_adversarial(adv, as_json=args.json))
         return 0 if all(s.meets() for s in adv) else 1
     settings = get_settings()

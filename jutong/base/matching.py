@@ -14,7 +14,8 @@ Fellegi–Sunter as Splink implements it:
 
 Then ``predict_between`` scores unkeyed mentions against the known ones (never against each
 other: a shared placeholder or empty ID is never evidence, docs/base_databases.md). The caller
-decides with two thresholds: merge above ``MATCH_UPPER``, clerical review between, apart below.
+decides with two thresholds (``catalog/matching.yaml``, ``jutong.catalog.matching``): merge
+at or above ``match_upper``, clerical review between, apart below ``match_lower``.
 """
 
 from __future__ import annotations
@@ -25,20 +26,16 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 from jutong.base.comparisons import blocking, comparisons, features
+from jutong.catalog.matching import DEFAULT as DEFAULT_MATCHING
+from jutong.catalog.matching import MatchSettings
 from jutong.catalog.model import EntityKind
 
 log = logging.getLogger(__name__)
-
-# Match probability at or above which an unkeyed mention merges into an entity, and below
-# which it stays apart; in between it goes to the clerical review queue.
-MATCH_UPPER = 0.99
-MATCH_LOWER = 0.60
 
 # the identifier comparison's m probabilities are learned by EM on these candidate pairs
 # (same name): pairs of one entity share their valid key by construction, so they cannot
 # show how a written ID goes wrong; the unkeyed mentions can
 EM_BLOCK = ("m_name",)
-EM_MIN_PAIRS = 20
 
 
 @dataclass(frozen=True)
@@ -71,12 +68,12 @@ def score_unkeyed(
     unkeyed: pa.Table,
     known: pa.Table,
     *,
-    threshold: float = MATCH_LOWER,
+    match: MatchSettings = DEFAULT_MATCHING,
     seed: int = 42,
 ) -> tuple[pa.Table, MatchModel]:
     """Score ``unkeyed`` mentions (column ``mention_id`` + features) against ``known``
     mentions (column ``entity_id`` + features). Returns the pairs at or above
-    ``threshold`` as (mention_id, entity_id, match_probability, match_weight) — the best
+    ``match.match_lower`` as (mention_id, entity_id, match_probability, match_weight) — the best
     pair per (mention, entity) — and what the model learned."""
     from splink import Linker
     from splink.backends.duckdb import DuckDBAPI
@@ -127,17 +124,22 @@ def score_unkeyed(
         u_trainer.misc.save_model_to_json(),
         m_trainer.misc.save_model_to_json(),
         u_floor=1.0 / max(n * (n - 1) / 2, 1.0),
-        m_floor=1e-4,
+        m_floor=match.m_floor,
     )
     model["link_type"] = "link_only"
     model["probability_two_random_records_match"] = 1.0 / n_entities
 
     left = db.register(unk, table_name="unkeyed")
     right = db.register(known_rows, table_name="known")
-    _learn_identifier_m(Linker([left, right], model, log_level=None), model, m_floor=1e-4)
+    _learn_identifier_m(
+        Linker([left, right], model, log_level=None),
+        model,
+        m_floor=match.m_floor,
+        min_pairs=match.em_min_pairs,
+    )
     linker = Linker([left, right], model, log_level=None)
     pred = linker.inference.predict_between(
-        left, right, threshold_match_probability=threshold, warning_mode="never"
+        left, right, threshold_match_probability=match.match_lower, warning_mode="never"
     )
     pairs = pred.as_duckdbpyrelation().arrow() if hasattr(pred, "as_duckdbpyrelation") else None
     if pairs is None:
@@ -222,7 +224,7 @@ def _combine(shape: dict, u_model: dict, m_model: dict, *, u_floor: float, m_flo
     return out
 
 
-def _learn_identifier_m(linker, model: dict, *, m_floor: float) -> None:
+def _learn_identifier_m(linker, model: dict, *, m_floor: float, min_pairs: int) -> None:
     """The identifier comparison's m probabilities by expectation maximisation over the
     candidate pairs of the unkeyed and the known mentions that share a name (u fixed from
     random pairs): how often a written ID is equal, has two digits swapped, one wrong, ...
@@ -239,7 +241,7 @@ def _learn_identifier_m(linker, model: dict, *, m_floor: float) -> None:
     except Exception as exc:  # noqa: BLE001 - EM on too few or degenerate pairs
         log.info("identifier m probabilities kept from labelled pairs: %s", exc)
         return
-    if getattr(session, "_comparison_vectors_count", EM_MIN_PAIRS) < EM_MIN_PAIRS:
+    if getattr(session, "_comparison_vectors_count", min_pairs) < min_pairs:
         return
     new = {c["output_column_name"]: c for c in learned["comparisons"]}
     for comp in model["comparisons"]:

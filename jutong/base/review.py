@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from jutong.governance.audit import log as audit
 from jutong.governance.db import engine, utcnow
 from jutong.governance.schema import review_items
 from jutong.settings import Settings
@@ -157,10 +158,18 @@ def list_items(
 
 
 def decide(
-    settings: Settings, item_id: int, decision: str, *, by: str, note: str | None = None
+    settings: Settings,
+    item_id: int,
+    decision: str,
+    *,
+    by: str,
+    note: str | None = None,
+    role: str | None = None,
+    department: str | None = None,
 ) -> ReviewItem:
     """Accept or reject one pending item — every row it covers; the next build applies it
-    (and every later one, also to rows that join the subject)."""
+    (and every later one, also to rows that join the subject). The decision is an audit
+    event (``review.accepted`` / ``review.rejected``) written in the same transaction."""
     if decision not in ("accepted", "rejected"):
         raise ReviewError(f"decision must be accepted or rejected, not '{decision}'")
     if not by or not by.strip():
@@ -196,4 +205,19 @@ def decide(
             .values(status=decision, decided_by=by.strip(), decided_at=utcnow(), note=note)
         )
         row = c.execute(sa.select(t).where(t.c.id == item_id)).one()
+        audit.append(
+            c,
+            actor=by.strip(),
+            role=role,
+            department=department,
+            action=f"review.{decision}",
+            subject=f"review:{item_id}",
+            data={
+                "base": row.base,
+                "subject": row.mention_id,
+                "entity_id": row.entity_id,
+                "match_probability": row.match_probability,
+                "note": note,
+            },
+        )
     return ReviewItem.from_row(row)

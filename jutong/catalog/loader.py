@@ -10,6 +10,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from jutong.catalog.matching import DEFAULT as DEFAULT_MATCHING
+from jutong.catalog.matching import MatchSettings, load_matching
 from jutong.catalog.model import ENTITY_BASES, CatalogEntry
 
 # Folders of the catalog that hold other definitions, not entries (open releases:
@@ -41,6 +43,8 @@ class Catalog:
     entries: dict[str, CatalogEntry]
     files: dict[str, Path] = field(default_factory=dict)  # entry id -> YAML file
     jurisdiction: dict = field(default_factory=dict)
+    # entity resolution settings per entity base (catalog/matching.yaml)
+    matching: dict[str, MatchSettings] = field(default_factory=dict)
 
     def __iter__(self):
         return iter(self.entries.values())
@@ -54,6 +58,10 @@ class Catalog:
         except KeyError:
             known = ", ".join(sorted(self.entries))
             raise KeyError(f"no catalog entry '{entry_id}' (known: {known})") from None
+
+    def match_settings(self, base: str) -> MatchSettings:
+        """The entity-resolution settings of an entity base (defaults when not set)."""
+        return self.matching.get(base, DEFAULT_MATCHING)
 
     def department_name(self, dept: str) -> str:
         return self.departments[dept].name
@@ -135,6 +143,8 @@ def load_catalog(root: Path | str) -> Catalog:
         if isinstance(jd, dict):
             jurisdiction = jd
 
+    matching = load_matching(root, problems)
+
     entries: dict[str, CatalogEntry] = {}
     files: dict[str, Path] = {}
     for path in sorted(root.glob("*/*.y*ml")):
@@ -190,4 +200,4 @@ def load_catalog(root: Path | str) -> Catalog:
         problems.append(f"{root}: no catalog entries (expected <department>/<dataset>.yaml)")
     if problems:
         raise CatalogError(problems)
-    return Catalog(root, departments, entries, files, jurisdiction)
+    return Catalog(root, departments, entries, files, jurisdiction, matching)

@@ -1,7 +1,8 @@
 """The life of an open-data release in the governance database (GX-Open art. 22).
 
 Each built version is recorded in ``release_versions``; each change of status in
-``release_events`` with its reason, actor and time. Statuses and the allowed actions:
+``release_events`` with its reason, actor and time. Each suspension, withdrawal and restoration is also an audit event (``release.<action>``) in
+the same transaction. Statuses and the allowed actions:
 
 | action | from | to |
 |---|---|---|
@@ -28,6 +29,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from jutong.catalog.releases import ReleaseError
+from jutong.governance.audit import log as audit
 from jutong.governance.db import engine, utcnow
 from jutong.governance.schema import release_events, release_versions
 from jutong.settings import Settings
@@ -109,17 +111,30 @@ def recorded_ids(settings: Settings) -> set[str]:
 
 
 def _transition(
-    settings: Settings, release_id: str, action: str, reason: str, actor: str | None
+    settings: Settings,
+    release_id: str,
+    action: str,
+    reason: str,
+    actor: str | None,
+    role: str | None = None,
+    department: str | None = None,
 ) -> dict:
     with engine(settings).begin() as conn:
-        return transition_in(conn, release_id, action, reason, actor)
+        return transition_in(conn, release_id, action, reason, actor, role, department)
 
 
 def transition_in(
-    conn: sa.Connection, release_id: str, action: str, reason: str, actor: str | None
+    conn: sa.Connection,
+    release_id: str,
+    action: str,
+    reason: str,
+    actor: str | None,
+    role: str | None = None,
+    department: str | None = None,
 ) -> dict:
-    """Suspend, withdraw or restore a release in ``conn``'s transaction (a complaint case
-    suspends its release in the transaction that opens the case, GX-Open art. 22)."""
+    """Suspend, withdraw or restore a release in ``conn``'s transaction, with its audit event
+    (a complaint case suspends its release in the transaction that opens the case, GX-Open
+    art. 22)."""
     if not reason or not reason.strip():
         raise ReleaseError(f"{action} {release_id}: a reason is required (GX-Open art. 22)")
     allowed, to = TRANSITIONS[action]
@@ -154,6 +169,23 @@ def transition_in(
         "at": utcnow(),
     }
     conn.execute(release_events.insert().values(**event))
+    # the decision and its audit event commit together (GX-Dispatch art. 42)
+    audit.append(
+        conn,
+        actor=event["actor"],
+        role=role,
+        department=department,
+        action=f"release.{action}",
+        subject=f"release:{release_id}",
+        at=event["at"],
+        data={
+            "from": event["from_status"],
+            "to": event["to_status"],
+            "version": latest,
+            "reason": event["reason"],
+            "basis": "GX-Open art. 22",
+        },
+    )
     return event
 
 
@@ -162,19 +194,43 @@ def status_in(conn: sa.Connection, release_id: str) -> Status | None:
     return _last_status(conn, release_id)
 
 
-def suspend(settings: Settings, release_id: str, reason: str, actor: str | None = None) -> dict:
+def suspend(
+    settings: Settings,
+    release_id: str,
+    reason: str,
+    actor: str | None = None,
+    *,
+    role: str | None = None,
+    department: str | None = None,
+) -> dict:
     """Stop serving a release at once on a complaint (GX-Open art. 22)."""
-    return _transition(settings, release_id, "suspend", reason, actor)
+    return _transition(settings, release_id, "suspend", reason, actor, role, department)
 
 
-def withdraw(settings: Settings, release_id: str, reason: str, actor: str | None = None) -> dict:
+def withdraw(
+    settings: Settings,
+    release_id: str,
+    reason: str,
+    actor: str | None = None,
+    *,
+    role: str | None = None,
+    department: str | None = None,
+) -> dict:
     """Withdraw a release after verification (GX-Open art. 22); a new build reopens it."""
-    return _transition(settings, release_id, "withdraw", reason, actor)
+    return _transition(settings, release_id, "withdraw", reason, actor, role, department)
 
 
-def restore(settings: Settings, release_id: str, reason: str, actor: str | None = None) -> dict:
+def restore(
+    settings: Settings,
+    release_id: str,
+    reason: str,
+    actor: str | None = None,
+    *,
+    role: str | None = None,
+    department: str | None = None,
+) -> dict:
     """Serve a suspended release again when the complaint was unfounded (GX-Open art. 22)."""
-    return _transition(settings, release_id, "restore", reason, actor)
+    return _transition(settings, release_id, "restore", reason, actor, role, department)
 
 
 def check_buildable(settings: Settings, release_id: str) -> Status | None:

@@ -177,6 +177,8 @@ cases = sa.Table(
     sa.Column("opened_by", sa.String(256), nullable=False),
     sa.Column("updated_at", sa.DateTime, nullable=False),
     sa.Column("closed", sa.Boolean, nullable=False),
+    # 0005: optimistic concurrency; bumped by every transition (jutong.governance.cases.engine)
+    sa.Column("version", sa.Integer, nullable=False, server_default="1"),
 )
 
 case_clocks = sa.Table(
@@ -219,6 +221,49 @@ share_deliveries = sa.Table(
     sa.Column("delivered_at", sa.DateTime, nullable=False),
     sa.Column("delivered_by", sa.String(256), nullable=False),
     sa.UniqueConstraint("case_seq", "version", name="uq_share_delivery_version"),
+)
+
+# ---- users of the governance service (jutong.governance.users) ----------------------------------
+# A user holds roles per department (``USER:ROLE@DEPT`` of the case engine); passwords are
+# argon2 hashes; bearer tokens (login sessions and API keys for systems) are random and stored
+# only as their SHA-256.
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(128), nullable=False, unique=True),
+    sa.Column("display_name", sa.String(256), nullable=True),
+    sa.Column("password_hash", sa.String(256), nullable=True),  # None: API keys only
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("created_by", sa.String(256), nullable=False),
+)
+
+user_roles = sa.Table(
+    "user_roles",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False, index=True),
+    sa.Column("role", sa.String(32), nullable=False),
+    sa.Column("department", sa.String(64), nullable=False),
+    sa.Column("granted_at", sa.DateTime, nullable=False),
+    sa.Column("granted_by", sa.String(256), nullable=False),
+    sa.UniqueConstraint("user_id", "role", "department", name="uq_user_role"),
+)
+
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("token_sha256", sa.String(64), nullable=False, unique=True),
+    sa.Column("prefix", sa.String(16), nullable=False),  # shown in lists, never the token
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False, index=True),
+    sa.Column("kind", sa.String(16), nullable=False),  # session | api_key
+    sa.Column("name", sa.String(128), nullable=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("expires_at", sa.DateTime, nullable=True),  # None: until revoked (API keys)
+    sa.Column("last_used_at", sa.DateTime, nullable=True),
+    sa.Column("revoked_at", sa.DateTime, nullable=True),
 )
 
 # ---- opening to the public (jutong.governance.opening; GX-Open ch. 4–5) ------------------------
@@ -329,6 +374,7 @@ notices = sa.Table(
 
 __all__ = [
     "VERSION_TABLE",
+    "api_tokens",
     "audit_events",
     "audit_head",
     "case_clocks",
@@ -346,4 +392,6 @@ __all__ = [
     "review_items",
     "ticket_events",
     "tickets",
+    "user_roles",
+    "users",
 ]

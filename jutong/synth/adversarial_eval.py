@@ -14,6 +14,7 @@ import json
 from collections import Counter
 from dataclasses import asdict, dataclass
 
+from jutong.catalog.matching import DEFAULT, MatchSettings
 from jutong.catalog.model import EntityKind
 
 PRECISION_TARGET = 0.999
@@ -76,24 +77,33 @@ def pairwise(
     )
 
 
-def _match(kind: EntityKind, unkeyed, known) -> dict[str, str]:
+def _match(kind: EntityKind, unkeyed, known, match: MatchSettings) -> dict[str, str]:
     from jutong.base.matching import score_unkeyed
     from spark_jobs.base.steps.probabilistic import decide
 
-    pairs, _ = score_unkeyed(kind, unkeyed, known)
-    merged, _ = decide(pairs, {})
+    pairs, _ = score_unkeyed(kind, unkeyed, known, match=match)
+    merged, _ = decide(pairs, {}, match)
     return {m: e for m, (e, _, _) in merged.items()}
 
 
-def evaluate_adversarial(people: int = 2000, orgs: int = 600, seed: int = 7):
-    """Generate both populations, match them, score them (persons, then organisations)."""
+def evaluate_adversarial(
+    people: int = 2000,
+    orgs: int = 600,
+    seed: int = 7,
+    matching: dict[str, MatchSettings] | None = None,
+):
+    """Generate both populations, match them with the settings of their base (``matching``,
+    the catalog's; defaults when absent), score them (persons, then organisations)."""
+    matching = matching or {}
     from jutong.synth.adversarial import adversarial_people
     from jutong.synth.adversarial_orgs import adversarial_orgs
 
     out = []
     if people:
         adv = adversarial_people(people, seed=seed)
-        merged = _match(EntityKind.person, adv.unkeyed, adv.known)
+        merged = _match(
+            EntityKind.person, adv.unkeyed, adv.known, matching.get("population", DEFAULT)
+        )
         out.append(
             pairwise(
                 "person",
@@ -105,7 +115,9 @@ def evaluate_adversarial(people: int = 2000, orgs: int = 600, seed: int = 7):
         )
     if orgs:
         org = adversarial_orgs(orgs, seed=seed)
-        merged = _match(EntityKind.org, org.unkeyed, org.known)
+        merged = _match(
+            EntityKind.org, org.unkeyed, org.known, matching.get("legal_entity", DEFAULT)
+        )
         out.append(
             pairwise("org", org.known.column("entity_id").to_pylist(), org.truth, merged, org.traps)
         )

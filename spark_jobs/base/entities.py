@@ -10,7 +10,7 @@ Steps, all on one DataFrame of mentions (``spark_jobs.base.mentions``):
    to exactly one credit code. Entity ids come from the key map table (``<base>_keys``):
    a key keeps its id across runs; new keys get the next numbers, in key order.
 3. **Probabilistic match** of what is left (``jutong.base.matching``, Splink): merge at or
-   above ``MATCH_UPPER``, clerical review between the thresholds (decisions from
+   above ``match_upper`` (catalog/matching.yaml), clerical review between the thresholds (decisions from
    ``jutong review`` are applied), apart below — an unkeyed mention that is not merged is
    quarantined with its reason, never dropped and never merged on a shared placeholder.
 4. **Survivorship** (一数一源, GX-Reg art. 16): per golden field the value from the
@@ -185,6 +185,7 @@ def build_entities(
         history_so_far=history_so_far,
         built_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
         progress=say,
+        match=catalog.match_settings(base),
     )
     res = replace(res, **outputs.summary)
     res.review_pending = review.sync_pending(settings, base, outputs.pending, outputs.covered)

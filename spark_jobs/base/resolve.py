@@ -17,6 +17,8 @@ from pyspark.sql import DataFrame, Row
 from pyspark.sql import functions as F
 
 from jutong.base.matching import features, score_unkeyed
+from jutong.catalog.matching import DEFAULT as DEFAULT_MATCHING
+from jutong.catalog.matching import MatchSettings
 from jutong.catalog.model import EntityKind
 from spark_jobs.base.steps import history, ledger, links, probabilistic
 from spark_jobs.base.steps.conflicts import conflicts
@@ -77,6 +79,7 @@ def resolve_entities(
     history_so_far: DataFrame | None,
     built_at: dt.datetime,
     progress: Callable[[str], None],
+    match: MatchSettings = DEFAULT_MATCHING,
 ) -> EntityOutputs:
     """Resolve the mentions of ``kind`` into the build's tables.
 
@@ -84,7 +87,8 @@ def resolve_entities(
     are not exact duplicates with their usable key (``steps.ids.canonical_keys``);
     ``keymap``, the key map with an id for every key of ``canon`` (``key``, ``entity_id``);
     the review decisions; the history published so far (or None); the build time
-    (``_built_at``). ``progress`` is told how many unkeyed mentions were scored.
+    (``_built_at``). ``progress`` is told how many unkeyed mentions were scored. ``match``:
+    the base's thresholds (``catalog/matching.yaml``).
     """
     base = kind.base
     cached: list[DataFrame] = []
@@ -113,8 +117,8 @@ def resolve_entities(
     )
     unk_arrow = by_subject.toArrow()
     known_arrow = known.select("entity_id", *cols).distinct().toArrow()
-    pairs, model = score_unkeyed(kind, unk_arrow, known_arrow)
-    decided, pending = probabilistic.decide(pairs, decisions)
+    pairs, model = score_unkeyed(kind, unk_arrow, known_arrow, match=match)
+    decided, pending = probabilistic.decide(pairs, decisions, match)
     probabilistic.review_details(by_subject, known, pending, kind, members)
     merged, pending_ids = probabilistic.fan_out(members, decided, pending)
     n_scored = sum(len(v) for v in members.values())
@@ -125,7 +129,9 @@ def resolve_entities(
     )
 
     resolved = keep(
-        links.matched_by_key(known).unionByName(links.unkeyed_links(unkeyed, merged, pending_ids))
+        links.matched_by_key(known).unionByName(
+            links.unkeyed_links(unkeyed, merged, pending_ids, match.match_upper)
+        )
     )
     link_rows = keep(links.link_table(resolved, links.duplicate_links(mentions, resolved)))
 

@@ -81,3 +81,8 @@ def test_review_list_and_accept_on_the_command_line(settings, capsys):
     assert f"review item {item.id}: 4 row(s)" in out and "accepted by 张三" in out
     assert main(["base", "review", "list", "--status", "accepted", "--json"]) == 0
     assert '"mentions": [' in capsys.readouterr().out
+    # the decision is in the audit chain (who, what, on which pair)
+    from jutong.governance.audit import events
+
+    [ev] = list(events(settings, subject=f"review:{item.id}"))
+    assert (ev.action, ev.actor, ev.data["base"]) == ("review.accepted", "张三", "population")

@@ -78,6 +78,12 @@ def test_complaint_cycle(settings, tmp_path):
         G.restore(settings, RID, "x")
     with pytest.raises(ReleaseError, match="reason is required"):
         G.withdraw(settings, RID, " ")
+    # each change of status is an audit event, written with it; refusals change nothing
+    from jutong.governance.audit import events
+
+    trail = [(e.action, e.actor) for e in events(settings, subject=f"release:{RID}")]
+    assert trail[0] == ("release.suspend", "staff") and trail[1] == ("release.restore", "reviewer")
+    assert [a for a, _ in trail] == ["release.suspend", "release.restore", "release.withdraw"]
 
     v2 = _build(settings, tmp_path, 2)  # reopen after processing
     assert G.serve_path(settings, RID) == v2 / "data.csv"

@@ -49,13 +49,17 @@ def _sqlite(settings, script: str) -> None:
         conn.executescript(script)
 
 
-# tables of later revisions (0002: the audit chain; 0004: cases; 0006: opening)
+# tables of later revisions (0002: the audit chain; 0004: cases; 0005: users and tokens;
+# 0006: opening)
 LATER_TABLES = {
     "audit_events",
     "audit_head",
     "cases",
     "case_clocks",
     "share_deliveries",
+    "users",
+    "user_roles",
+    "api_tokens",
     "open_accounts",
     "open_agreements",
     "open_deliveries",

@@ -29,6 +29,7 @@ from jutong.governance.cases.model import (
     Case,
     CaseError,
     PermissionDenied,
+    StaleVersion,
     beijing_day,
     row_case,
     utc_naive,
@@ -251,18 +252,24 @@ def fire(
     data: dict | None = None,
     at: dt.datetime | None = None,
     calendar: WorkCalendar | None = None,
+    expected_version: int | None = None,
     effects: Effects | None = None,
     kind: str | None = None,
 ) -> Case:
     """Fire ``event`` on case ``ref`` as ``actor``; one transaction (with ``effects``), audited.
 
-    ``kind``: refuse a case of another kind (a caller acting on share requests only, say)."""
+    ``expected_version``: the case's version the caller decided on; a case changed since
+    (another transition fired) is refused with ``StaleVersion`` and nothing changes.
+    ``kind``: refuse a case of another kind (a caller acting on share requests only, say).
+    """
     calendar = calendar or WorkCalendar.from_catalog(settings)
     at = utc_naive(at)
     day = beijing_day(at)
     case = get_case(settings, ref)
     if kind and case.kind != kind:
         raise CaseError(f"{case.ref}: is a {case.kind}, not a {kind}")
+    if expected_version is not None and expected_version != case.version:
+        raise StaleVersion(case.ref, expected_version, case.version, case.state)
     f = flow(case.flow)
     t = _check(
         settings, case, f.find(case.state, event), event, actor, reason, basis, f, at, calendar
@@ -354,11 +361,24 @@ def fire(
         _deliveries_follow(conn, seq, case.state, to)
         changed = conn.execute(
             sa.update(cases)
-            .where(cases.c.seq == seq, cases.c.state == case.state)
-            .values(state=to, data=new_data, updated_at=at, closed=to in f.terminal)
+            .where(
+                cases.c.seq == seq,
+                cases.c.state == case.state,
+                cases.c.version == case.version,
+            )
+            .values(
+                state=to,
+                data=new_data,
+                updated_at=at,
+                closed=to in f.terminal,
+                version=case.version + 1,
+            )
         )
         if changed.rowcount != 1:
-            raise CaseError(f"{ref}: changed meanwhile by someone else; look again and retry")
+            current = conn.execute(
+                sa.select(cases.c.version, cases.c.state).where(cases.c.seq == seq)
+            ).one()
+            raise StaleVersion(case.ref, case.version, current.version, current.state)
         effect_note = effects(conn, seq, case) if effects else None
         audit.append(
             conn,
@@ -375,6 +395,7 @@ def fire(
                 "legal_basis": basis,
                 "rule": t.basis,
                 "clock": clock_note,
+                "version": case.version + 1,
                 **({"data": data} if data else {}),
                 **({"effects": effect_note} if effect_note else {}),
             },

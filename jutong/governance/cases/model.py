@@ -23,6 +23,17 @@ class PermissionDenied(CaseError):
     """The actor's role or department may not fire this event (the denial is audited)."""
 
 
+class StaleVersion(CaseError):
+    """The case changed since the version the caller read (optimistic concurrency)."""
+
+    def __init__(self, ref: str, expected: int, current: int, state: str):
+        self.ref, self.expected, self.current, self.state = ref, expected, current, state
+        super().__init__(
+            f"{ref}: changed since version {expected}; it is now version {current} "
+            f"({state}): look again and retry"
+        )
+
+
 @dataclass(frozen=True)
 class Case:
     ref: str
@@ -39,6 +50,7 @@ class Case:
     opened_by: str
     updated_at: dt.datetime
     closed: bool
+    version: int = 1  # bumped by every transition (optimistic concurrency)
 
     def party_department(self, party: Party) -> str:
         """Who owes a step: the requester (a department or a public account), the provider,
@@ -121,6 +133,7 @@ def row_case(row: sa.Row) -> Case:
         opened_by=m["opened_by"],
         updated_at=m["updated_at"],
         closed=bool(m["closed"]),
+        version=int(m["version"] or 1),
     )
 
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from jutong.base.matching import MATCH_UPPER
-
 # why an unkeyed mention has no key (``key_status``), the start of its quarantine reason
 KEY_REASON = {
     "invalid": "identifier fails its check",
@@ -62,11 +60,13 @@ def unkeyed_links(
     unkeyed: DataFrame,
     merged: dict[str, tuple[str, str, float]],
     pending_ids: set[str],
+    match_upper: float,
 ) -> DataFrame:
     """The unkeyed mentions linked by the probabilistic decisions.
 
     Input: unkeyed mentions (``mention_id``, ``key_status``, ...); ``merged``:
-    ``{mention_id: (entity_id, how, probability)}``; the mention ids in clerical review.
+    ``{mention_id: (entity_id, how, probability)}``; the mention ids in clerical review; the
+    merge threshold (named in the reason of a mention left apart).
     Output: the mention columns (without ``via``) plus ``entity_id``, ``link_status``
     (matched | quarantined), ``match_kind`` (review | probabilistic | null),
     ``match_probability`` and ``reason`` (why a quarantined mention is not linked)."""
@@ -101,7 +101,7 @@ def unkeyed_links(
                 F.col("is_pending"),
                 F.concat(reason_col, F.lit("; match in clerical review (jutong review list)")),
             )
-            .otherwise(F.concat(reason_col, F.lit(f"; no match at or above {MATCH_UPPER}"))),
+            .otherwise(F.concat(reason_col, F.lit(f"; no match at or above {match_upper}"))),
         )
         .drop("m_entity", "how", "prob", "is_pending")
         .drop("via")

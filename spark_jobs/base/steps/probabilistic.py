@@ -18,7 +18,9 @@ import pyarrow as pa
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from jutong.base.matching import MATCH_LOWER, MATCH_UPPER, features
+from jutong.base.matching import features
+from jutong.catalog.matching import DEFAULT as DEFAULT_MATCHING
+from jutong.catalog.matching import MatchSettings
 from jutong.catalog.model import EntityKind
 
 
@@ -68,6 +70,7 @@ def fan_out(
 def decide(
     pairs: pa.Table,
     decided: dict[tuple[str, str], str],
+    match: MatchSettings = DEFAULT_MATCHING,
 ) -> tuple[dict[str, tuple[str, str, float]], list[dict]]:
     """Per unkeyed mention: (entity, how, probability) when merged, and the grey-zone
     pairs still waiting for a decision.
@@ -76,8 +79,10 @@ def decide(
     decisions (``accepted`` / ``rejected`` per (mention, entity)). ``mention_id`` is whatever
     is decided on: a review subject (``subjects``) in the build.
     Output: ``{mention_id: (entity_id, "review" | "probabilistic", probability)}`` and the
-    pending pairs (``mention_id``, ``entity_id``, ``match_probability``; at most three per
-    mention, each at or above ``MATCH_LOWER``).
+    pending pairs (``mention_id``, ``entity_id``, ``match_probability``; at most
+    ``match.review_candidates`` per mention, each at or above ``match.match_lower``). Merged:
+    the best live candidate at or above ``match.match_upper`` with no second one at or above
+    ``match.match_lower`` (catalog/matching.yaml).
     """
     by_mention: dict[str, list[tuple[float, str]]] = defaultdict(list)
     for m, e, p in zip(
@@ -100,13 +105,13 @@ def decide(
             continue
         p1, e1 = live[0]
         p2 = live[1][0] if len(live) > 1 else 0.0
-        if p1 >= MATCH_UPPER and p2 < MATCH_LOWER:
+        if p1 >= match.match_upper and p2 < match.match_lower:
             merged[m] = (e1, "probabilistic", p1)
         else:
             pending.extend(
                 {"mention_id": m, "entity_id": e, "match_probability": p}
-                for p, e in live[:3]
-                if p >= MATCH_LOWER
+                for p, e in live[: match.review_candidates]
+                if p >= match.match_lower
             )
     return merged, pending
 

@@ -2,7 +2,7 @@
 public notices; clock-hour deadlines on case clocks (特急 12 hours, GX-Open art. 20(2)).
 
 Revision ID: 0006
-Revises: 0004 (re-chained onto 0005 at merge)
+Revises: 0005
 Create Date: 2026-12-02
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

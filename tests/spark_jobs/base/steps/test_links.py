@@ -49,7 +49,7 @@ def test_unkeyed_mentions_are_merged_or_quarantined_with_the_reason(mentions):
         extra=("via",),
     )
     merged = {"u1": ("P1", "probabilistic", 0.995), "u5": ("P2", "review", 0.7)}
-    out = unkeyed_links(unkeyed, merged, {"u2"})
+    out = unkeyed_links(unkeyed, merged, {"u2"}, 0.99)
     assert "via" not in out.columns
     assert _rows(out) == [
         ("u1", "P1", "matched", "probabilistic", 0.995, None),
@@ -80,7 +80,7 @@ def test_unkeyed_mentions_are_merged_or_quarantined_with_the_reason(mentions):
         ("u5", "P2", "matched", "review", 0.7, None),
     ]
     # nothing decided: every mention quarantined
-    assert {r["link_status"] for r in unkeyed_links(unkeyed, {}, set()).collect()} == {
+    assert {r["link_status"] for r in unkeyed_links(unkeyed, {}, set(), 0.99).collect()} == {
         "quarantined"
     }
 
@@ -112,7 +112,7 @@ def test_duplicates_follow_their_row_and_the_table_counts_every_mention(mentions
         .withColumn("entity_id", F.lit("P1"))
         .withColumn("via", F.lit("exact"))
     )
-    unkeyed = unkeyed_links(all_mentions.filter("mention_id = 'u'"), {}, set())
+    unkeyed = unkeyed_links(all_mentions.filter("mention_id = 'u'"), {}, set(), 0.99)
     resolved = keyed.unionByName(unkeyed)
     dups = duplicate_links(all_mentions, resolved)
     assert _rows(dups) == [

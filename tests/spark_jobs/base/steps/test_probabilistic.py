@@ -19,7 +19,7 @@ def test_decide_merges_clear_matches_and_queues_the_grey_zone():
     pairs = _pairs(
         [
             ("m1", "e1", 0.995),
-            ("m1", "e2", 0.5),  # runner-up below MATCH_LOWER: m1 merges into e1
+            ("m1", "e2", 0.5),  # runner-up below match_lower: m1 merges into e1
             ("m2", "e1", 0.995),
             ("m2", "e2", 0.7),  # runner-up in the grey zone: both to review
             ("m3", "e3", 0.8),
@@ -44,6 +44,26 @@ def test_decide_merges_clear_matches_and_queues_the_grey_zone():
         {"mention_id": "m3", "entity_id": "e5", "match_probability": 0.62},
         {"mention_id": "m6", "entity_id": "e1", "match_probability": 0.995},
         {"mention_id": "m6", "entity_id": "e2", "match_probability": 0.995},
+    ]
+
+
+def test_decide_follows_the_catalogs_thresholds():
+    """catalog/matching.yaml: a lower merge threshold merges what the default reviews; a
+    higher lower bound leaves apart what the default reviews; fewer review candidates."""
+    from jutong.catalog.matching import MatchSettings
+    from spark_jobs.base.steps.probabilistic import decide
+
+    pairs = _pairs([("m1", "e1", 0.95), ("m2", "e2", 0.7), ("m2", "e3", 0.65)])
+    merged, pending = decide(pairs, {})
+    assert merged == {} and [p["mention_id"] for p in pending] == ["m1", "m2", "m2"]
+    loose = MatchSettings(match_upper=0.9, match_lower=0.68, review_candidates=1)
+    merged, pending = decide(pairs, {}, loose)
+    assert merged == {"m1": ("e1", "probabilistic", 0.95)}
+    assert pending == [{"mention_id": "m2", "entity_id": "e2", "match_probability": 0.7}]
+    strict = MatchSettings(match_upper=0.999, match_lower=0.9)
+    merged, pending = decide(pairs, {}, strict)
+    assert merged == {} and pending == [
+        {"mention_id": "m1", "entity_id": "e1", "match_probability": 0.95}
     ]
 
 
