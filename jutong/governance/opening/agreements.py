@@ -62,6 +62,7 @@ def accept(
     sha256: str | None = None,
     at: dt.datetime | None = None,
     calendar: WorkCalendar | None = None,
+    expected_version: int | None = None,
 ) -> Case:
     """The requester accepts the agreement in force, naming its version (and optionally the
     SHA-256 of the text it was shown): a stale or unknown text is refused."""
@@ -89,7 +90,16 @@ def accept(
         )
         return {"agreement": current.version, "sha256": current.sha256}
 
-    return act(settings, ref, "agree", actor=actor, at=when, calendar=calendar, effects=record)
+    return act(
+        settings,
+        ref,
+        "agree",
+        actor=actor,
+        at=when,
+        calendar=calendar,
+        effects=record,
+        expected_version=expected_version,
+    )
 
 
 def acceptances(settings: Settings, case_seq: int) -> list[dict]:

@@ -104,6 +104,8 @@ def file_complaint(
                 "suspend",
                 f"complaint {case.ref} ({GROUNDS[grounds]}) GX-Open art. 22",
                 str(actor),
+                actor.role.value,
+                actor.department,
             )
     return case
 
@@ -131,6 +133,7 @@ def decide(
     reason: str | None = None,
     at: dt.datetime | None = None,
     calendar: WorkCalendar | None = None,
+    expected_version: int | None = None,
 ) -> Case:
     """verify | withdraw | restore | reprocess | reopen a complaint (open-data staff)."""
     case = get_case(settings, ref)
@@ -144,7 +147,15 @@ def decide(
         current = rel.status_in(conn, release_id)
         if event == "withdraw" or event == "reprocess":
             if current is not rel.Status.withdrawn:
-                rel.transition_in(conn, release_id, "withdraw", note, str(actor))
+                rel.transition_in(
+                    conn,
+                    release_id,
+                    "withdraw",
+                    note,
+                    str(actor),
+                    actor.role.value,
+                    actor.department,
+                )
             return {"release": release_id, "now": "withdrawn"}
         if event == "restore":
             others = _other_open(conn, release_id, seq)
@@ -154,7 +165,15 @@ def decide(
                     f"{', '.join(others)} are open"
                 )
             if current is rel.Status.suspended:
-                rel.transition_in(conn, release_id, "restore", note, str(actor))
+                rel.transition_in(
+                    conn,
+                    release_id,
+                    "restore",
+                    note,
+                    str(actor),
+                    actor.role.value,
+                    actor.department,
+                )
             return {"release": release_id, "now": "published"}
         if event == "reopen":
             last = conn.execute(
@@ -180,4 +199,5 @@ def decide(
         at=when,
         calendar=calendar,
         effects=effects,
+        expected_version=expected_version,
     )

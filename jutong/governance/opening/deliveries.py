@@ -66,6 +66,7 @@ def deliver(
     release_id: str | None = None,
     at: dt.datetime | None = None,
     calendar: WorkCalendar | None = None,
+    expected_version: int | None = None,
 ) -> Delivered:
     """The provider delivers the data of an approved request (agreement accepted first)."""
     if method not in METHODS:
@@ -110,7 +111,16 @@ def deliver(
             **({"key_id": out["key_id"]} if "key_id" in out else {}),
         }
 
-    done = act(settings, ref, "deliver", actor=actor, at=when, calendar=calendar, effects=record)
+    done = act(
+        settings,
+        ref,
+        "deliver",
+        actor=actor,
+        at=when,
+        calendar=calendar,
+        effects=record,
+        expected_version=expected_version,
+    )
     return Delivered(done, out["id"], method, start, until, out.get("token"))
 
 
@@ -186,6 +196,7 @@ def revoke_case(
     reason: str | None = None,
     at: dt.datetime | None = None,
     calendar: WorkCalendar | None = None,
+    expected_version: int | None = None,
 ) -> Case:
     when = utc_naive(at)
     return act(
@@ -198,6 +209,7 @@ def revoke_case(
         at=when,
         calendar=calendar,
         effects=revoke_effects(actor, (basis or reason or "").strip(), when),
+        expected_version=expected_version,
     )
 
 

@@ -256,6 +256,7 @@ def decide(
     basis: str | None = None,
     at: dt.datetime | None = None,
     calendar: WorkCalendar | None = None,
+    expected_version: int | None = None,
 ) -> Case:
     """A step of a lifecycle case: approve (publishes the notice; notifies subscribers of
     data going offline), reject, keep, withdraw (withdraws the notice), remove / take_offline
@@ -341,6 +342,7 @@ def decide(
         at=when,
         calendar=calendar,
         effects=effects,
+        expected_version=expected_version,
     )
 
 

@@ -207,8 +207,10 @@ def act(
     at: dt.datetime | None = None,
     calendar: WorkCalendar | None = None,
     effects: Effects | None = None,
+    expected_version: int | None = None,
 ) -> Case:
-    """Fire a step of an open request (either kind); other cases are refused."""
+    """Fire a step of an open request (either kind); other cases are refused. With
+    ``expected_version``, a case changed since is refused (``StaleVersion``)."""
     case = get_case(settings, ref)
     if case.kind not in KINDS:
         raise CaseError(f"{case.ref}: is a {case.kind}, not an open request")
@@ -222,4 +224,5 @@ def act(
         at=at,
         calendar=calendar,
         effects=effects,
+        expected_version=expected_version,
     )

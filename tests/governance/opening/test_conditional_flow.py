@@ -265,3 +265,20 @@ def test_accounts_are_checked(settings):
         register_account(settings, "acme", kind="person", name="又一个")
     events_ = [e.action for e in events(settings, subject="account:acme")]
     assert events_ == ["account.register"]
+
+
+def test_a_stale_version_is_refused_and_nothing_changes(accounts):
+    from jutong.governance.cases.model import StaleVersion
+
+    settings = accounts
+    case = _approved(settings)
+    with pytest.raises(StaleVersion):
+        accept(
+            settings, case.ref, actor=PUB, version="data_use_v1", expected_version=case.version - 1
+        )
+    assert get_case(settings, case.ref).state == "agreement"
+    assert acceptances(settings, _seq(settings, case.ref)) == []
+    agreed = accept(
+        settings, case.ref, actor=PUB, version="data_use_v1", expected_version=case.version
+    )
+    assert agreed.version == case.version + 1
