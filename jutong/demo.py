@@ -231,6 +231,7 @@ def run_demo(people: int, orgs: int, seed: int, with_broken: bool = True) -> int
     )
     _say(f"Department evaluation (LZ-Rules art. 34): jutong evaluate departments; {page}")
     _say("")
+    _section(settings, "jutong.governance.users.demo")
     _say(f"raw copies and manifests: {settings.raw_dir}")
     _say(f"quarantine:               {settings.quarantine_dir}")
     _say(f"Iceberg catalog:          {settings.iceberg_catalog_uri}")
