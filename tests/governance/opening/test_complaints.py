@@ -76,7 +76,7 @@ def test_complaint_suspends_at_once_then_withdraw(accounts):
     rel_events = list(events(settings, subject=f"release:{QIYE}"))
     assert [e.action for e in rel_events] == ["release.suspend", "release.withdraw"]
     assert (rel_events[0].role, rel_events[0].department) == ("public", "zhangsan")
-        # a withdrawn release is not served: no complaint about it
+    # a withdrawn release is not served: no complaint about it
     with pytest.raises(CaseError, match="withdrawn"):
         _complain(settings)
 

@@ -282,3 +282,15 @@ def test_a_stale_version_is_refused_and_nothing_changes(accounts):
         settings, case.ref, actor=PUB, version="data_use_v1", expected_version=case.version
     )
     assert agreed.version == case.version + 1
+
+
+def test_a_service_user_may_hold_the_public_role_on_its_account():
+    from jutong.governance.users.store import UserError, parse_grant
+
+    departments = {"gongan": {}, "dashuju": {}}
+    grant = parse_grant("public@zhangsan", departments)
+    assert (grant.role.value, grant.department) == ("public", "zhangsan")
+    with pytest.raises(UserError, match="never on a department"):
+        parse_grant("public@gongan", departments)
+    with pytest.raises(UserError, match="not in catalog/departments.yaml"):
+        parse_grant("provider_staff@zhangsan", departments)
