@@ -65,6 +65,7 @@ COMMAND_MODULES = (
     "jutong.governance.audit_cli",  # audit verify | checkpoint | export | list
     "jutong.governance.sharing_cli",  # share request | review | decide | … | list | show
     "jutong.governance.cases_cli",  # cases rules | overdue | sweep
+    "jutong.governance.opening_cli",  # open request | review | answer | … | complaint | notices
     "masking.delivery_cli",  # share deliver (after the share command)
     "jutong.governance.evaluation_cli",  # evaluate departments
     "jutong.governance.users_cli",  # users add | list | grant | revoke | token | …

@@ -213,6 +213,7 @@ def run_demo(people: int, orgs: int, seed: int, with_broken: bool = True) -> int
     _section(settings, "masking.release")
     _section(settings, "jutong.governance.tickets")
     _section(settings, "jutong.governance.sharing.demo")
+    _section(settings, "jutong.governance.opening.demo")
     from masking.delivery import DeliveryError, deliver_all
 
     try:

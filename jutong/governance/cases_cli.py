@@ -3,6 +3,8 @@ and who owes them, and the SLA sweep by hand (GX-Dispatch art. 29–30; LZ-Rules
 
 from __future__ import annotations
 
+import datetime as dt
+
 from jutong.governance.cli_common import day, fail, settings_, today, user_errors, when
 from jutong.textable import render
 
@@ -26,6 +28,15 @@ def cmd_rules(args) -> int:
     return 0
 
 
+def _due(k) -> str:
+    """The due day, or the instant in Beijing time for a clock-hour deadline."""
+    if k.due_at is not None:
+        from jutong.workdays import CHINA_TZ
+
+        return f"{k.due_at.replace(tzinfo=dt.UTC).astimezone(CHINA_TZ):%Y-%m-%d %H:%M}"
+    return f"{k.due_on}{' (provisional 暂定)' if k.provisional else ''}"
+
+
 def cmd_overdue(args) -> int:
     from jutong.governance.cases.clocks import clock_state
     from jutong.governance.cases.model import dumps
@@ -37,9 +48,18 @@ def cmd_overdue(args) -> int:
         settings = settings_()
         calendar = WorkCalendar.from_catalog(settings)
         as_of = day(args.as_of) or today()
+        # clock-hour deadlines (特急) are judged to the minute when no --as-of day is given
+        now = None if args.as_of else dt.datetime.now(dt.UTC)
         found = []
         for case, clock in open_clocks(settings):
-            st = clock_state(calendar, status=clock.status, due_on=clock.due_on, as_of=as_of)
+            st = clock_state(
+                calendar,
+                status=clock.status,
+                due_on=clock.due_on,
+                as_of=as_of,
+                due_at=clock.due_at,
+                now=now,
+            )
             if st in ("overdue", "due") or (st == "due_soon" and not args.overdue_only):
                 owed = case.party_department(Party(clock.party))
                 found.append((case, clock, st, owed))
@@ -75,7 +95,7 @@ def cmd_overdue(args) -> int:
             k.label,
             o,
             s.upper() if s == "overdue" else s,
-            f"{k.due_on}{' (provisional 暂定)' if k.provisional else ''}",
+            _due(k),
             k.basis,
         )
         for c, k, s, o in found
@@ -106,7 +126,11 @@ def register(sub) -> None:
     c = sub.add_parser("cases", help="case rules, deadlines and overdue steps")
     cv = c.add_subparsers(dest="cases_command", metavar="VERB", required=True)
     cr = cv.add_parser("rules", help="print the transition tables with deadlines and articles")
-    cr.add_argument("--flow", help="region | city | liuzhou")
+    cr.add_argument(
+        "--flow",
+        help="region | city | liuzhou | open_conditional | open_on_request | complaint | "
+        "catalog_update_* | catalog_offline* | data_offline*",
+    )
     cr.set_defaults(func=cmd_rules)
     co = cv.add_parser("overdue", help="steps overdue or due soon, with who owes them")
     co.add_argument("--as-of")

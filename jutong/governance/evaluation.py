@@ -4,7 +4,9 @@ department answers the steps it owes in share cases.
 Per department: steps closed and how many in time, the share of deadlines met, the median
 answer time in working days (from receipt to answer, the receipt day not counted), steps open
 and overdue now, refusals it gave with their legal basis, and doubts raised about its data and
-how many it fixed in time. ``jutong evaluate departments`` prints it (``--json``) and writes a
+how many it fixed in time; for opened data, the public's ratings of its data on the six quality
+dimensions (GX-Open art. 20(7), 33). Steps owed by public accounts are not department steps and
+are left out. ``jutong evaluate departments`` prints it (``--json``) and writes a
 self-contained HTML page (no external asset) beside the quality scorecard.
 """
 
@@ -39,6 +41,9 @@ class DepartmentScore:
     refusals_with_basis: int = 0
     doubts_raised: int = 0
     doubts_fixed_in_time: int = 0
+    ratings: int = 0  # ratings of its opened data (GX-Open art. 20(7))
+    rating_mean: float | None = None  # mean of the six dimensions, 1–5
+    rating_dimensions: dict[str, float] = field(default_factory=dict)
 
     @property
     def met_rate(self) -> float | None:
@@ -74,6 +79,7 @@ def evaluate_departments(
                 cases.c.requester,
                 cases.c.provider,
                 cases.c.bureau,
+                cases.c.data,
                 case_clocks.c.state,
                 case_clocks.c.party,
                 case_clocks.c.started_on,
@@ -83,10 +89,15 @@ def evaluate_departments(
             ).join(cases, cases.c.seq == case_clocks.c.case_seq)
         ).all()
     for r in rows:
-        owed = {
-            Party.requester.value: r.requester,
-            Party.provider.value: r.provider,
-        }.get(r.party, r.bureau)
+        if r.party == Party.centre.value:
+            owed = (r.data or {}).get("centre") or r.bureau
+        else:
+            owed = {
+                Party.requester.value: r.requester,
+                Party.provider.value: r.provider,
+            }.get(r.party, r.bureau)
+        if owed not in names:  # a public account's own step (not a department's)
+            continue
         s = score(owed)
         if r.state == "doubt":
             s.doubts_raised += 1
@@ -99,9 +110,15 @@ def evaluate_departments(
             s.open_steps += 1
             st = clock_state(calendar, status=r.status, due_on=r.due_on, as_of=as_of)
             s.overdue_now += st == "overdue"
-    for ev in events(settings, action="share_request.refuse"):
-        if ev.department and ev.data.get("legal_basis"):
-            score(ev.department).refusals_with_basis += 1
+    for action in ("share_request.refuse", "open_request.refuse", "open_on_request.refuse"):
+        for ev in events(settings, action=action):
+            if ev.department and ev.data.get("legal_basis"):
+                score(ev.department).refusals_with_basis += 1
+    from jutong.governance.opening.ratings import ratings_by_provider
+
+    for dept, r in ratings_by_provider(settings).items():
+        s = score(dept)
+        s.ratings, s.rating_mean, s.rating_dimensions = r["ratings"], r["mean"], r["dimensions"]
     return [scores[d] for d in sorted(scores)]
 
 
@@ -126,6 +143,7 @@ def write_html(scores: list[DepartmentScore], path: Path, *, as_of: dt.date) -> 
         f"<td>{'—' if s.median_answer_days is None else s.median_answer_days}</td>"
         f"<td>{s.open_steps}</td><td>{s.overdue_now}</td><td>{s.refusals_with_basis}</td>"
         f"<td>{s.doubts_fixed_in_time}/{s.doubts_raised}</td>"
+        f"<td>{'—' if s.rating_mean is None else f'{s.rating_mean:.2f} ({s.ratings})'}</td>"
         "</tr>"
         for s in scores
     )
@@ -144,7 +162,8 @@ deadlines in working days on the PRC calendar; answer time from receipt (not cou
 answer.</p>
 <table><thead><tr><th>department</th><th>name</th><th>steps closed</th>
 <th>deadlines met</th><th>median answer (wd)</th><th>open</th><th>overdue now</th>
-<th>refusals with legal basis</th><th>doubts fixed in time</th></tr></thead>
+<th>refusals with legal basis</th><th>doubts fixed in time</th>
+<th>public rating 1–5 (n)</th></tr></thead>
 <tbody>{rows}</tbody></table>
 </body></html>
 """

@@ -119,59 +119,79 @@ def _transition(
     role: str | None = None,
     department: str | None = None,
 ) -> dict:
+    with engine(settings).begin() as conn:
+        return transition_in(conn, release_id, action, reason, actor, role, department)
+
+
+def transition_in(
+    conn: sa.Connection,
+    release_id: str,
+    action: str,
+    reason: str,
+    actor: str | None,
+    role: str | None = None,
+    department: str | None = None,
+) -> dict:
+    """Suspend, withdraw or restore a release in ``conn``'s transaction, with its audit event
+    (a complaint case suspends its release in the transaction that opens the case, GX-Open
+    art. 22)."""
     if not reason or not reason.strip():
         raise ReleaseError(f"{action} {release_id}: a reason is required (GX-Open art. 22)")
     allowed, to = TRANSITIONS[action]
-    with engine(settings).begin() as conn:
-        current = _last_status(conn, release_id)
-        if current is None:
-            raise ReleaseError(f"release '{release_id}' has never been published")
-        if current not in allowed:
-            raise ReleaseError(
-                f"cannot {action} release '{release_id}': it is {current.value} "
-                f"(allowed from: {', '.join(sorted(s.value for s in allowed))})"
-            )
-        latest = conn.execute(
-            sa.select(sa.func.max(release_versions.c.version)).where(
-                release_versions.c.release_id == release_id
-            )
-        ).scalar()
-        if action == "withdraw":
-            # every version built so far stops being servable; a later build reopens
-            conn.execute(
-                release_versions.update()
-                .where(release_versions.c.release_id == release_id)
-                .values(withdrawn=True)
-            )
-        event = {
-            "release_id": release_id,
-            "version": latest,
-            "action": action,
-            "from_status": current.value,
-            "to_status": to.value,
-            "reason": reason.strip(),
-            "actor": actor_name(actor),
-            "at": utcnow(),
-        }
-        conn.execute(release_events.insert().values(**event))
-        # the decision and its audit event commit together (GX-Dispatch art. 42)
-        audit.append(
-            conn,
-            actor=event["actor"],
-            role=role,
-            department=department,
-            action=f"release.{action}",
-            subject=f"release:{release_id}",
-            at=event["at"],
-            data={
-                "from": event["from_status"],
-                "to": event["to_status"],
-                "version": latest,
-                "reason": event["reason"],
-                "basis": "GX-Open art. 22",
-            },
+    current = _last_status(conn, release_id)
+    if current is None:
+        raise ReleaseError(f"release '{release_id}' has never been published")
+    if current not in allowed:
+        raise ReleaseError(
+            f"cannot {action} release '{release_id}': it is {current.value} "
+            f"(allowed from: {', '.join(sorted(s.value for s in allowed))})"
         )
+    latest = conn.execute(
+        sa.select(sa.func.max(release_versions.c.version)).where(
+            release_versions.c.release_id == release_id
+        )
+    ).scalar()
+    if action == "withdraw":
+        # every version built so far stops being servable; a later build reopens
+        conn.execute(
+            release_versions.update()
+            .where(release_versions.c.release_id == release_id)
+            .values(withdrawn=True)
+        )
+    event = {
+        "release_id": release_id,
+        "version": latest,
+        "action": action,
+        "from_status": current.value,
+        "to_status": to.value,
+        "reason": reason.strip(),
+        "actor": actor_name(actor),
+        "at": utcnow(),
+    }
+    conn.execute(release_events.insert().values(**event))
+    # the decision and its audit event commit together (GX-Dispatch art. 42)
+    audit.append(
+        conn,
+        actor=event["actor"],
+        role=role,
+        department=department,
+        action=f"release.{action}",
+        subject=f"release:{release_id}",
+        at=event["at"],
+        data={
+            "from": event["from_status"],
+            "to": event["to_status"],
+            "version": latest,
+            "reason": event["reason"],
+            "basis": "GX-Open art. 22",
+        },
+    )
     return event
+
+
+def status_in(conn: sa.Connection, release_id: str) -> Status | None:
+    """The release's current status, read in ``conn``'s transaction."""
+    return _last_status(conn, release_id)
 
 
 def suspend(
@@ -311,7 +331,9 @@ __all__ = [
     "restore",
     "serve_path",
     "status",
+    "status_in",
     "suspend",
+    "transition_in",
     "versions",
     "withdraw",
 ]

@@ -198,6 +198,9 @@ case_clocks = sa.Table(
     sa.Column("closed_on", sa.Date, nullable=True),
     sa.Column("reminded_on", sa.Date, nullable=True),  # the SLA sweep's reminder (due soon)
     sa.Column("escalated_on", sa.Date, nullable=True),  # … and its escalation (overdue)
+    # 0006: clock-hour deadlines (特急 12 hours, GX-Open art. 20(2)): the instant, naive UTC
+    sa.Column("due_at", sa.DateTime, nullable=True),
+    sa.Column("remaining_minutes", sa.Integer, nullable=True),  # a paused clock-hour deadline
 )
 
 share_deliveries = sa.Table(
@@ -263,15 +266,127 @@ api_tokens = sa.Table(
     sa.Column("revoked_at", sa.DateTime, nullable=True),
 )
 
+# ---- opening to the public (jutong.governance.opening; GX-Open ch. 4–5) ------------------------
+# Citizens' and organisations' portal accounts (数据使用主体, GX-Open art. 20(1)).
+open_accounts = sa.Table(
+    "open_accounts",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),  # person | organisation
+    sa.Column("name", sa.String(256), nullable=False),
+    sa.Column("uscc", sa.String(18), nullable=True),  # organisations: GB 32100 code
+    sa.Column("contact", sa.String(256), nullable=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("created_by", sa.String(256), nullable=False),
+)
+
+# Data-use agreements accepted online (GX-Open art. 20(5)): which text, by whom, when.
+open_agreements = sa.Table(
+    "open_agreements",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("case_seq", sa.Integer, sa.ForeignKey("cases.seq"), nullable=False, index=True),
+    sa.Column("version", sa.String(64), nullable=False),
+    sa.Column("text_sha256", sa.String(64), nullable=False),
+    sa.Column("account", sa.String(64), nullable=False),
+    sa.Column("accepted_by", sa.String(256), nullable=False),
+    sa.Column("accepted_at", sa.DateTime, nullable=False),
+)
+
+# Deliveries of opened data to a requester: a download or an API key (GX-Open art. 20(5);
+# GX-Dispatch art. 33). Active deliveries are the entry's subscribers (LZ-Rules art. 20).
+open_deliveries = sa.Table(
+    "open_deliveries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("case_seq", sa.Integer, sa.ForeignKey("cases.seq"), nullable=False, index=True),
+    sa.Column("method", sa.String(16), nullable=False),  # download | api
+    sa.Column("account", sa.String(64), nullable=False),
+    sa.Column("resource", sa.String(128), nullable=False, index=True),
+    sa.Column("release_id", sa.String(64), nullable=True),
+    sa.Column("valid_from", sa.Date, nullable=False),
+    sa.Column("valid_until", sa.Date, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),  # active | revoked
+    sa.Column("delivered_at", sa.DateTime, nullable=False),
+    sa.Column("delivered_by", sa.String(256), nullable=False),
+)
+
+# API keys: random, stored as a SHA-256 of the secret only, scoped to one delivery (dataset and
+# period), revocable.
+open_api_keys = sa.Table(
+    "open_api_keys",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key_id", sa.String(32), nullable=False, unique=True),
+    sa.Column("secret_sha256", sa.String(64), nullable=False),
+    sa.Column(
+        "delivery_id", sa.Integer, sa.ForeignKey("open_deliveries.id"), nullable=False, index=True
+    ),
+    sa.Column("status", sa.String(16), nullable=False),  # active | revoked
+    sa.Column("issued_at", sa.DateTime, nullable=False),
+    sa.Column("issued_by", sa.String(256), nullable=False),
+    sa.Column("revoked_at", sa.DateTime, nullable=True),
+    sa.Column("revoked_by", sa.String(256), nullable=True),
+    sa.Column("revoke_reason", sa.Text, nullable=True),
+    sa.Column("last_used_at", sa.DateTime, nullable=True),
+)
+
+# Ratings of opened data on the six quality dimensions (GX-Open art. 20(7)), 1–5 each.
+open_ratings = sa.Table(
+    "open_ratings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("case_seq", sa.Integer, sa.ForeignKey("cases.seq"), nullable=False, unique=True),
+    sa.Column("account", sa.String(64), nullable=False),
+    sa.Column("provider", sa.String(64), nullable=False, index=True),
+    sa.Column("resource", sa.String(128), nullable=False),
+    sa.Column("conformity", sa.Integer, nullable=False),
+    sa.Column("completeness", sa.Integer, nullable=False),
+    sa.Column("accuracy", sa.Integer, nullable=False),
+    sa.Column("consistency", sa.Integer, nullable=False),
+    sa.Column("timeliness", sa.Integer, nullable=False),
+    sa.Column("usability", sa.Integer, nullable=False),
+    sa.Column("comment", sa.Text, nullable=True),
+    sa.Column("rated_at", sa.DateTime, nullable=False),
+)
+
+# Public notices (公示) with their period: offline notices (GX-Dispatch art. 22, 27(3);
+# LZ-Rules art. 21(3)); shown on the portal for their whole period.
+notices = sa.Table(
+    "notices",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("case_seq", sa.Integer, sa.ForeignKey("cases.seq"), nullable=True, index=True),
+    sa.Column("resource", sa.String(128), nullable=False),
+    sa.Column("department", sa.String(64), nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("basis", sa.String(64), nullable=False),
+    sa.Column("period", sa.String(32), nullable=False),  # "30 days" | "30 wd" | "10 wd"
+    sa.Column("starts_on", sa.Date, nullable=False),
+    sa.Column("ends_on", sa.Date, nullable=False, index=True),
+    sa.Column("provisional", sa.Boolean, nullable=False),
+    sa.Column("published_at", sa.DateTime, nullable=False),
+    sa.Column("published_by", sa.String(256), nullable=False),
+    sa.Column("withdrawn_at", sa.DateTime, nullable=True),
+)
+
 __all__ = [
-    "api_tokens",
     "VERSION_TABLE",
+    "api_tokens",
     "audit_events",
     "audit_head",
     "case_clocks",
     "cases",
     "gate_runs",
     "metadata",
+    "notices",
+    "open_accounts",
+    "open_agreements",
+    "open_api_keys",
+    "open_deliveries",
+    "open_ratings",
     "release_events",
     "release_versions",
     "review_items",

@@ -147,6 +147,7 @@ def cmd_verb(args) -> int:
             basis=args.basis,
             at=when(args.at),
             calendar=calendar,
+            kind="share_request",
         )
     except user_errors() as err:
         return fail("share", err)

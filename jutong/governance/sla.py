@@ -67,12 +67,22 @@ def sweep(
     today = beijing_day(now)
     res = SweepResult(today)
     res.recomputed = len(recompute_provisional(settings, calendar, actor="sla-sweep"))
+    from jutong.governance.opening.notices import recompute_provisional as notices_recompute
+
+    res.recomputed += len(notices_recompute(settings, calendar, actor="sla-sweep"))
     overdue_by_dept: dict[str, list[dict]] = {}
     found = open_clocks(settings)
     res.open_clocks = len(found)
     with engine(settings).begin() as conn:
         for case, clock in found:
-            st = clock_state(calendar, status=clock.status, due_on=clock.due_on, as_of=today)
+            st = clock_state(
+                calendar,
+                status=clock.status,
+                due_on=clock.due_on,
+                as_of=today,
+                due_at=clock.due_at,  # clock hours (特急): judged to the minute
+                now=now,
+            )
             owed = case.party_department(Party(clock.party))
             what = {
                 "step": clock.state,

@@ -25,6 +25,9 @@ def working_days_left(calendar: WorkCalendar, today: dt.date, due: dt.date) -> i
     return n
 
 
+DUE_SOON_HOURS = 4  # a clock-hour deadline is "due soon" in its last hours
+
+
 def clock_state(
     calendar: WorkCalendar,
     *,
@@ -32,11 +35,19 @@ def clock_state(
     due_on: dt.date | None,
     as_of: dt.date,
     soon: int = DUE_SOON_WORKING_DAYS,
+    due_at: dt.datetime | None = None,
+    now: dt.datetime | None = None,
 ) -> str:
     """``running`` | ``due_soon`` | ``due`` (today) | ``overdue`` | ``paused`` | ``met`` |
-    ``missed``."""
+    ``missed``. A clock-hour deadline (``due_at``, naive UTC) is judged to the minute when
+    ``now`` is given, else by its Beijing day."""
     if status != "running" or due_on is None:
         return status
+    if due_at is not None and now is not None:
+        now = now.astimezone(dt.UTC).replace(tzinfo=None) if now.tzinfo else now
+        if now > due_at:
+            return "overdue"
+        return "due_soon" if due_at - now <= dt.timedelta(hours=DUE_SOON_HOURS) else "running"
     if as_of > due_on:
         return "overdue"
     if as_of == due_on:

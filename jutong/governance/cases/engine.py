@@ -6,11 +6,18 @@ basis, the rule's article, the new deadline). A transition not in the flow's tab
 or role the rule does not name, or a refusal without a legal basis is refused with one clear
 message — and a permission denial is itself audited (LZ-Rules art. 31: access control and
 behaviour tracing).
+
+Clocks count working days or clock hours (特急 12 hours, GX-Open art. 20(2)), per the case's
+urgency (``data["urgency"]``) where the rule has levels. A caller may pass ``effects``: a
+function run inside the transition's transaction (e.g. an agreement accepted, an API key
+issued, a release suspended), so the state change and its effects commit together or not at
+all.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -32,20 +39,43 @@ from jutong.governance.cases.rules import RESUME, Flow, Transition, flow
 from jutong.governance.db import engine
 from jutong.governance.schema import case_clocks, cases, share_deliveries
 from jutong.settings import Settings
-from jutong.workdays import WorkCalendar
+from jutong.workdays import Due, WorkCalendar
 
-PREFIX = {"share_request": "SR"}
+PREFIX = {
+    "share_request": "SR",
+    "open_request": "OR",  # conditional-open request, GX-Open art. 20
+    "open_on_request": "OD",  # on-request opening, GX-Dispatch art. 33
+    "catalog_update": "CU",
+    "catalog_offline": "CO",
+    "data_offline": "DO",
+    "complaint": "CP",
+}
+# effects(conn, case_seq, case) -> extra audit data (or None), inside the transaction
+Effects = Callable[[sa.Connection, int, Case], dict | None]
 # GX-Dispatch art. 29(3): the provider may not demand a paper application
 PAPER = ("纸质", "paper application")
 
 
 def _start_clock(
-    conn: sa.Connection, seq: int, f: Flow, state: str, day: dt.date, calendar: WorkCalendar
+    conn: sa.Connection,
+    seq: int,
+    f: Flow,
+    state: str,
+    at: dt.datetime,
+    calendar: WorkCalendar,
+    urgency: str | None = None,
 ) -> dict | None:
     rule = f.clocks.get(state)
     if rule is None:
         return None
-    due = calendar.due(day, rule.working_days)
+    day = beijing_day(at)
+    days, hours = rule.span(urgency)
+    due_at = None
+    if hours:  # clock hours: weekends and holidays count (GX-Open art. 20(2))
+        due_at = at + dt.timedelta(hours=hours)
+        due = Due(beijing_day(due_at))
+    else:
+        due = calendar.due(day, days)
     values = {
         "case_seq": seq,
         "state": state,
@@ -54,6 +84,7 @@ def _start_clock(
         "basis": rule.basis,
         "started_on": day,
         "due_on": due.day,
+        "due_at": due_at,
         "provisional": due.provisional,
         "status": "running",
     }
@@ -61,8 +92,9 @@ def _start_clock(
     return {
         "state": state,
         "due_on": due.day,
+        **({"due_at_utc": due_at, "hours": hours} if hours else {"working_days": days}),
+        **({"urgency": urgency} if urgency else {}),
         "provisional": due.provisional,
-        "working_days": rule.working_days,
         "owed_by": rule.party.value,
         "basis": rule.basis,
     }
@@ -111,7 +143,7 @@ def open_case(
     ).scalar_one()
     ref = f"{PREFIX.get(kind, 'C')}-{seq:06d}"
     conn.execute(sa.update(cases).where(cases.c.seq == seq).values(ref=ref))
-    clock = _start_clock(conn, seq, f, state, beijing_day(at), calendar)
+    clock = _start_clock(conn, seq, f, state, at, calendar, data.get("urgency"))
     audit.append(
         conn,
         actor=actor.user,
@@ -153,6 +185,8 @@ def _check(
     reason: str | None,
     basis: str | None,
     f: Flow,
+    at: dt.datetime,
+    calendar: WorkCalendar,
 ) -> Transition:
     if case.closed and t is None:
         raise CaseError(f"{case.ref}: closed ({case.state}); nothing more can happen to it")
@@ -177,12 +211,34 @@ def _check(
         )
     if (t.needs_reason or t.needs_basis) and not (reason or basis or "").strip():
         raise CaseError(f"{case.ref}: '{event}' needs its reasons (--reason) ({t.basis})")
+    _time_guards(case, t, event, at, calendar)
     text = f"{reason or ''} {basis or ''}"
     if event in ("refuse", "ask_info") and any(w in text for w in PAPER):
         raise CaseError(
             f"{case.ref}: a paper application may not be demanded (GX-Dispatch art. 29(3))"
         )
     return t
+
+
+def _time_guards(
+    case: Case, t: Transition, event: str, at: dt.datetime, calendar: WorkCalendar
+) -> None:
+    day = beijing_day(at)
+    if t.within_working_days:
+        entered = beijing_day(case.updated_at)
+        last = calendar.due(entered, t.within_working_days).day
+        if day > last:
+            raise CaseError(
+                f"{case.ref}: '{event}' only within {t.within_working_days} working days of "
+                f"{case.state} (from {entered}, until {last}); it is {day} ({t.basis})"
+            )
+    if t.after_notice:
+        until = case.data.get("notice_until")
+        if not until or day <= dt.date.fromisoformat(until):
+            raise CaseError(
+                f"{case.ref}: '{event}' only after the public notice has run its period "
+                f"(until {until or 'not published'}); it is {day} ({t.basis})"
+            )
 
 
 def fire(
@@ -197,20 +253,27 @@ def fire(
     at: dt.datetime | None = None,
     calendar: WorkCalendar | None = None,
     expected_version: int | None = None,
+    effects: Effects | None = None,
+    kind: str | None = None,
 ) -> Case:
-    """Fire ``event`` on case ``ref`` as ``actor``; one transaction, audited.
+    """Fire ``event`` on case ``ref`` as ``actor``; one transaction (with ``effects``), audited.
 
     ``expected_version``: the case's version the caller decided on; a case changed since
     (another transition fired) is refused with ``StaleVersion`` and nothing changes.
+    ``kind``: refuse a case of another kind (a caller acting on share requests only, say).
     """
     calendar = calendar or WorkCalendar.from_catalog(settings)
     at = utc_naive(at)
     day = beijing_day(at)
     case = get_case(settings, ref)
+    if kind and case.kind != kind:
+        raise CaseError(f"{case.ref}: is a {case.kind}, not a {kind}")
     if expected_version is not None and expected_version != case.version:
         raise StaleVersion(case.ref, expected_version, case.version, case.state)
     f = flow(case.flow)
-    t = _check(settings, case, f.find(case.state, event), event, actor, reason, basis, f)
+    t = _check(
+        settings, case, f.find(case.state, event), event, actor, reason, basis, f, at, calendar
+    )
     with engine(settings).begin() as conn:
         seq = conn.execute(sa.select(cases.c.seq).where(cases.c.ref == ref)).scalar_one()
         new_data = dict(case.data)
@@ -225,7 +288,15 @@ def fire(
         ).first()
         if to in f.pausing:
             new_data["paused_from"] = case.state
-            if running is not None:
+            if running is not None and running.due_at is not None:
+                minutes = max(0, int((running.due_at - at).total_seconds() // 60))
+                conn.execute(
+                    sa.update(case_clocks)
+                    .where(case_clocks.c.id == running.id)
+                    .values(status="paused", remaining_minutes=minutes)
+                )
+                clock_note = {"paused": running.state, "minutes_left": minutes}
+            elif running is not None:
                 left = working_days_left(calendar, day, running.due_on)
                 conn.execute(
                     sa.update(case_clocks)
@@ -240,7 +311,20 @@ def fire(
                     case_clocks.c.case_seq == seq, case_clocks.c.status == "paused"
                 )
             ).first()
-            if paused is not None:
+            if paused is not None and paused.due_at is not None:
+                due_at = at + dt.timedelta(minutes=paused.remaining_minutes or 0)
+                conn.execute(
+                    sa.update(case_clocks)
+                    .where(case_clocks.c.id == paused.id)
+                    .values(
+                        status="running",
+                        due_at=due_at,
+                        due_on=beijing_day(due_at),
+                        remaining_minutes=None,
+                    )
+                )
+                clock_note = {"resumed": paused.state, "due_at_utc": due_at}
+            elif paused is not None:
                 due = calendar.due(day, paused.remaining_days or 0)
                 conn.execute(
                     sa.update(case_clocks)
@@ -259,17 +343,19 @@ def fire(
                 }
         else:
             if running is not None:
+                # clock hours: met to the minute; working days: met on the due day
+                met = at <= running.due_at if running.due_at is not None else day <= running.due_on
                 conn.execute(
                     sa.update(case_clocks)
                     .where(case_clocks.c.id == running.id)
-                    .values(status="met" if day <= running.due_on else "missed", closed_on=day)
+                    .values(status="met" if met else "missed", closed_on=day)
                 )
                 clock_note["closed"] = {
                     "state": running.state,
-                    "met": day <= running.due_on,
+                    "met": met,
                     "due_on": running.due_on,
                 }
-            started = _start_clock(conn, seq, f, to, day, calendar)
+            started = _start_clock(conn, seq, f, to, at, calendar, new_data.get("urgency"))
             if started:
                 clock_note["started"] = started
         _deliveries_follow(conn, seq, case.state, to)
@@ -293,6 +379,7 @@ def fire(
                 sa.select(cases.c.version, cases.c.state).where(cases.c.seq == seq)
             ).one()
             raise StaleVersion(case.ref, case.version, current.version, current.state)
+        effect_note = effects(conn, seq, case) if effects else None
         audit.append(
             conn,
             actor=actor.user,
@@ -310,6 +397,7 @@ def fire(
                 "clock": clock_note,
                 "version": case.version + 1,
                 **({"data": data} if data else {}),
+                **({"effects": effect_note} if effect_note else {}),
             },
         )
     return get_case(settings, ref)

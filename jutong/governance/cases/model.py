@@ -53,6 +53,10 @@ class Case:
     version: int = 1  # bumped by every transition (optimistic concurrency)
 
     def party_department(self, party: Party) -> str:
+        """Who owes a step: the requester (a department or a public account), the provider,
+        the information centre (``data["centre"]``, else the bureau) or the bureau."""
+        if party is Party.centre:
+            return self.data.get("centre") or self.bureau
         return {Party.requester: self.requester, Party.provider: self.provider}.get(
             party, self.bureau
         )
@@ -79,9 +83,21 @@ class CaseClock:
     closed_on: dt.date | None
     reminded_on: dt.date | None = None
     escalated_on: dt.date | None = None
+    due_at: dt.datetime | None = None  # clock-hour deadlines: the instant (naive UTC)
+    remaining_minutes: int | None = None  # a paused clock-hour deadline
 
-    def shown(self, calendar: WorkCalendar, as_of: dt.date) -> str:
-        st = clock_state(calendar, status=self.status, due_on=self.due_on, as_of=as_of)
+    def shown(self, calendar: WorkCalendar, as_of: dt.date, now: dt.datetime | None = None) -> str:
+        st = clock_state(
+            calendar,
+            status=self.status,
+            due_on=self.due_on,
+            as_of=as_of,
+            due_at=self.due_at,
+            now=now,
+        )
+        if self.due_at is not None:
+            local = self.due_at.replace(tzinfo=dt.UTC).astimezone(CHINA_TZ)
+            return f"{st} · due {local:%Y-%m-%d %H:%M} Beijing"
         due = f"{self.due_on}{' (provisional 暂定)' if self.provisional else ''}"
         return f"{st} · due {due}"
 
@@ -140,6 +156,8 @@ def row_clock(row: sa.Row) -> CaseClock:
                 "closed_on",
                 "reminded_on",
                 "escalated_on",
+                "due_at",
+                "remaining_minutes",
             )
         )
     )

@@ -22,77 +22,29 @@ LZ-Rules art. 26 in Liuzhou):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from enum import StrEnum
+from jutong.governance.cases.flow_model import (
+    RESUME,
+    URGENCY,
+    Clock,
+    Flow,
+    Party,
+    Role,
+    Transition,
+)
+from jutong.governance.cases.opening_rules import opening_flows
 
-
-class Party(StrEnum):
-    requester = "requester"  # the department asking for data (使用部门)
-    provider = "provider"  # the department that provides it (提供部门)
-    bureau = "bureau"  # the big-data bureau (大数据主管部门)
-
-
-class Role(StrEnum):
-    bureau_admin = "bureau_admin"
-    bureau_reviewer = "bureau_reviewer"
-    provider_staff = "provider_staff"
-    requester_staff = "requester_staff"
-    quality_owner = "quality_owner"
-    open_data_staff = "open_data_staff"
-    analyst = "analyst"
-    auditor = "auditor"
-
-
-RESUME = "<resume>"  # the state a paused step returns to
-
-
-@dataclass(frozen=True)
-class Transition:
-    state: str
-    event: str
-    to: str
-    party: Party
-    roles: tuple[Role, ...]
-    basis: str  # the article that allows the step
-    needs_basis: bool = False  # a refusal must cite its legal basis (GX-Dispatch art. 29(3))
-    needs_reason: bool = False
-
-
-@dataclass(frozen=True)
-class Clock:
-    """The deadline of a state in working days (the day of receipt not counted)."""
-
-    party: Party
-    basis: str
-    working_days: int
-    label: str = ""
-
-
-@dataclass(frozen=True)
-class Flow:
-    name: str
-    title: str
-    basis: str
-    initial: str
-    transitions: tuple[Transition, ...]
-    clocks: dict[str, Clock]
-    pausing: frozenset[str] = field(default_factory=frozenset)  # states that wait on requester
-    terminal: frozenset[str] = field(default_factory=frozenset)
-
-    def allowed(self, state: str) -> list[Transition]:
-        return [t for t in self.transitions if t.state == state]
-
-    def find(self, state: str, event: str) -> Transition | None:
-        return next((t for t in self.transitions if t.state == state and t.event == event), None)
-
-    @property
-    def states(self) -> list[str]:
-        seen: dict[str, None] = {self.initial: None}
-        for t in self.transitions:
-            seen.setdefault(t.state)
-            if t.to != RESUME:
-                seen.setdefault(t.to)
-        return list(seen)
+__all__ = [
+    "FLOWS",
+    "RESUME",
+    "URGENCY",
+    "Clock",
+    "Flow",
+    "Party",
+    "Role",
+    "Transition",
+    "flow",
+    "rules_rows",
+]
 
 
 B, P, R = Party.bureau, Party.provider, Party.requester
@@ -289,7 +241,7 @@ def _liuzhou() -> Flow:
     )
 
 
-FLOWS: dict[str, Flow] = {f.name: f for f in (_region(), _city(), _liuzhou())}
+FLOWS: dict[str, Flow] = {f.name: f for f in (_region(), _city(), _liuzhou(), *opening_flows())}
 
 
 def flow(name: str) -> Flow:
@@ -308,8 +260,12 @@ def rules_rows(name: str | None = None) -> list[tuple[str, ...]]:
             nxt = f.clocks.get(t.to)
             due = ""
             if nxt:
-                due = f"{nxt.party.value} {nxt.working_days} wd"
+                due = f"{nxt.party.value} {nxt.describe()}"
             needs = "legal basis" if t.needs_basis else ("reasons" if t.needs_reason else "")
+            if t.within_working_days:
+                needs = f"{needs} within {t.within_working_days} wd".strip()
+            if t.after_notice:
+                needs = f"{needs} after notice".strip()
             rows.append(
                 (
                     f.name,

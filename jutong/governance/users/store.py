@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from jutong.governance.audit import log as audit
-from jutong.governance.cases.actors import Actor
+from jutong.governance.cases.actors import ACCOUNT, Actor
 from jutong.governance.cases.rules import Role
 from jutong.governance.db import engine, utcnow
 from jutong.governance.schema import user_roles, users
@@ -71,6 +71,15 @@ def parse_grant(text: str, departments: dict | None = None) -> Grant:
     except ValueError:
         raise UserError(f"role '{role}' is not one of {', '.join(x.value for x in Role)}") from None
     dept = dept.strip()
+    if r is Role.public:
+        # a citizen's or organisation's portal account: public@ACCOUNT, never a department
+        # (jutong.governance.cases.actors; docs/opening.md)
+        if not ACCOUNT.match(dept) or (departments is not None and dept in departments):
+            raise UserError(
+                f"'{text}': the public role is granted on an account id (public@zhangsan), "
+                "never on a department"
+            )
+        return Grant(r, dept)
     if departments is not None and dept not in departments:
         raise UserError(
             f"department '{dept}' is not in catalog/departments.yaml "
