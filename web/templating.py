@@ -16,6 +16,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 from markupsafe import Markup
 
 from jutong.webassets.fonts import CJK_FONT_STACK
@@ -63,8 +64,17 @@ def script_json(value: object) -> Markup:
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
+@pass_context
+def url_for(context: dict, name: str, /, **path_params: object) -> str:
+    """The path of a route (``/static/...``, ``/releases/...``), root path included: pages link
+    within their own host whatever scheme and host a reverse proxy shows (absolute URLs are
+    built in Python where a document needs them, e.g. the DCAT JSON-LD)."""
+    return context["request"].url_for(name, **path_params).path
+
+
 def _make_templates() -> Jinja2Templates:
     t = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    t.env.globals["url_for"] = url_for
     t.env.filters.update(filesize=filesize, utc=utc, thousands=thousands, script_json=script_json)
     t.env.globals.update(VENDOR=VENDOR, FONT_STACK=CJK_FONT_STACK)
     return t
