@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from jutong.catalog import Catalog, CatalogEntry, load_catalog
 from jutong.catalog.model import OpenType, UpdateCycle
@@ -143,7 +144,7 @@ BUREAU = "dashuju"
 
 
 def portal_info(settings: Settings) -> PortalInfo:
-    catalog = load_catalog(settings.catalog_dir)
+    catalog, _ = catalog_and_definitions(settings)
     region = (catalog.jurisdiction.get("jurisdiction") or {}).get("name") or ""
     bureau = catalog.departments.get(BUREAU)
     return PortalInfo(
@@ -170,6 +171,39 @@ def _definitions(settings: Settings) -> dict[str, ReleaseDefinition]:
     except ReleaseDefinitionError as exc:  # show the valid ones; the broken ones are logged
         log.error("release definitions with problems are left out of the portal: %s", exc)
         return exc.valid
+
+
+# The catalog and release definitions, parsed once per state of the catalog folder: every
+# YAML file's path, size and modification time. A changed catalog shows on the next request.
+_LOADED: dict[Path, tuple[tuple, Catalog, dict[str, ReleaseDefinition]]] = {}
+
+
+def _stamp(root: Path) -> tuple:
+    files = sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    return tuple((str(p), st.st_size, st.st_mtime_ns) for p in files for st in (p.stat(),))
+
+
+def catalog_and_definitions(settings: Settings) -> tuple[Catalog, dict[str, ReleaseDefinition]]:
+    """The catalog (``load_catalog``) and the release definitions, reparsed only when a file
+    of the catalog folder changed."""
+    root = Path(settings.catalog_dir)
+    stamp = _stamp(root)
+    hit = _LOADED.get(root)
+    if hit is not None and hit[0] == stamp:
+        return hit[1], hit[2]
+    catalog, defs = load_catalog(root), _definitions(settings)
+    _LOADED[root] = (stamp, catalog, defs)
+    return catalog, defs
+
+
+def open_release(settings: Settings, release_id: str) -> ReleaseDefinition | None:
+    """The definition of an open release (its open type, else its entry's, is not 不予开放)."""
+    catalog, defs = catalog_and_definitions(settings)
+    d = defs.get(release_id)
+    entry = catalog.entries.get(d.catalog_entry) if d else None
+    if d is None or entry is None or (d.open_type or entry.open.type) not in OPEN_TYPES:
+        return None
+    return d
 
 
 def _entry_items(entry: CatalogEntry) -> tuple[Item, ...]:
@@ -243,8 +277,7 @@ def _entry_dataset(catalog: Catalog, entry: CatalogEntry) -> OpenDataset:
 
 def open_catalog(settings: Settings) -> list[OpenDataset]:
     """Every open dataset: the open releases, then open entries with no release, by provider."""
-    catalog = load_catalog(settings.catalog_dir)
-    defs = _definitions(settings)
+    catalog, defs = catalog_and_definitions(settings)
     out: list[OpenDataset] = []
     released_entries: set[str] = set()
     for d in defs.values():
@@ -264,6 +297,13 @@ def open_catalog(settings: Settings) -> list[OpenDataset]:
 
 def get_dataset(settings: Settings, dataset_id: str) -> OpenDataset | None:
     """The open dataset with this id (release id or catalog entry id), None if not open."""
+    catalog, _ = catalog_and_definitions(settings)
+    d = open_release(settings, dataset_id)
+    if d is not None:
+        return _release_dataset(settings, catalog, d)
+    entry = catalog.entries.get(dataset_id)
+    if entry is None or entry.open.type not in OPEN_TYPES:
+        return None
     return next((ds for ds in open_catalog(settings) if ds.id == dataset_id), None)
 
 
@@ -309,6 +349,8 @@ def facets(datasets: list[OpenDataset]) -> dict[str, list[Facet]]:
 __all__ = [
     "Facet",
     "Item",
+    "catalog_and_definitions",
+    "open_release",
     "OpenDataset",
     "PortalInfo",
     "facets",

@@ -22,7 +22,6 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
-from jutong.catalog import load_catalog
 from jutong.catalog.releases import ReleaseError
 from jutong.governance import releases as G
 from jutong.settings import Settings, get_settings
@@ -93,7 +92,7 @@ def catalog_jsonld(request: Request, settings: SettingsDep) -> JSONResponse:
 @router.get("/catalog/entries/{entry_id}", name="portal_entry")
 def entry_page(request: Request, entry_id: str, settings: SettingsDep) -> Response:
     """A catalog entry: open (its GX-Open art. 16 fields), or not open with open releases."""
-    catalog = load_catalog(settings.catalog_dir)
+    catalog, _ = C.catalog_and_definitions(settings)
     entry = catalog.entries.get(entry_id)
     datasets = C.open_catalog(settings)
     releases = [d for d in datasets if d.kind == "release" and d.entry_id == entry_id]
@@ -161,7 +160,7 @@ def download(
             f"release '{release_id}' has no file '{file}' (files: {', '.join(MEDIA_TYPES)})",
             back=page,
         )
-    if _release_dataset(settings, release_id) is None:
+    if C.open_release(settings, release_id) is None:
         return error(request, 404, f"no open release '{release_id}' (无此开放数据集)")
     row = next((v for v in G.versions(settings, release_id) if v["version"] == version), None)
     if row is None:

@@ -98,3 +98,28 @@ def test_an_entry_that_is_not_open_shows_only_its_open_releases(client):
     r = client.get("/catalog/entries/minzheng.hunyin", headers={"Accept": "text/html"})
     assert r.status_code == 404 and "not in the open catalog" in r.text
     assert client.get("/catalog/entries/nope.nope").json()["error"]["code"] == "not_found"
+
+
+def test_a_catalog_change_shows_on_the_next_request(tmp_path):
+    """The parsed catalog is kept between requests only while no catalog file changed."""
+    import os
+
+    from fastapi.testclient import TestClient
+
+    from tests.conftest import make_home, settings_for
+    from web.portal import create_portal_app
+
+    settings = settings_for(make_home(tmp_path / "home"))
+    entry = settings.catalog_dir / "ziranziyuan" / "zongdi.yaml"
+    with TestClient(create_portal_app(settings)) as c:
+        assert "宗地基础信息" in c.get("/catalog").text
+        text = entry.read_text(encoding="utf-8")
+        entry.write_text(text.replace("title: 宗地基础信息", "title: 宗地信息（新）"), "utf-8")
+        st = entry.stat()
+        os.utime(entry, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+        page = c.get("/catalog").text
+        assert "宗地信息（新）" in page and "宗地基础信息" not in page
+        # an entry made not open leaves the open catalog at once
+        entry.write_text(text.replace("  type: conditional\n", "  type: none\n", 1), "utf-8")
+        assert "ziranziyuan.zongdi" not in c.get("/catalog").text
+        assert c.get("/catalog/entries/ziranziyuan.zongdi").status_code == 404
