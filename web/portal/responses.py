@@ -4,7 +4,8 @@ A browser (``Accept`` naming ``text/html``) gets ``portal/error.html`` with the 
 was wrong and where to go; anything else gets the web service's JSON error shape,
 ``{"error": {"code", "message", "details"}}`` (the same as the REST API's). A release that is
 suspended or withdrawn answers **451 Unavailable For Legal Reasons** (RFC 7725) with the
-recorded reason (GX-Open art. 22).
+recorded reason (GX-Open art. 22); it is never stored by a cache (``Cache-Control: no-store``),
+so a restored release is downloadable again at once.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ def error(
 ) -> Response:
     """The error answer for ``request``: an HTML page or the JSON error shape."""
     code = CODES.get(status, "error")
+    headers = {"Cache-Control": "no-store"}
     if wants_html(request):
         title, title_en = TITLES.get(status, ("错误", "Error"))
         return templates.TemplateResponse(
@@ -57,10 +59,12 @@ def error(
                 "back": back,
             },
             status_code=status,
+            headers=headers,
         )
     return JSONResponse(
         status_code=status,
         content={"error": {"code": code, "message": message, "details": details}},
+        headers=headers,
     )
 
 

@@ -57,6 +57,9 @@ def home(request: Request) -> RedirectResponse:
     return RedirectResponse(request.url_for("portal_catalog"), status_code=307)
 
 
+PER_PAGE = 20
+
+
 @router.get("/catalog", name="portal_catalog")
 def catalog_page(
     request: Request,
@@ -65,19 +68,38 @@ def catalog_page(
     department: Annotated[str, Query(max_length=64)] = "",
     theme: Annotated[str, Query(max_length=64)] = "",
     open_type: Literal["", "unconditional", "conditional"] = "",
+    page: Annotated[int, Query(ge=1)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=100)] = PER_PAGE,
 ) -> Response:
-    """The open catalog (GX-Open art. 16), searchable and filtered."""
+    """The open catalog (GX-Open art. 16), searchable, filtered and in pages."""
     datasets = C.open_catalog(settings)
-    shown = C.search(datasets, q=q, department=department, theme=theme, open_type=open_type)
+    found = C.search(datasets, q=q, department=department, theme=theme, open_type=open_type)
+    pages = max(1, -(-len(found) // per_page))
+    filters = {"q": q, "department": department, "theme": theme, "open_type": open_type}
+
+    def page_url(n: int) -> str:
+        query = {k: v for k, v in filters.items() if v}
+        if per_page != PER_PAGE:
+            query["per_page"] = per_page
+        if n > 1:
+            query["page"] = n
+        path = request.url_for("portal_catalog").path
+        return f"{path}?{urlencode(query)}" if query else path
+
     return templates.TemplateResponse(
         request,
         "portal/catalog.html",
         {
             "info": C.portal_info(settings),
-            "datasets": shown,
+            "datasets": found[(page - 1) * per_page : page * per_page],
+            "found": len(found),
             "total": len(datasets),
             "facets": C.facets(datasets),
-            "filters": {"q": q, "department": department, "theme": theme, "open_type": open_type},
+            "filters": filters,
+            "page": page,
+            "pages": pages,
+            "prev_url": page_url(page - 1) if page > 1 else None,
+            "next_url": page_url(page + 1) if page < pages else None,
         },
     )
 
@@ -198,6 +220,8 @@ def download(
         media_type=MEDIA_TYPES[file],
         filename=f"{release_id}-v{version}-{file}",
         content_disposition_type="attachment",
+        # a cache must ask again before reusing a copy: a suspension applies at once
+        headers={"Cache-Control": "no-cache"},
     )
 
 

@@ -73,10 +73,29 @@ def test_filters_show_departments_and_themes_with_counts(client):
     assert "有条件开放 · open on approved request (2)" in page
 
 
-def test_a_bad_open_type_is_refused(client):
+def test_a_bad_open_type_or_page_is_refused(client):
     r = client.get("/catalog", params={"open_type": "everything"})
     assert r.status_code == 422
     assert "open_type" in r.text
+    assert client.get("/catalog", params={"page": 0}).status_code == 422
+    assert client.get("/catalog", params={"per_page": 1000}).status_code == 422
+
+
+def test_the_catalog_comes_in_pages(client):
+    first = client.get("/catalog", params={"per_page": 3}).text
+    assert len(shown(first)) == 3 and 'id="result-count">4<' in first
+    assert "第 1/2 页" in first and 'id="prev-page"' not in first
+    next_url = re.search(r'id="next-page" rel="next" href="([^"]+)"', first).group(1)
+    assert next_url == "/catalog?per_page=3&amp;page=2"
+    second = client.get("/catalog", params={"per_page": 3, "page": 2}).text
+    assert len(shown(second)) == 1 and shown(first) | shown(second) == OPEN
+    assert 'id="next-page"' not in second
+    assert re.search(r'id="prev-page" rel="prev" href="/catalog\?per_page=3"', second)
+    # filters are kept from page to page
+    page = client.get("/catalog", params={"per_page": 1, "open_type": "conditional"}).text
+    assert "open_type=conditional" in re.search(r'id="next-page"[^>]*', page).group(0)
+    beyond = client.get("/catalog", params={"page": 9}).text
+    assert shown(beyond) == set() and 'id="result-count">4<' in beyond
 
 
 def test_an_entry_page_shows_its_art16_fields(client):

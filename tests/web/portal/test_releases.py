@@ -70,6 +70,7 @@ def test_downloads_are_the_release_files(client, portal_settings):
     assert r.headers["content-type"] == "text/csv; charset=utf-8"
     assert r.headers["content-disposition"] == (f'attachment; filename="{QIYE}-v2-data.csv"')
     assert pacsv.read_csv(io.BytesIO(r.content)).num_rows == 45
+    assert r.headers["cache-control"] == "no-cache" and r.headers["etag"]
     r = client.get(f"/releases/{QIYE}/v2/data.parquet")
     assert r.headers["content-type"] == "application/vnd.apache.parquet"
     assert pq.read_table(io.BytesIO(r.content)).num_rows == 45
@@ -101,8 +102,12 @@ def test_unknown_release_version_or_file_is_404(client):
 
 
 def test_suspended_release_is_not_downloadable_and_says_why(client, portal_settings):
+    etag = client.get(f"/releases/{QIYE}/v2/data.csv").headers["etag"]
     reason = "投诉：疑似泄露法定代表人个人信息"
     G.suspend(portal_settings, QIYE, reason, actor="open-data staff")
+    # a cache revalidating its copy is refused once the release is suspended
+    stale = client.get(f"/releases/{QIYE}/v2/data.csv", headers={"If-None-Match": etag})
+    assert stale.status_code == 451
 
     page = client.get(f"/releases/{QIYE}").text
     assert 'id="unavailable"' in page and reason in page and "已暂停开放" in page
@@ -118,6 +123,7 @@ def test_suspended_release_is_not_downloadable_and_says_why(client, portal_setti
         assert reason in err["message"] and "suspended" in err["message"]
         assert err["details"]["reason"] == reason and err["details"]["status"] == "suspended"
         assert err["details"]["release_page"].endswith(f"/releases/{QIYE}")
+        assert r.headers["cache-control"] == "no-store"
     r = client.get(f"/releases/{QIYE}/v2/data.parquet", headers=HTML)
     assert r.status_code == 451 and r.headers["content-type"].startswith("text/html")
     assert reason in r.text and "因法律原因不可用" in r.text
