@@ -40,8 +40,10 @@ def error(
     *,
     details: Any = None,
     back: str | None = None,
+    info: Any = None,
 ) -> Response:
-    """The error answer for ``request``: an HTML page or the JSON error shape."""
+    """The error answer for ``request``: an HTML page (in the portal's layout when ``info``,
+    the portal's ``PortalInfo``, is given) or the JSON error shape."""
     code = CODES.get(status, "error")
     headers = {"Cache-Control": "no-store"}
     if wants_html(request):
@@ -57,6 +59,8 @@ def error(
                 "message": message,
                 "details": details,
                 "back": back,
+                "info": info,
+                "layout": "portal/layout.html" if info is not None else "base.html",
             },
             status_code=status,
             headers=headers,

@@ -120,7 +120,8 @@ def entry_page(request: Request, entry_id: str, settings: SettingsDep) -> Respon
     releases = [d for d in datasets if d.kind == "release" and d.entry_id == entry_id]
     own = next((d for d in datasets if d.kind == "entry" and d.id == entry_id), None)
     if entry is None or (own is None and not releases and entry.open.type not in C.OPEN_TYPES):
-        return error(
+        return _error(
+            settings,
             request,
             404,
             f"'{entry_id}' is not in the open catalog (目录中无此开放数据项)",
@@ -143,6 +144,11 @@ def entry_page(request: Request, entry_id: str, settings: SettingsDep) -> Respon
     )
 
 
+def _error(settings: Settings, request: Request, status: int, message: str, **kw) -> Response:
+    """An error answer in the portal's layout."""
+    return error(request, status, message, info=C.portal_info(settings), **kw)
+
+
 def _release_dataset(settings: Settings, release_id: str) -> C.OpenDataset | None:
     ds = C.get_dataset(settings, release_id)
     return ds if ds is not None and ds.kind == "release" else None
@@ -153,7 +159,8 @@ def release_page(request: Request, release_id: str, settings: SettingsDep) -> Re
     """A release: status, why it is not served, versions, DCAT metadata, checksums, downloads."""
     ds = _release_dataset(settings, release_id)
     if ds is None:
-        return error(
+        return _error(
+            settings,
             request,
             404,
             f"no open release '{release_id}' (无此开放数据集)",
@@ -176,17 +183,20 @@ def download(
     """A file of a release version; 451 with the recorded reason when it is not served."""
     page = str(request.url_for("portal_release", release_id=release_id))
     if file not in MEDIA_TYPES:
-        return error(
+        return _error(
+            settings,
             request,
             404,
             f"release '{release_id}' has no file '{file}' (files: {', '.join(MEDIA_TYPES)})",
             back=page,
         )
     if C.open_release(settings, release_id) is None:
-        return error(request, 404, f"no open release '{release_id}' (无此开放数据集)")
+        return _error(settings, request, 404, f"no open release '{release_id}' (无此开放数据集)")
     row = next((v for v in G.versions(settings, release_id) if v["version"] == version), None)
     if row is None:
-        return error(request, 404, f"release '{release_id}' has no version {version}", back=page)
+        return _error(
+            settings, request, 404, f"release '{release_id}' has no version {version}", back=page
+        )
     st = G.status(settings, release_id)
     if st is not G.Status.published or row["withdrawn"]:
         if st is G.Status.published:  # a version withdrawn before the release was reopened
@@ -196,7 +206,8 @@ def download(
             ev = G.events(settings, release_id)[-1]
             reason, since, state = ev["reason"], ev["at"], st.value if st else "unpublished"
         when = f" since {since:%Y-%m-%d %H:%M} UTC" if since else ""
-        return error(
+        return _error(
+            settings,
             request,
             451,
             f"release '{release_id}' v{version} is {state}{when} and not served "
@@ -214,7 +225,7 @@ def download(
     try:  # the state machine has the last word on what is served
         path = G.serve_path(settings, release_id, version=version, file=file)
     except ReleaseError as exc:
-        return error(request, 404, str(exc), back=page)
+        return _error(settings, request, 404, str(exc), back=page)
     return FileResponse(
         path,
         media_type=MEDIA_TYPES[file],

@@ -29,7 +29,8 @@ def wait_for(condition, timeout: float = 10.0, what: str = "condition"):
 
 def shoot(driver, folder: Path, name: str) -> Path:
     path = folder / f"{name}.png"
-    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(1280, 900)  # measure the page, not the previous window
+    height = driver.execute_script("return document.body.scrollHeight")
     driver.set_window_size(1280, max(900, min(int(height) + 120, 4000)))
     assert driver.save_screenshot(str(path)), path
     assert path.stat().st_size > 10_000, f"{path} looks empty"

@@ -113,7 +113,9 @@ def test_an_entry_that_is_not_open_shows_only_its_open_releases(client):
     r = client.get("/catalog/entries/gongan.huji")
     assert r.status_code == 200
     assert "不予开放" in r.text and f"/releases/{POPULATION}" in r.text
-    assert "身份号码" not in r.text  # its data items are not part of the open catalog
+    assert "身份号码" not in r.text  # neither its items nor its summary are in the open catalog
+    r = client.get("/catalog/entries/shichang.qiye")  # open, shown through its release
+    assert "市场主体的统一社会信用代码" in r.text and f"/releases/{QIYE}" in r.text
     r = client.get("/catalog/entries/minzheng.hunyin", headers={"Accept": "text/html"})
     assert r.status_code == 404 and "not in the open catalog" in r.text
     assert client.get("/catalog/entries/nope.nope").json()["error"]["code"] == "not_found"
