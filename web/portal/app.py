@@ -5,21 +5,22 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from jutong.settings import Settings
+from jutong.settings import Settings, get_settings
+from web.context import Context
 from web.portal.routes import router
 from web.templating import mount_static
 
 
 def create_portal_app(settings: Settings | None = None) -> FastAPI:
-    """The portal alone: its router, ``/static``, and ``settings`` (else the process's)."""
+    """The portal alone: its router, ``/static``, and the request context of ``settings``
+    (else the process's), as ``web.app.create_app`` makes it."""
     app = FastAPI(
         title="Jutong open-data portal",
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
     )
-    if settings is not None:
-        app.state.settings = settings
+    app.state.context = Context(settings or get_settings())
     app.include_router(router)
     mount_static(app)
     return app

@@ -31,12 +31,15 @@ from web.portal.releases import MEDIA_TYPES, withdrawn_reason
 from web.portal.responses import error
 from web.templating import templates
 
-router = APIRouter(tags=["portal"])
+# pages and files for people and harvesters, not part of the REST API's OpenAPI document
+router = APIRouter(tags=["portal"], include_in_schema=False)
 
 
 def portal_settings(request: Request) -> Settings:
-    """The application's settings (``app.state.settings``), else the process's."""
-    return getattr(request.app.state, "settings", None) or get_settings()
+    """The application's settings: those of its request context (``web.context.Context``, as
+    ``web.app.create_app`` and ``create_portal_app`` set it), else the process's."""
+    context = getattr(request.app.state, "context", None)
+    return context.settings if context is not None else get_settings()
 
 
 SettingsDep = Annotated[Settings, Depends(portal_settings)]
@@ -52,7 +55,7 @@ def url_maker(request: Request):
     return url
 
 
-@router.get("/", name="portal_home", include_in_schema=False)
+@router.get("/", name="portal_home")
 def home(request: Request) -> RedirectResponse:
     return RedirectResponse(request.url_for("portal_catalog"), status_code=307)
 
