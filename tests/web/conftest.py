@@ -19,10 +19,8 @@ from pathlib import Path
 import pytest
 
 from jutong.governance.db import dispose_all
-from jutong.lake import Lake
 from jutong.settings import Settings, reset_settings_cache
 from tests.conftest import make_home, settings_for
-from tests.masking.test_release import AS_OF, load_base, org_rows, population_rows
 
 QIYE = "qiye_registrations"
 POPULATION = "population_by_county_sex_age"
@@ -37,7 +35,10 @@ class Released:
 
 @pytest.fixture(scope="session")
 def released(tmp_path_factory: pytest.TempPathFactory) -> Released:
+    # the release build and its test data load Presidio and pyiceberg: only when a test needs it
+    from jutong.lake import Lake
     from masking.release import build_release
+    from tests.masking.test_release import AS_OF, load_base, org_rows, population_rows
 
     home = make_home(tmp_path_factory.mktemp("portal") / "home")
     settings = settings_for(home)
