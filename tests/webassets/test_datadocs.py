@@ -12,6 +12,7 @@ import pytest
 
 from jutong.webassets.datadocs import BRAND, CDN, MARKER, VENDOR, localize_page, localize_site
 from jutong.webassets.scan import is_external, page_assets, scan_html
+from tests.browser import chromium, needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -147,18 +148,11 @@ def test_an_asset_without_a_vendored_copy_is_removed_and_reported():
     assert done.left == ["https://frame.example.com/x"]
 
 
-def _chromium() -> str | None:
-    return next(
-        (p for n in ("chromium", "chromium-browser", "google-chrome") if (p := shutil.which(n))),
-        None,
-    )
-
-
 def _dom_offline(page: Path) -> str:
     """The DOM of ``page`` after its scripts ran, in headless Chromium with no network: in a
     namespace holding only loopback when one can be made, and every host name unresolvable."""
     argv = [
-        _chromium(),
+        chromium(),
         "--headless",
         "--no-sandbox",
         "--disable-gpu",
@@ -177,13 +171,10 @@ def _dom_offline(page: Path) -> str:
 
 
 # CI installs Chromium (.ci/run) and sets CI_REQUIRE_BROWSER=1: there a missing browser
-# fails this test instead of skipping it.
-@pytest.mark.skipif(
-    _chromium() is None and not os.environ.get("CI_REQUIRE_BROWSER"),
-    reason="SKIPPED LOUDLY: no Chromium here (Debian: apt-get install chromium fonts-noto-cjk)",
-)
+# fails this test instead of skipping it (tests/browser.py).
+@needs_chromium
 def test_the_index_fills_its_results_table_in_a_browser_with_no_network(ge_site):
-    assert _chromium(), "CI_REQUIRE_BROWSER is set but no Chromium is installed"
+    assert chromium(), "CI_REQUIRE_BROWSER is set but no Chromium is installed"
     index = ge_site / "index.html"
     # as GE writes it, bootstrap-table never loads offline and the table stays empty
     assert 'data-index="0"' not in _dom_offline(index)
