@@ -23,6 +23,7 @@ from web.api import PREFIX
 from web.api import router as api_router
 from web.api.docs import OPENAPI_URL
 from web.api.docs import router as docs_router
+from web.console import router as console_router
 from web.context import Context
 
 DESCRIPTION = """\
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # ---- the public portal and the staff console (web.portal, web.console) -----------------
     # LEAD: include the portal's router here, e.g. `app.include_router(portal.router)`, and
     # mount its static files; the API above keeps the /api prefix to itself.
+    app.include_router(console_router)  # the staff console, /console (web.console)
     # -----------------------------------------------------------------------------------------
 
     return app

@@ -1,5 +1,6 @@
-"""The real application over a real SQLite governance database in tmp_path; users with roles
-and API keys made through ``jutong.governance.users`` (as ``jutong users`` does)."""
+"""What the web tests share (tests/web/api, tests/web/console): the real application over a
+real SQLite governance database in tmp_path; users with roles and API keys made through
+``jutong.governance.users`` (as ``jutong users`` does)."""
 
 from __future__ import annotations
 
