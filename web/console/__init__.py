@@ -5,11 +5,11 @@ redirect), no JavaScript needed."""
 
 from fastapi import APIRouter
 
-from web.console import auth_pages, inbox
+from web.console import auth_pages, bureau, inbox, quality, releases, requests
 from web.console.session import PREFIX
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
-for _module in (auth_pages, inbox):
+for _module in (auth_pages, inbox, requests, quality, releases, bureau):
     router.include_router(_module.router)
 
 __all__ = ["router"]
