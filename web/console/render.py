@@ -6,6 +6,7 @@ not signed in → the login page; an ``ApiError`` of the shared authorization an
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from web.console.session import CSRF_FIELD, PREFIX, LoginRequired, csrf_for, log
 from web.context import Context, get_context
 from web.errors import ApiError
 
+log = logging.getLogger("web.console")
 TEMPLATES = Path(__file__).parent / "templates"
 
 env = Environment(
@@ -136,6 +138,7 @@ TITLES = {
     404: "未找到 Not found",
     409: "操作被拒绝 Refused",
     422: "输入有误 Invalid input",
+    500: "系统错误 Internal error",
 }
 
 
@@ -168,5 +171,13 @@ class ConsoleRoute(APIRoute):
                     for e in err.errors()
                 )
                 return error_page(request, 422, f"输入有误 invalid input: {problems}")
+            except Exception as exc:  # the traceback to the service log, never to the page
+                log.exception("%s %s failed", request.method, request.url.path)
+                return error_page(
+                    request,
+                    500,
+                    f"系统错误 internal error ({type(exc).__name__}); the service log has the "
+                    "details",
+                )
 
         return route

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from jutong.governance.users import add_user, parse_grant
+from jutong.governance.users import add_user, issue_token, parse_grant
 
 PASSWORD = "correct-horse-42"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -20,29 +20,21 @@ def csrf_of(html: str) -> str:
 
 
 class Staff:
-    """One signed-in browser: its own TestClient cookies and this session's CSRF token."""
+    """One signed-in browser: its own TestClient cookies and this session's CSRF token.
+
+    ``resume(token)`` starts from a session token issued by the users store, the kind the
+    login form issues (test_login.py goes through the form; an Argon2 check per login is
+    slow on a busy machine, and most tests need a signed-in user, not a password check)."""
 
     def __init__(self, client, name: str):
         self.client = client
         self.name = name
         self.csrf = ""
 
-    def login(self) -> None:
-        form = self.client.get("/console/login")
-        assert form.status_code == 200
-        r = self.client.post(
-            "/console/login",
-            data={
-                "username": self.name,
-                "password": PASSWORD,
-                "csrf_token": csrf_of(form.text),
-                "next": "/console/",
-            },
-            follow_redirects=False,
-        )
-        assert r.status_code == 303, r.text
+    def resume(self, token: str) -> None:
+        self.client.cookies.set("jutong_console", token, path="/console")
         home = self.client.get("/console/")
-        assert home.status_code == 200
+        assert home.status_code == 200, home.text
         self.csrf = csrf_of(home.text)
 
     def get(self, url: str, **kw):
@@ -56,7 +48,8 @@ class Staff:
 
 @pytest.fixture()
 def staff(_app, settings):
-    """``staff(name, "ROLE@DEPT", ...)`` -> a signed-in ``Staff`` with its own cookies."""
+    """``staff(name, "ROLE@DEPT", ...)`` -> a signed-in ``Staff`` with its own cookies (a
+    session of the users store; the login form itself is tested in test_login.py)."""
     import warnings
 
     with warnings.catch_warnings():
@@ -69,18 +62,13 @@ def staff(_app, settings):
     clients = []
 
     def factory(name: str, *grants: str) -> Staff:
-        add_user(
-            settings,
-            name,
-            by="test-admin",
-            password=PASSWORD,
-            grants=[parse_grant(g) for g in grants],
-        )
+        add_user(settings, name, by="test-admin", grants=[parse_grant(g) for g in grants])
+        session = issue_token(settings, name, by=name, kind="session", name="login")
         c = TestClient(_app)
         c.__enter__()
         clients.append(c)
         s = Staff(c, name)
-        s.login()
+        s.resume(session.token)
         return s
 
     yield factory
