@@ -13,9 +13,9 @@ from fastapi.responses import Response
 
 from web.api import cases as cases_api
 from web.api import evaluation as evaluation_api
-from web.api.pagination import PageParams
 from web.auth.principal import Principal
 from web.console.charts import bars
+from web.console.paging import EVERYTHING, cut
 from web.console.render import ConsoleRoute, page
 from web.console.session import current
 from web.context import get_context
@@ -43,7 +43,7 @@ def overdue_board(
         request,
         ctx,
         p,
-        PageParams(limit=500, offset=0),
+        EVERYTHING,
         as_of=day,
         department=department or None,
         overdue_only=overdue_only,
@@ -61,11 +61,13 @@ def overdue_board(
         if owing
         else None
     )
+    shown, pgr = cut(request, rows)
     return page(
         request,
         "console/overdue.html",
         p=p,
-        rows=rows,
+        rows=shown,
+        pager=pgr,
         chart=chart,
         as_of=day,
         department=department or "",

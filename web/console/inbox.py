@@ -25,6 +25,7 @@ from web.auth import require
 from web.auth.policy import events_for
 from web.auth.principal import Principal
 from web.console.labels import EVENTS
+from web.console.paging import cut
 from web.console.render import ConsoleRoute, page, redirect
 from web.console.session import CSRF_FIELD, PREFIX, check_csrf, current, safe_next
 from web.context import get_context
@@ -83,6 +84,7 @@ def inbox(request: Request, department: str, p: Me, as_of: dt.date | None = None
                 "events": [e for e in events if e["department"] == department],
             }
         )
+    shown, pgr = cut(request, rows)
     mine = sorted(
         {a.department for a in p.actors() if "share.read" in _perms(ctx, a.role)} - {department}
     )
@@ -91,7 +93,8 @@ def inbox(request: Request, department: str, p: Me, as_of: dt.date | None = None
         "console/inbox.html",
         p=p,
         department=department,
-        rows=rows,
+        rows=shown,
+        pager=pgr,
         as_of=day,
         other_inboxes=mine,
         done=done_message(request),

@@ -17,9 +17,9 @@ from jutong.quality.scores import DIMENSIONS
 from web.api import quality as quality_api
 from web.api import review as review_api
 from web.api import tickets as tickets_api
-from web.api.pagination import PageParams
 from web.auth.principal import Principal
 from web.console.charts import bars, line
+from web.console.paging import EVERYTHING, pager, params
 from web.console.render import ConsoleRoute, page, redirect
 from web.console.session import CSRF_FIELD, PREFIX, check_csrf, current
 from web.context import get_context
@@ -27,7 +27,6 @@ from web.errors import ApiError
 
 router = APIRouter(route_class=ConsoleRoute)
 Me = Annotated[Principal, Depends(current)]
-ALL = PageParams(limit=500, offset=0)
 
 DONE = {
     "resolved": "工单已办结 ticket resolved",
@@ -52,11 +51,12 @@ def _problems(err: ValidationError) -> str:
 def _tickets_page(request: Request, p: Principal, *, status: int = 200, **values) -> Response:
     ctx = get_context(request)
     show_all = request.query_params.get("all") == "1"
+    pg = params(request)
     found = tickets_api.list_(
         request,
         ctx,
         p,
-        ALL,
+        pg,
         department=None,
         status="open",
         overdue=False,
@@ -75,6 +75,7 @@ def _tickets_page(request: Request, p: Principal, *, status: int = 200, **values
         status=status,
         p=p,
         tickets=found.items,
+        pager=pager(request, found.total, pg, len(found.items)),
         manage=manage,
         show_all=show_all,
         done=_done(request),
@@ -142,7 +143,7 @@ def extend(
 def gate_runs(request: Request, p: Me) -> Response:
     ctx = get_context(request)
     runs = quality_api.gate_runs(
-        request, ctx, p, ALL, dataset=None, department=None, status=None
+        request, ctx, p, EVERYTHING, dataset=None, department=None, status=None
     ).items
     latest = quality_api.scorecard(ctx, p, department=None)
     charts = [
@@ -166,11 +167,14 @@ def gate_runs(request: Request, p: Me) -> Response:
         for ds, pts in sorted(history.items())
         if len(pts) > 1
     ]
+    pg = params(request)
+    table = list(reversed(runs))[pg.offset : pg.offset + pg.limit]
     return page(
         request,
         "console/quality.html",
         p=p,
-        runs=list(reversed(runs)),
+        runs=table,
+        pager=pager(request, len(runs), pg, len(table)),
         latest=latest,
         charts=charts,
         trends=trends,
@@ -184,12 +188,15 @@ def gate_runs(request: Request, p: Me) -> Response:
 def review_queue(request: Request, p: Me) -> Response:
     ctx = get_context(request)
     status = request.query_params.get("status") or "pending"
-    items = review_api.list_(request, ctx, p, ALL, base=None, status=status).items
+    pg = params(request)
+    found = review_api.list_(request, ctx, p, pg, base=None, status=status)
+    items = found.items
     return page(
         request,
         "console/review.html",
         p=p,
         items=items,
+        pager=pager(request, found.total, pg, len(items)),
         review_status=status,
         done=_done(request),
     )

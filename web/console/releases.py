@@ -15,10 +15,10 @@ from pydantic import ValidationError
 from jutong.governance.access import allowed
 from jutong.governance.releases import TRANSITIONS
 from web.api import releases as releases_api
-from web.api.pagination import PageParams
 from web.auth import require
 from web.auth.principal import Principal
 from web.console.labels import RELEASE_ACTIONS
+from web.console.paging import EVERYTHING
 from web.console.render import ConsoleRoute, page, redirect
 from web.console.session import CSRF_FIELD, PREFIX, check_csrf, current
 from web.context import get_context
@@ -35,7 +35,7 @@ def actions_from(status: str) -> list[str]:
 def _page(request: Request, p: Principal, *, status: int = 200, **values) -> Response:
     ctx = get_context(request)
     require(ctx, p, "release.read", subject="releases")
-    found = releases_api.list_(request, ctx, p, PageParams(limit=500, offset=0)).items
+    found = releases_api.list_(request, ctx, p, EVERYTHING).items
     details = {r["id"]: releases_api.get(r["id"], ctx, p) for r in found}
     manage = any(allowed(ctx.policies, a, "release.manage", []) for a in p.actors())
     done = None

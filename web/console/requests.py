@@ -20,10 +20,10 @@ from jutong.governance.cases.rules import Role
 from jutong.governance.sharing.requests import KIND
 from web.api import share as share_api
 from web.api.case_common import load_case
-from web.api.pagination import PageParams
 from web.auth import require
 from web.auth.principal import Principal
 from web.console.inbox import done_message
+from web.console.paging import EVERYTHING, cut
 from web.console.render import ConsoleRoute, page, redirect
 from web.console.session import CSRF_FIELD, PREFIX, check_csrf, current
 from web.context import Context, get_context
@@ -63,11 +63,13 @@ def my_requests(request: Request, p: Me) -> Response:
             )
             rows.append({"case": case, "clock": clock, "clock_state": state})
     rows.sort(key=lambda r: r["case"].opened_at, reverse=True)
+    shown, pgr = cut(request, rows)
     return page(
         request,
         "console/requests.html",
         p=p,
-        rows=rows,
+        rows=shown,
+        pager=pgr,
         requester_depts=depts,
         done=done_message(request),
     )
@@ -157,5 +159,5 @@ async def submit_request(request: Request, p: Me) -> Response:
 def deliveries(request: Request, ref: str, p: Me) -> Response:
     ctx = get_context(request)
     case = load_case(ctx, ref, KIND)
-    found = share_api.deliveries(ref, request, ctx, p, PageParams(limit=500, offset=0))
+    found = share_api.deliveries(ref, request, ctx, p, EVERYTHING)
     return page(request, "console/deliveries.html", p=p, case=case, rows=found.items)

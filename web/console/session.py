@@ -48,7 +48,11 @@ def new_login_csrf() -> str:
 
 def safe_next(value: str | None) -> str:
     """Only a path of the console itself (no other host: no open redirect)."""
-    if value and value.startswith(PREFIX + "/") and "//" not in value and "\\" not in value:
+    if (
+        value
+        and value.startswith(PREFIX + "/")
+        and not any(bad in value for bad in ("//", "\\", ".."))
+    ):
         return value
     return PREFIX + "/"
 

@@ -182,3 +182,25 @@ def test_open_data_staff_suspend_and_restore_a_release_with_a_reason(staff, sett
     assert rel.status(settings, "test-release") is rel.Status.published
     actions = [e.action for e in events(settings) if e.subject == "release:test-release"]
     assert actions[-2:] == ["release.suspend", "release.restore"]
+
+
+def test_long_lists_come_a_page_at_a_time_and_unknown_pages_are_404(staff, settings):
+    sync_pending(
+        settings,
+        "population",
+        [
+            {"mention_id": f"g:{i:03}", "entity_id": "P-1", "match_probability": 0.7}
+            for i in range(101)
+        ],
+    )
+    sun = staff("sun", "quality_owner@dashuju")
+    first = sun.get("/console/review")
+    assert "rows 1–100 of 101" in first.text and first.text.count("<code>g:") == 100
+    assert 'href="/console/review?offset=100"' in first.text
+    second = sun.get("/console/review?offset=100")
+    assert "<code>g:100</code>" in second.text and "<code>g:000</code>" not in second.text
+    assert 'href="/console/review?offset=0"' in second.text
+    assert sun.get("/console/review?offset=-1").status_code == 400
+    missing = sun.get("/console/no-such-page")
+    assert missing.status_code == 404 and "没有这个页面" in missing.text
+    assert missing.headers["content-type"].startswith("text/html")
