@@ -112,6 +112,10 @@ def _case_page(request: Request, p: Principal, ref: str, *, status: int = 200, *
         and (ctx.policies[a.role].scope == "all" or a.department == case.requester)
         for a in p.actors()
     )
+    try:
+        item_labels = {i.name: i.label for i in ctx.catalog.get(case.resource).items}
+    except KeyError:  # an entry since removed from the catalog: names as recorded
+        item_labels = {}
     return page(
         request,
         "console/case.html",
@@ -121,6 +125,7 @@ def _case_page(request: Request, p: Principal, ref: str, *, status: int = 200, *
         d=d,
         mine=[e for e in d["events_allowed"] if e["allowed_for_you"]],
         may_deliveries=may_deliveries,
+        item_labels=item_labels,
         back=request.url.path,
         **values,
     )

@@ -60,3 +60,14 @@ RELEASE_STATUS = {
 
 def event_label(event: str) -> str:
     return EVENTS.get(event.replace("-", "_"), event)
+
+
+CASE_FIELDS = {
+    "items": "数据项 Items",
+    "purpose": "用途 Purpose",
+    "until": "使用期限 Until",
+    "method": "方式 Method",
+    "share_type": "共享类型 Share type",
+    "use_conditions": "使用条件 Conditions of use",
+    "legal_basis": "法律依据 Legal basis",
+}

@@ -41,6 +41,7 @@ env.globals.update(
     ROLES=labels.ROLES,
     RELEASE_STATUS=labels.RELEASE_STATUS,
     RELEASE_ACTIONS=labels.RELEASE_ACTIONS,
+    CASE_FIELDS=labels.CASE_FIELDS,
     DIMENSIONS=DIMENSIONS,
 )
 
