@@ -153,6 +153,20 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
     )
 
 
+# every console answer: nothing from another origin, no framing (clickjacking), no caching
+# of pages that show governance records
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+
 class ConsoleRoute(APIRoute):
     """Answers HTML whatever happens: the login page, or an error page with the message."""
 
@@ -160,6 +174,11 @@ class ConsoleRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def route(request: Request) -> Response:
+            response = await answer(request)
+            response.headers.update(SECURITY_HEADERS)
+            return response
+
+        async def answer(request: Request) -> Response:
             try:
                 return await handler(request)
             except LoginRequired as err:

@@ -4,6 +4,7 @@ another department kept out (403 page, audited), anonymous users sent to the log
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from jutong.governance.audit import events
 from jutong.governance.cases.actors import Actor
 from jutong.governance.cases.engine import fire
-from jutong.governance.cases.queries import get_case
+from jutong.governance.cases.queries import clocks_of, get_case
 from jutong.governance.cases.rules import Role
 from jutong.governance.sharing.requests import request_share
 
@@ -40,6 +41,14 @@ def test_provider_approves_from_its_inbox_before_the_deadline(staff, settings, r
     due = get_case(settings, ref)
     assert "同意共享 approve" in page.text and "不予共享 refuse" in page.text
     assert 'name="version" value="2"' in page.text
+    assert page.headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    # the step's clock as of its due day and the day after
+    due_on = next(c.due_on for c in clocks_of(settings, ref) if c.state == "provider_review")
+    on_the_day = zhang.get(f"/console/inbox/gongan?as_of={due_on}")
+    assert f"<td>{due_on}" in on_the_day.text and "今日到期 due today" in on_the_day.text
+    late = zhang.get(f"/console/inbox/gongan?as_of={due_on + dt.timedelta(days=1)}")
+    assert '<tr class="overdue">' in late.text and "已超期 overdue" in late.text
 
     r = zhang.post(
         f"/console/cases/{ref}/events",
