@@ -17,8 +17,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from jutong.governance.cases.clocks import clock_state
-from jutong.governance.cases.queries import open_clocks
-from jutong.governance.cases.rules import Party
+from jutong.governance.cases.queries import list_cases, open_clocks
+from jutong.governance.cases.rules import Party, flow
 from jutong.governance.sharing.requests import KIND
 from web.api.case_common import EventIn, detail, fire_event, load_case, read_case
 from web.auth import require
@@ -45,6 +45,14 @@ def done_message(request: Request) -> str | None:
 
 def _as_of(request: Request, as_of: dt.date | None) -> dt.date:
     return as_of or get_context(request).today()
+
+
+def waits_on_requester(case) -> bool:
+    """A step only the requester can take, with no deadline clock of its own: answering a
+    request for more information (the flow's pausing states) or subscribing to a granted
+    request — read from the case rules."""
+    f = flow(case.flow)
+    return case.state in f.pausing or any(t.event == "subscribe" for t in f.allowed(case.state))
 
 
 @router.get("/inbox")
@@ -84,6 +92,20 @@ def inbox(request: Request, department: str, p: Me, as_of: dt.date | None = None
                 "events": [e for e in events if e["department"] == department],
             }
         )
+    listed = {r["case"].ref for r in rows}
+    for case in list_cases(ctx.settings, kind=KIND, department=department, open_only=True):
+        if case.ref in listed or case.requester != department:
+            continue
+        if waits_on_requester(case):
+            events = [e for e in events_for(p, case) if e["allowed_for_you"]]
+            rows.append(
+                {
+                    "case": case,
+                    "clock": None,
+                    "state": "waiting",
+                    "events": [e for e in events if e["department"] == department],
+                }
+            )
     shown, pgr = cut(request, rows)
     mine = sorted(
         {a.department for a in p.actors() if "share.read" in _perms(ctx, a.role)} - {department}

@@ -142,3 +142,25 @@ def test_anonymous_users_are_sent_to_login(client, ref):
         assert r.status_code == 303 and r.headers["location"].startswith("/console/login?next=")
     r = client.post(f"/console/cases/{ref}/events", data={"event": "approve"})
     assert r.url.path == "/console/login"
+
+
+def test_requesters_inbox_has_the_steps_only_it_can_take(staff, settings):
+    bureau = Actor("wang", Role.bureau_reviewer, "dashuju")
+    li_actor = Actor("li", Role.requester_staff, "minzheng")
+    asked = request_share(
+        settings, actor=li_actor, resource="gongan.huji", items=["姓名"], purpose="核查"
+    )
+    fire(settings, asked.ref, "ask_info", actor=bureau, reason="请说明核查对象范围")
+    li = staff("li", "requester_staff@minzheng")
+    page = li.get("/console/inbox/minzheng")
+    assert asked.ref in page.text and "待本部门办理 waiting on you" in page.text
+    assert "补充材料 supplement" in page.text
+    r = li.post(
+        f"/console/cases/{asked.ref}/events",
+        {"event": "supplement", "version": "2", "back": "/console/inbox/minzheng"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    assert get_case(settings, asked.ref).state == "submitted"
+    # back with the bureau: no longer in the requester's inbox, in the bureau's
+    assert asked.ref not in li.get("/console/inbox/minzheng").text
