@@ -21,6 +21,7 @@ from web.console.session import (
     LOGIN_CSRF_COOKIE,
     PREFIX,
     SESSION_COOKIE,
+    LoginRequired,
     check_csrf,
     current,
     new_login_csrf,
@@ -49,6 +50,12 @@ def _login_form(request: Request, *, status: int = 200, **values) -> Response:
 
 @router.get("/login")
 def login_page(request: Request, next: str | None = None) -> Response:
+    if request.cookies.get(SESSION_COOKIE):
+        try:  # already signed in: straight on
+            current(request)
+            return redirect(safe_next(next))
+        except LoginRequired as err:
+            return _login_form(request, next=safe_next(next), reason=err.reason)
     return _login_form(request, next=safe_next(next))
 
 

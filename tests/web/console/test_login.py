@@ -43,12 +43,18 @@ def test_login_sets_a_session_cookie_and_logout_revokes_it(client, settings):
     assert any(e.action == "user.session" for e in events(settings, subject="user:li"))
     page = client.get("/console/requests")
     assert page.status_code == 200 and "我的申请" in page.text
+    r = client.get("/console/login?next=/console/requests", follow_redirects=False)
+    assert (r.status_code, r.headers["location"]) == (303, "/console/requests")
 
     r = client.post("/console/logout", data={"csrf_token": csrf_of(page.text)})
     assert r.url.path == "/console/login"
     assert any(e.action == "user.token_revoke" for e in events(settings, subject="user:li"))
     r = client.get("/console/requests", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith("/console/login")
+    # a stale cookie still in a browser: the login form says why
+    client.cookies.set("jutong_console", cookie[0].split(";")[0].split("=", 1)[1], path="/console")
+    r = client.get("/console/login")
+    assert r.status_code == 200 and "请重新登录" in r.text and "revoked" in r.text
 
 
 def test_wrong_password_unknown_user_and_deactivated_user_are_refused(client, settings):
@@ -80,6 +86,7 @@ def test_login_form_without_its_csrf_token_is_refused(client, settings):
 def test_next_never_leaves_the_console(client, settings):
     _user(settings)
     for evil in ("https://evil.example/", "//evil.example/console/", "/api/v1/users"):
+        client.cookies.clear()  # signed out: the form
         form = client.get("/console/login", params={"next": evil})
         assert 'name="next" value="/console/"' in form.text
         r = client.post(
@@ -92,4 +99,7 @@ def test_next_never_leaves_the_console(client, settings):
             },
             follow_redirects=False,
         )
+        assert r.headers["location"] == "/console/"
+        # signed in: straight on, and still only into the console
+        r = client.get("/console/login", params={"next": evil}, follow_redirects=False)
         assert r.headers["location"] == "/console/"
