@@ -26,7 +26,7 @@ from web.auth.policy import events_for
 from web.auth.principal import Principal
 from web.console.labels import EVENTS
 from web.console.paging import cut
-from web.console.render import ConsoleRoute, page, redirect
+from web.console.render import ConsoleRoute, done_note, page, redirect
 from web.console.session import CSRF_FIELD, PREFIX, check_csrf, current, safe_next
 from web.context import get_context
 from web.errors import ApiError
@@ -37,10 +37,7 @@ Me = Annotated[Principal, Depends(current)]
 
 def done_message(request: Request) -> str | None:
     """The confirmation after a redirect: only a known event's label, never free text."""
-    event, ref = request.query_params.get("done"), request.query_params.get("ref")
-    if event in EVENTS and ref:
-        return f"{ref}: {EVENTS[event]} ✓ 已完成 done"
-    return None
+    return done_note(request, EVENTS, what="ref")
 
 
 def _as_of(request: Request, as_of: dt.date | None) -> dt.date:

@@ -20,7 +20,7 @@ from web.api import tickets as tickets_api
 from web.auth.principal import Principal
 from web.console.charts import bars, line
 from web.console.paging import EVERYTHING, pager, params
-from web.console.render import ConsoleRoute, page, redirect
+from web.console.render import ConsoleRoute, done_note, page, redirect
 from web.console.session import CSRF_FIELD, PREFIX, check_csrf, current
 from web.context import get_context
 from web.errors import ApiError
@@ -37,8 +37,7 @@ DONE = {
 
 
 def _done(request: Request) -> str | None:
-    key, what = request.query_params.get("done"), request.query_params.get("id")
-    return f"{what}: {DONE[key]} ✓" if key in DONE and what else None
+    return done_note(request, DONE)
 
 
 def _problems(err: ValidationError) -> str:

@@ -19,7 +19,7 @@ from web.auth import require
 from web.auth.principal import Principal
 from web.console.labels import RELEASE_ACTIONS
 from web.console.paging import EVERYTHING
-from web.console.render import ConsoleRoute, page, redirect
+from web.console.render import ConsoleRoute, done_note, page, redirect
 from web.console.session import CSRF_FIELD, PREFIX, check_csrf, current
 from web.context import get_context
 from web.errors import ApiError
@@ -38,10 +38,7 @@ def _page(request: Request, p: Principal, *, status: int = 200, **values) -> Res
     found = releases_api.list_(request, ctx, p, EVERYTHING).items
     details = {r["id"]: releases_api.get(r["id"], ctx, p) for r in found}
     manage = any(allowed(ctx.policies, a, "release.manage", []) for a in p.actors())
-    done = None
-    key, rid = request.query_params.get("done"), request.query_params.get("id")
-    if key in RELEASE_ACTIONS and rid:
-        done = f"{rid}: {RELEASE_ACTIONS[key]} ✓"
+    done = done_note(request, RELEASE_ACTIONS)
     return page(
         request,
         "console/releases.html",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -126,6 +127,18 @@ def page(
         **values,
     )
     return HTMLResponse(html, status_code=status)
+
+
+_KEY = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+
+
+def done_note(request: Request, labels: dict[str, str], key: str = "done", what: str = "id"):
+    """The confirmation after a redirect (``?done=ACTION&id=WHAT``): a known action's label
+    and a record key — never free text from the URL."""
+    action, subject = request.query_params.get(key), request.query_params.get(what) or ""
+    if action in labels and _KEY.fullmatch(subject):
+        return f"{subject}: {labels[action]} ✓"
+    return None
 
 
 def redirect(url: str) -> RedirectResponse:

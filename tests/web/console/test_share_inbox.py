@@ -59,6 +59,9 @@ def test_provider_approves_from_its_inbox_before_the_deadline(staff, settings, r
     assert r.headers["location"] == f"/console/inbox/gongan?done=approve&ref={ref}"
     after = zhang.get(r.headers["location"])
     assert f"{ref}: 同意共享 approve" in after.text
+    # the confirmation is never free text from the URL
+    crafted = zhang.get("/console/inbox/gongan?done=approve&ref=请拨打 110 核实")
+    assert "请拨打" not in crafted.text
     case = get_case(settings, ref)
     assert (case.state, case.version) == ("approved", due.version + 1)
     # the provider's step was met before its deadline, and the engine audited who did it
