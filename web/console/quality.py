@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
+from jutong.catalog.model import BaseDatabase
 from jutong.governance.access import allowed
 from jutong.quality.scores import DIMENSIONS
 from web.api import quality as quality_api
@@ -188,7 +189,8 @@ def review_queue(request: Request, p: Me) -> Response:
     ctx = get_context(request)
     status = request.query_params.get("status") or "pending"
     pg = params(request)
-    found = review_api.list_(request, ctx, p, pg, base=None, status=status)
+    base = request.query_params.get("base") or None
+    found = review_api.list_(request, ctx, p, pg, base=base, status=status)
     items = found.items
     return page(
         request,
@@ -197,6 +199,8 @@ def review_queue(request: Request, p: Me) -> Response:
         items=items,
         pager=pager(request, found.total, pg, len(items)),
         review_status=status,
+        review_base=base or "",
+        bases=[b.value for b in BaseDatabase if b is not BaseDatabase.none],
         done=_done(request),
     )
 
