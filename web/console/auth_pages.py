@@ -119,6 +119,6 @@ def home(request: Request, p: Me) -> Response:
     return page(request, "console/home.html", p=p)
 
 
-@router.get("/static/console.css")
+@router.api_route("/static/console.css", methods=["GET", "HEAD"])
 def stylesheet() -> FileResponse:
     return FileResponse(STATIC / "console.css", media_type="text/css")

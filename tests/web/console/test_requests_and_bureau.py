@@ -115,3 +115,5 @@ def test_pages_contain_no_outside_urls(staff, settings):
             assert link.startswith("/console/") or link.startswith("/console?"), (url, link)
     css = admin.get("/console/static/console.css")
     assert css.status_code == 200 and "url(" not in css.text and "@import" not in css.text
+    assert css.headers["content-type"].startswith("text/css")
+    assert admin.client.head("/console/static/console.css").status_code == 200
