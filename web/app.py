@@ -23,7 +23,10 @@ from web.api import PREFIX
 from web.api import router as api_router
 from web.api.docs import OPENAPI_URL
 from web.api.docs import router as docs_router
+from web.console import router as console_router
 from web.context import Context
+from web.portal import router as portal_router
+from web.templating import mount_static
 
 DESCRIPTION = """\
 The governance service of Jutong (聚通): share requests between departments with working-day
@@ -72,8 +75,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"status": "ok", "version": __version__, "database": db}
 
     # ---- the public portal and the staff console (web.portal, web.console) -----------------
-    # LEAD: include the portal's router here, e.g. `app.include_router(portal.router)`, and
-    # mount its static files; the API above keeps the /api prefix to itself.
+    # the API above keeps /api to itself; the console has /console; the portal the rest
+    app.include_router(console_router)  # the staff console, /console (web.console)
+    app.include_router(portal_router)  # the public open-data portal, / (web.portal)
+    mount_static(app)  # /static: the portal's vendored assets (web/static)
     # -----------------------------------------------------------------------------------------
 
     return app

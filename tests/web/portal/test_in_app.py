@@ -1,5 +1,5 @@
 """The portal inside the web service's application (``web.app.create_app``), included the way
-the lead wires it: ``app.include_router(web.portal.router)`` and ``mount_static(app)``. The
+``create_app`` wires it (``app.include_router(web.portal.router)``, ``mount_static(app)``). The
 portal reads the application's settings (its request context), and its errors and the API's
 share one JSON shape."""
 
@@ -10,14 +10,10 @@ from fastapi.testclient import TestClient
 from jutong.governance import releases as G
 from tests.web.conftest import QIYE
 from web.app import create_app
-from web.portal import router
-from web.templating import mount_static
 
 
 def test_the_portal_in_the_service_app(portal_settings):
     app = create_app(portal_settings)
-    app.include_router(router)
-    mount_static(app)
     with TestClient(app) as c:
         assert c.get("/api/v1/health").json()["status"] == "ok"
         page = c.get("/catalog").text

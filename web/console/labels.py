@@ -1,0 +1,73 @@
+"""Chinese labels (with the English staff use) for the console's events, states and roles."""
+
+from __future__ import annotations
+
+EVENTS = {
+    "pass": "通过审核 pass",
+    "reject": "驳回 reject",
+    "ask_info": "要求补充材料 ask-info",
+    "supplement": "补充材料 supplement",
+    "approve": "同意共享 approve",
+    "refuse": "不予共享 refuse",
+    "push": "推送答复 push",
+    "subscribe": "订阅 subscribe",
+    "doubt": "提出异议 doubt",
+    "fix": "更正 fix",
+    "feedback": "使用反馈 feedback",
+    "appeal": "申诉 appeal",
+    "grant": "准予 grant",
+    "uphold": "维持原决定 uphold",
+    "suspend": "暂停 suspend",
+    "reinstate": "恢复 reinstate",
+    "revoke": "撤销 revoke",
+    "withdraw": "撤回 withdraw",
+}
+
+CLOCK_STATES = {
+    "running": "进行中 running",
+    "due_soon": "即将到期 due soon",
+    "due": "今日到期 due today",
+    "overdue": "已超期 overdue",
+    "paused": "暂停计时 paused",
+    "met": "按期完成 met",
+    "missed": "超期完成 missed",
+}
+
+ROLES = {
+    "bureau_admin": "大数据局管理员 bureau admin",
+    "bureau_reviewer": "大数据局审核员 bureau reviewer",
+    "provider_staff": "提供部门 provider staff",
+    "requester_staff": "使用部门 requester staff",
+    "quality_owner": "质量负责人 quality owner",
+    "open_data_staff": "开放数据专员 open-data staff",
+    "analyst": "分析人员 analyst",
+    "auditor": "审计人员 auditor",
+}
+
+RELEASE_ACTIONS = {
+    "suspend": "暂停开放 suspend",
+    "withdraw": "撤回 withdraw",
+    "restore": "恢复开放 restore",
+}
+
+RELEASE_STATUS = {
+    "published": "开放中 published",
+    "suspended": "已暂停 suspended",
+    "withdrawn": "已撤回 withdrawn",
+    "unpublished": "未发布 unpublished",
+}
+
+
+def event_label(event: str) -> str:
+    return EVENTS.get(event.replace("-", "_"), event)
+
+
+CASE_FIELDS = {
+    "items": "数据项 Items",
+    "purpose": "用途 Purpose",
+    "until": "使用期限 Until",
+    "method": "方式 Method",
+    "share_type": "共享类型 Share type",
+    "use_conditions": "使用条件 Conditions of use",
+    "legal_basis": "法律依据 Legal basis",
+}
