@@ -1,0 +1,256 @@
+"""``jutong themes build``: the theme databases built by dbt-duckdb from the lake's published
+tables and published into the lake's ``theme`` zone by write-audit-publish.
+
+1. The lake's source tables (``jutong.themes.sources``) are checked (every declared column
+   present) and exposed, at their current snapshot, as views in a scratch DuckDB file.
+2. ``dbt build`` runs the project there: unit tests, models, then every data test. **The dbt
+   tests are the audit**: when any unit test, model or test fails, nothing is published and
+   the error names the failing node; every published mart stays exactly as it was.
+3. Each mart is written as one Parquet file into its Iceberg table ``theme.<mart>`` on a
+   hidden branch, the branch is audited (its row count must be the one dbt built and tested),
+   and all marts are published together as one unit (``jutong.lake.publish.PublishUnit``):
+   the theme zone never mixes marts of two builds.
+4. ``dbt docs generate`` writes the documentation site into ``<lake>/theme/dbt_docs``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from jutong.lake import AuditError, Lake, Zone, table_id
+from jutong.lake.history import rows_at
+from jutong.settings import Settings
+from jutong.telemetry import disable_telemetry
+from jutong.themes import lakeviews
+from jutong.themes.project import docs_dir, project_dir, theme_dir, write_profile
+from jutong.themes.sources import TABLES, check_lake, empty_select
+
+MART_SCHEMA = "theme"
+
+
+class ThemeBuildError(RuntimeError):
+    """A theme build that published nothing; the message names what failed."""
+
+
+@dataclass
+class ThemeBuild:
+    as_of: str
+    marts: dict[str, int] = field(default_factory=dict)  # mart -> rows published
+    snapshots: dict[str, int] = field(default_factory=dict)
+    tests_passed: int = 0
+    docs: Path | None = None
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return {
+            "as_of": self.as_of,
+            "marts": self.marts,
+            "snapshots": self.snapshots,
+            "tests_passed": self.tests_passed,
+            "docs": str(self.docs) if self.docs else None,
+            "seconds": round(self.seconds, 1),
+        }
+
+
+def _invoke(args: list[str]):
+    """Run a dbt command in this process (dbt's programmatic entry point)."""
+    from dbt.cli.main import dbtRunner
+
+    disable_telemetry()
+    return dbtRunner().invoke(args)
+
+
+def _node_label(node) -> str:
+    kind = node.resource_type.value if hasattr(node.resource_type, "value") else node.resource_type
+    name = node.name
+    if kind == "test" and getattr(node, "attached_node", None):
+        model = node.attached_node.split(".")[-1]
+        return f"test {name} (on {model})"
+    return f"{kind} {name}"
+
+
+def _failures(result) -> list[str]:
+    """Failing nodes of a dbt result, each with its message."""
+    out = []
+    for r in getattr(result.result, "results", None) or []:
+        status = str(r.status).lower().rsplit(".", 1)[-1]
+        if status in ("error", "fail", "runtime error"):
+            msg = (r.message or "").strip().splitlines()
+            out.append(f"{_node_label(r.node)}: {status}: {msg[0] if msg else ''}".rstrip(": "))
+    return out
+
+
+def _marts(manifest_path: Path) -> list[str]:
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    return sorted(
+        n["name"]
+        for n in manifest["nodes"].values()
+        if n["resource_type"] == "model"
+        and n["config"].get("materialized") == "table"
+        and n["schema"] == MART_SCHEMA
+    )
+
+
+def _prepare(lake: Lake, database: Path, as_of: dt.date | None, say) -> None:
+    """Every source table as a view (or, for a register not delivered yet, an empty one) in
+    the scratch DuckDB file dbt runs on."""
+    import duckdb
+
+    con = duckdb.connect(str(database))
+    try:
+        for t in TABLES:
+            ident = table_id(t.zone, t.name)
+            src = None
+            if lake.table_or_none(t.zone, t.name) is not None:
+                try:
+                    src = lakeviews.view_source(lake, t.zone, t.name, as_of)
+                except lakeviews.SnapshotNotFoundError as err:
+                    if t.zone is not Zone.staging:
+                        raise ThemeBuildError(f"{err}: nothing to build the themes from") from err
+            if src is None:
+                say(f"  WARNING {ident}: no published batch (yet), read as empty")
+                con.execute(f"CREATE SCHEMA IF NOT EXISTS {t.zone.value}")
+                con.execute(f'CREATE VIEW {t.zone.value}."{t.name}" AS {empty_select(t)}')
+                continue
+            lakeviews.create_view(con, src, persistent=True)
+    finally:
+        con.close()
+
+
+def _dbt_args(command: str, project: Path, scratch: Path, work: Path, as_of: str) -> list[str]:
+    return [
+        command,
+        "--project-dir",
+        str(project),
+        "--profiles-dir",
+        str(scratch),
+        "--target-path",
+        str(work / "target"),
+        "--log-path",
+        str(work / "logs"),
+        "--vars",
+        json.dumps({"as_of": as_of}),
+        "--no-partial-parse",
+        "--quiet",
+    ]
+
+
+def build_themes(
+    settings: Settings,
+    *,
+    as_of: dt.date | None = None,
+    lake: Lake | None = None,
+    progress: Callable[[str], None] | None = None,
+    docs: bool = True,
+) -> ThemeBuild:
+    """Build every mart and publish them to the ``theme`` zone (see the module doc)."""
+    start = time.monotonic()
+    say = progress or (lambda _msg: None)
+    lake = lake or Lake(settings)
+    day = as_of or dt.date.today()
+    res = ThemeBuild(day.isoformat())
+    problems = check_lake(lake)
+    if problems:
+        raise ThemeBuildError(
+            "cannot build the themes: " + "; ".join(problems) + " (build the base databases "
+            "and standardize the registers first: jutong base build all)"
+        )
+    project = project_dir(settings)
+    work = theme_dir(settings) / "_dbt"
+    work.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="jutong-themes-"))
+    try:
+        database = scratch / "themes.duckdb"
+        say(
+            f"themes: reading {len(TABLES)} lake tables (current snapshots; ages and deadlines as of {res.as_of})"
+        )
+        _prepare(lake, database, None, say)
+        write_profile(scratch, database)
+        say("themes: dbt build (unit tests, models, data tests) …")
+        result = _invoke(_dbt_args("build", project, scratch, work, res.as_of))
+        if not result.success:
+            failures = _failures(result)
+            detail = "; ".join(failures) if failures else str(result.exception)
+            raise ThemeBuildError(
+                f"dbt build failed — {detail}. Nothing was published; the theme zone is "
+                f"unchanged (log: {work / 'logs' / 'dbt.log'})"
+            )
+        res.tests_passed = sum(
+            1
+            for r in result.result.results
+            if _node_label(r.node).startswith(("test", "unit_test"))
+        )
+        marts = _marts(work / "target" / "manifest.json")
+        say(f"themes: dbt build passed ({res.tests_passed} tests); publishing {len(marts)} marts")
+        res.marts, res.snapshots = _publish(lake, database, marts, res.as_of, scratch)
+        for mart, n in res.marts.items():
+            say(f"  theme.{mart}: {n:,} rows")
+        if docs:
+            res.docs = _docs(settings, project, scratch, work, res.as_of)
+            say(f"themes: dbt docs in {res.docs}")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    res.seconds = time.monotonic() - start
+    return res
+
+
+def _publish(
+    lake: Lake, database: Path, marts: list[str], as_of: str, scratch: Path
+) -> tuple[dict[str, int], dict[str, int]]:
+    import duckdb
+
+    con = duckdb.connect(str(database))  # dbt-duckdb may hold it open in this process
+    try:
+        frames = {
+            m: con.execute(f'SELECT * FROM {MART_SCHEMA}."{m}"').to_arrow_table() for m in marts
+        }
+    finally:
+        con.close()
+    rows = {m: f.num_rows for m, f in frames.items()}
+    with lake.unit("themes", [table_id(Zone.theme, m) for m in marts]) as unit:
+        for mart, frame in frames.items():
+            table = lake.ensure_table(Zone.theme, mart, frame.schema)
+            path = lake.new_data_path(table, "build")
+            fs, local = lake.filesystem(path)
+            fs.create_dir(local.rsplit("/", 1)[0], recursive=True)
+            with fs.open_output_stream(local) as out:
+                pq.write_table(frame, out)
+            unit.stage(
+                table,
+                [path],
+                properties={"jutong.as_of": as_of, "jutong.operation": "themes build"},
+                audit=_row_audit(mart, rows[mart]),
+                replace=True,
+            )
+        snapshots = unit.publish()
+    return rows, {k.split(".", 1)[1]: v for k, v in snapshots.items()}
+
+
+def _row_audit(mart: str, expected: int):
+    def audit(table, snapshot_id: int) -> None:
+        n = rows_at(table, snapshot_id)
+        if n != expected:
+            raise AuditError(f"theme.{mart}: branch holds {n} rows, dbt built {expected}")
+
+    return audit
+
+
+def _docs(settings: Settings, project: Path, scratch: Path, work: Path, as_of: str) -> Path:
+    target = docs_dir(settings)
+    args = _dbt_args("docs", project, scratch, work, as_of)
+    args[1:1] = ["generate", "--static"]
+    i = args.index("--target-path")
+    args[i + 1] = str(target)
+    result = _invoke(args)
+    if not result.success:
+        raise ThemeBuildError(f"dbt docs generate failed: {result.exception}")
+    return target / "static_index.html"

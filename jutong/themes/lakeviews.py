@@ -1,0 +1,136 @@
+"""The lake's published tables as DuckDB views: the one place theme builds and ``jutong sql``
+read Iceberg tables from.
+
+Each table is read at one snapshot (main's current one, or the one current at the end of an
+``--as-of`` day): its live data files are listed by pyiceberg and handed to DuckDB's
+``read_parquet`` (DuckDB's own ``iceberg`` extension would be downloaded at run time, which the
+platform never does). A snapshot with delete files, or files DuckDB cannot open directly (an
+object store without a local path), is read through pyiceberg into Arrow instead. Tables
+published together as a unit (a base and its links) are read at a consistent set of
+snapshots (``jutong.lake.history.consistent_snapshots``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import unquote, urlparse
+
+from jutong.lake import Lake, Zone, table_id
+from jutong.lake.history import ancestry
+
+
+class SnapshotNotFoundError(LookupError):
+    """No snapshot of a table was current on the requested day."""
+
+
+@dataclass(frozen=True)
+class ViewSource:
+    """Where one view reads from: its files (local paths), or an Arrow table."""
+
+    zone: str
+    name: str
+    snapshot_id: int | None
+    files: tuple[str, ...] = ()
+    arrow: object | None = None  # pyarrow.Table when the files cannot be read directly
+    committed_at: dt.datetime | None = None
+
+    @property
+    def ident(self) -> str:
+        return table_id(self.zone, self.name)
+
+
+def _end_of_day_ms(day: dt.date) -> int:
+    """The last millisecond of ``day`` in Beijing time (UTC+8), where the lake's users are."""
+    end = dt.datetime.combine(
+        day + dt.timedelta(days=1), dt.time(), dt.timezone(dt.timedelta(hours=8))
+    )
+    return int(end.timestamp() * 1000) - 1
+
+
+def snapshot_as_of(table, day: dt.date | None):
+    """Main's current snapshot, or the newest main snapshot committed by the end of ``day``;
+    None when the table had no snapshot then."""
+    if day is None:
+        return table.current_snapshot()
+    limit = _end_of_day_ms(day)
+    for snap in ancestry(table):
+        if snap.timestamp_ms <= limit:
+            return snap
+    return None
+
+
+def _local_path(uri: str) -> str | None:
+    parsed = urlparse(uri)
+    if parsed.scheme in ("", "file"):
+        return unquote(parsed.path) if parsed.scheme else uri
+    return None
+
+
+def view_source(lake: Lake, zone: str | Zone, name: str, day: dt.date | None = None) -> ViewSource:
+    """How to read ``zone.name`` at its snapshot of ``day`` (default: now)."""
+    table = lake.table(zone, name)
+    snap = snapshot_as_of(table, day)
+    zone_ = Zone(zone).value
+    if snap is None:
+        if day is None:
+            raise SnapshotNotFoundError(f"{table_id(zone_, name)} has no published snapshot")
+        raise SnapshotNotFoundError(
+            f"{table_id(zone_, name)} did not exist yet on {day.isoformat()} (its first "
+            "snapshot is later)"
+        )
+    committed = dt.datetime.fromtimestamp(snap.timestamp_ms / 1000, dt.UTC)
+    tasks = list(table.scan(snapshot_id=snap.snapshot_id).plan_files())
+    paths = [_local_path(t.file.file_path) for t in tasks]
+    if any(t.delete_files for t in tasks) or any(p is None for p in paths) or not tasks:
+        arrow = table.scan(snapshot_id=snap.snapshot_id).to_arrow()
+        return ViewSource(zone_, name, snap.snapshot_id, arrow=arrow, committed_at=committed)
+    return ViewSource(zone_, name, snap.snapshot_id, files=tuple(paths), committed_at=committed)
+
+
+def _sql_str(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _quote(ident: str) -> str:
+    return '"' + ident.replace('"', '""') + '"'
+
+
+def create_view(
+    con, src: ViewSource, *, schema: str | None = None, persistent: bool = False
+) -> None:
+    """``CREATE VIEW <schema>.<name>`` over ``src`` in the DuckDB connection ``con``.
+
+    ``persistent``: the database file outlives this connection (dbt opens it again), so an
+    Arrow-backed source is copied into a table rather than registered in memory."""
+    schema = schema or src.zone
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {_quote(schema)}")
+    target = f"{_quote(schema)}.{_quote(src.name)}"
+    if src.arrow is not None:
+        reg = f"_arrow_{schema}_{src.name}"
+        con.register(reg, src.arrow)
+        kind = "TABLE" if persistent else "VIEW"
+        con.execute(f"CREATE OR REPLACE {kind} {target} AS SELECT * FROM {_quote(reg)}")
+        if persistent:
+            con.unregister(reg)
+        return
+    files = ", ".join(_sql_str(f) for f in src.files)
+    con.execute(
+        f"CREATE OR REPLACE VIEW {target} AS SELECT * FROM read_parquet([{files}], "
+        "union_by_name = true)"
+    )
+
+
+def zone_sources(
+    lake: Lake, zone: str | Zone, names: list[str] | None = None, day: dt.date | None = None
+) -> list[ViewSource]:
+    """Sources for ``names`` (default: every table of the zone) at ``day``; a table with no
+    snapshot then is left out when listing the whole zone, refused when named."""
+    out = []
+    for name in names if names is not None else lake.tables(zone):
+        try:
+            out.append(view_source(lake, zone, name, day))
+        except SnapshotNotFoundError:
+            if names is not None:
+                raise
+    return out
