@@ -54,6 +54,7 @@ COMMAND_MODULES = (
     "jutong.lake_cli",  # lake status | repair
     "jutong.staging_cli",  # staging
     "jutong.base.cli",  # base
+    "jutong.themes.cli",  # themes sources | build | status; sql
     "jutong.quality.cli",
     "jutong.governance.tickets_cli",  # tickets
     "masking.pii_cli",  # pii scan | mask

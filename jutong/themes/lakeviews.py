@@ -34,6 +34,16 @@ class ViewSource:
     files: tuple[str, ...] = ()
     arrow: object | None = None  # pyarrow.Table when the files cannot be read directly
     committed_at: dt.datetime | None = None
+    schema: object | None = None  # pyarrow.Schema of the snapshot
+
+    def dataset(self):
+        """The snapshot as an Arrow object DuckDB can scan without touching the filesystem
+        itself (a ``pyarrow.dataset`` over the files, or the Arrow table)."""
+        if self.arrow is not None:
+            return self.arrow
+        import pyarrow.dataset as pads
+
+        return pads.dataset(list(self.files), schema=self.schema, format="parquet")
 
     @property
     def ident(self) -> str:
@@ -80,12 +90,24 @@ def view_source(lake: Lake, zone: str | Zone, name: str, day: dt.date | None = N
             "snapshot is later)"
         )
     committed = dt.datetime.fromtimestamp(snap.timestamp_ms / 1000, dt.UTC)
+    schemas = {s.schema_id: s for s in table.schemas().values()}
+    iceberg_schema = schemas.get(snap.schema_id, table.schema())
+    arrow_schema = iceberg_schema.as_arrow()
     tasks = list(table.scan(snapshot_id=snap.snapshot_id).plan_files())
     paths = [_local_path(t.file.file_path) for t in tasks]
     if any(t.delete_files for t in tasks) or any(p is None for p in paths) or not tasks:
         arrow = table.scan(snapshot_id=snap.snapshot_id).to_arrow()
-        return ViewSource(zone_, name, snap.snapshot_id, arrow=arrow, committed_at=committed)
-    return ViewSource(zone_, name, snap.snapshot_id, files=tuple(paths), committed_at=committed)
+        return ViewSource(
+            zone_, name, snap.snapshot_id, arrow=arrow, committed_at=committed, schema=arrow.schema
+        )
+    return ViewSource(
+        zone_,
+        name,
+        snap.snapshot_id,
+        files=tuple(paths),
+        committed_at=committed,
+        schema=arrow_schema,
+    )
 
 
 def _sql_str(text: str) -> str:
