@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import tempfile
 import time
@@ -174,7 +175,7 @@ def build_themes(
             f"themes: reading {len(TABLES)} lake tables (current snapshots; ages and deadlines as of {res.as_of})"
         )
         _prepare(lake, database, None, say)
-        write_profile(scratch, database)
+        write_profile(scratch, database, threads=min(4, os.cpu_count() or 1))
         say("themes: dbt build (unit tests, models, data tests) …")
         result = _invoke(_dbt_args("build", project, scratch, work, res.as_of))
         if not result.success:
@@ -210,9 +211,7 @@ def _publish(
 
     con = duckdb.connect(str(database))  # dbt-duckdb may hold it open in this process
     try:
-        frames = {
-            m: con.execute(f'SELECT * FROM {MART_SCHEMA}."{m}"').to_arrow_table() for m in marts
-        }
+        frames = {m: con.sql(f'SELECT * FROM {MART_SCHEMA}."{m}"').to_arrow_table() for m in marts}
     finally:
         con.close()
     rows = {m: f.num_rows for m, f in frames.items()}
@@ -229,7 +228,7 @@ def _publish(
                 [path],
                 properties={"jutong.as_of": as_of, "jutong.operation": "themes build"},
                 audit=_row_audit(mart, rows[mart]),
-                replace=True,
+                replace=rows_at(table) > 0,  # the mart's rows are replaced, never added to
             )
         snapshots = unit.publish()
     return rows, {k.split(".", 1)[1]: v for k, v in snapshots.items()}
@@ -245,12 +244,15 @@ def _row_audit(mart: str, expected: int):
 
 
 def _docs(settings: Settings, project: Path, scratch: Path, work: Path, as_of: str) -> Path:
+    """``dbt docs generate`` on the build's own manifest (nothing compiled again), the site
+    copied into the lake; ``static_index.html`` is one self-contained page."""
     target = docs_dir(settings)
     args = _dbt_args("docs", project, scratch, work, as_of)
-    args[1:1] = ["generate", "--static"]
-    i = args.index("--target-path")
-    args[i + 1] = str(target)
+    args[1:1] = ["generate", "--static", "--no-compile"]
     result = _invoke(args)
     if not result.success:
         raise ThemeBuildError(f"dbt docs generate failed: {result.exception}")
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("static_index.html", "index.html", "manifest.json", "catalog.json"):
+        shutil.copyfile(work / "target" / name, target / name)
     return target / "static_index.html"

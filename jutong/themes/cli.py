@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import sys
@@ -118,12 +119,12 @@ def _run(con, sql: str, fmt: str, output: Path | None, limit: int) -> None:
 def _interactive(con, fmt: str, limit: int) -> int:
     from jutong.themes.sql import tables
 
-    try:
+    with contextlib.suppress(ImportError):  # not on every platform
         import readline  # noqa: F401 - line editing and history for input()
-    except ImportError:  # pragma: no cover - not on every platform
-        pass
-    print("Read-only SQL over the lake (DuckDB). End statements with ';'. .tables lists the "
-          "tables, .quit leaves.")
+    print(
+        "Read-only SQL over the lake (DuckDB). End statements with ';'. .tables lists the "
+        "tables, .quit leaves."
+    )
     buf: list[str] = []
     while True:
         try:
@@ -189,7 +190,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     ts = tp.add_subparsers(dest="themes_cmd", required=True)
     sp = ts.add_parser("sources", help="print the dbt sources generated from the catalog")
     g = sp.add_mutually_exclusive_group()
-    g.add_argument("--write", action="store_true", help="write dbt_project/models/staging/_sources.yml")
+    g.add_argument(
+        "--write", action="store_true", help="write dbt_project/models/staging/_sources.yml"
+    )
     g.add_argument("--check", action="store_true", help="exit 1 when the committed file is stale")
     sp.add_argument("--project-dir", help="the dbt project (default: this checkout's dbt_project)")
     sp.set_defaults(func=cmd_sources)

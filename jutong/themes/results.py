@@ -39,7 +39,9 @@ def render_table(table) -> str:
         for i, f in enumerate(table.schema)
         if str(f.type).startswith(("int", "uint", "double", "float", "decimal"))
     ]
-    body = textable.render(table.column_names, [[_cell(r[c]) for c in table.column_names] for r in rows], right=right)
+    body = textable.render(
+        table.column_names, [[_cell(r[c]) for c in table.column_names] for r in rows], right=right
+    )
     return body
 
 

@@ -45,9 +45,7 @@ def connect(
 
     settings = settings or get_settings()
     lake = lake or Lake(settings)
-    sources = [
-        src for z in zones for src in lakeviews.zone_sources(lake, z, day=as_of)
-    ]
+    sources = [src for z in zones for src in lakeviews.zone_sources(lake, z, day=as_of)]
     folder = Path(tempfile.mkdtemp(prefix="jutong-sql-"))
     path = folder / "lake.duckdb"
     con = duckdb.connect(str(path))
