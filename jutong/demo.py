@@ -210,6 +210,7 @@ def run_demo(people: int, orgs: int, seed: int, with_broken: bool = True) -> int
         f"\nentity resolution vs the ground truth: jutong base evaluate --truth {province / 'truth'}"
     )
     _say("clerical review queue: jutong base review list\n")
+    _section(settings, "jutong.themes.demo")
     _section(settings, "masking.release")
     _section(settings, "jutong.governance.tickets")
     _section(settings, "jutong.governance.sharing.demo")

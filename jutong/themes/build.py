@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -36,6 +37,18 @@ from jutong.themes.project import docs_dir, project_dir, theme_dir, write_profil
 from jutong.themes.sources import TABLES, check_lake, empty_select
 
 MART_SCHEMA = "theme"
+
+
+class _QuietStatistics(logging.Filter):
+    """pyiceberg logs a WARNING per column when it registers a Parquet file whose column
+    statistics it does not read (one line per column and mart): noise on the user's terminal;
+    the marts are small and read whole."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("PyArrow statistics missing")
+
+
+logging.getLogger("pyiceberg.io.pyarrow").addFilter(_QuietStatistics())
 
 
 class ThemeBuildError(RuntimeError):
