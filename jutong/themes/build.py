@@ -15,12 +15,12 @@ tables and published into the lake's ``theme`` zone by write-audit-publish.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -153,7 +153,6 @@ def _dbt_args(command: str, project: Path, scratch: Path, work: Path, as_of: str
         str(work / "logs"),
         "--vars",
         json.dumps({"as_of": as_of}),
-        "--no-partial-parse",
         "--quiet",
     ]
 
@@ -180,45 +179,70 @@ def build_themes(
         )
     project = project_dir(settings)
     work = theme_dir(settings) / "_dbt"
-    work.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix="jutong-themes-"))
-    try:
+    scratch = work / "scratch"  # a fixed place: dbt's partial parse stays valid across builds
+    scratch.mkdir(parents=True, exist_ok=True)
+    with _exclusive(work / "build.lock"):
         database = scratch / "themes.duckdb"
-        say(
-            f"themes: reading {len(TABLES)} lake tables (current snapshots; ages and deadlines as of {res.as_of})"
-        )
-        _prepare(lake, database, None, say)
-        write_profile(scratch, database, threads=min(4, os.cpu_count() or 1))
-        say("themes: dbt build (unit tests, models, data tests) …")
-        result = _invoke(_dbt_args("build", project, scratch, work, res.as_of))
-        if not result.success:
-            failures = _failures(result)
-            detail = "; ".join(failures) if failures else str(result.exception)
-            raise ThemeBuildError(
-                f"dbt build failed — {detail}. Nothing was published; the theme zone is "
-                f"unchanged (log: {work / 'logs' / 'dbt.log'})"
-            )
-        res.tests_passed = sum(
-            1
-            for r in result.result.results
-            if _node_label(r.node).startswith(("test", "unit_test"))
-        )
-        marts = _marts(work / "target" / "manifest.json")
-        say(f"themes: dbt build passed ({res.tests_passed} tests); publishing {len(marts)} marts")
-        res.marts, res.snapshots = _publish(lake, database, marts, res.as_of, scratch)
-        for mart, n in res.marts.items():
-            say(f"  theme.{mart}: {n:,} rows")
-        if docs:
-            res.docs = _docs(settings, project, scratch, work, res.as_of)
-            say(f"themes: dbt docs in {res.docs}")
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        for stale in scratch.glob("themes.duckdb*"):
+            stale.unlink()
+        try:
+            _run_build(settings, lake, res, project, scratch, work, database, say, docs)
+        finally:
+            for leftover in scratch.glob("themes.duckdb*"):
+                leftover.unlink(missing_ok=True)
     res.seconds = time.monotonic() - start
     return res
 
 
+@contextlib.contextmanager
+def _exclusive(path: Path):
+    """One theme build at a time per lake (they share the scratch database and dbt target)."""
+    import fcntl
+
+    with open(path, "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ThemeBuildError(
+                f"another theme build is running on this lake (lock {path}); nothing was done"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _run_build(settings, lake, res, project, scratch, work, database, say, docs) -> None:
+    say(
+        f"themes: reading {len(TABLES)} lake tables (current snapshots; ages and deadlines "
+        f"as of {res.as_of})"
+    )
+    _prepare(lake, database, None, say)
+    write_profile(scratch, database, threads=min(4, os.cpu_count() or 1))
+    say("themes: dbt build (unit tests, models, data tests) …")
+    result = _invoke(_dbt_args("build", project, scratch, work, res.as_of))
+    if not result.success:
+        failures = _failures(result)
+        detail = "; ".join(failures) if failures else str(result.exception)
+        raise ThemeBuildError(
+            f"dbt build failed — {detail}. Nothing was published; the theme zone is "
+            f"unchanged (log: {work / 'logs' / 'dbt.log'})"
+        )
+    res.tests_passed = sum(
+        1 for r in result.result.results if _node_label(r.node).startswith(("test", "unit_test"))
+    )
+    marts = _marts(work / "target" / "manifest.json")
+    say(f"themes: dbt build passed ({res.tests_passed} tests); publishing {len(marts)} marts")
+    res.marts, res.snapshots = _publish(lake, database, marts, res.as_of)
+    for mart, n in res.marts.items():
+        say(f"  theme.{mart}: {n:,} rows")
+    if docs:
+        res.docs = _docs(settings, project, scratch, work, res.as_of)
+        say(f"themes: dbt docs in {res.docs}")
+
+
 def _publish(
-    lake: Lake, database: Path, marts: list[str], as_of: str, scratch: Path
+    lake: Lake, database: Path, marts: list[str], as_of: str
 ) -> tuple[dict[str, int], dict[str, int]]:
     import duckdb
 

@@ -175,3 +175,14 @@ def test_a_missing_declared_column_is_named(tmp_path):
         lake, Zone.base, "spatial_parcel", tiny_lake.parcels().drop_columns(["land_use"])
     )
     assert check_lake(lake) == ["base.spatial_parcel lacks column(s) land_use"]
+
+
+def test_a_second_build_at_the_same_time_is_refused(built):
+    import fcntl
+
+    settings, _ = built
+    lock = settings.lake_root / "theme" / "_dbt" / "build.lock"
+    with open(lock, "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(ThemeBuildError, match="another theme build is running"):
+            build_themes(settings, docs=False)

@@ -12,6 +12,7 @@ import pytest
 
 from jutong.cli import main
 from jutong.lake import Lake, Zone
+from jutong.settings import reset_settings_cache
 from jutong.themes import sql
 from jutong.themes.lakeviews import snapshot_as_of
 from tests.themes import tiny_lake
@@ -35,7 +36,9 @@ def lake(lake_settings):
 def env(lake, monkeypatch):
     monkeypatch.setenv("JUTONG_HOME", str(lake.home))
     monkeypatch.setenv("JUTONG_KEY_DIR", str(lake.home / "keys"))
-    return lake
+    reset_settings_cache()
+    yield lake
+    reset_settings_cache()
 
 
 def test_tables_are_named_by_zone(lake):
