@@ -186,3 +186,20 @@ def test_a_second_build_at_the_same_time_is_refused(built):
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
         with pytest.raises(ThemeBuildError, match="another theme build is running"):
             build_themes(settings, docs=False)
+
+
+def test_the_build_command_names_what_is_missing(tmp_path, monkeypatch, capsys):
+    from jutong.cli import main
+    from jutong.settings import reset_settings_cache
+    from tests.conftest import make_home
+
+    home = make_home(tmp_path / "home")
+    monkeypatch.setenv("JUTONG_HOME", str(home))
+    monkeypatch.setenv("JUTONG_KEY_DIR", str(home / "keys"))
+    reset_settings_cache()
+    try:
+        assert main(["themes", "build"]) == 1
+    finally:
+        reset_settings_cache()
+    err = capsys.readouterr().err
+    assert "cannot build the themes" in err and "base.population does not exist" in err
