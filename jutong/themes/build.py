@@ -33,6 +33,7 @@ from jutong.lake.history import rows_at
 from jutong.settings import Settings
 from jutong.telemetry import disable_telemetry
 from jutong.themes import lakeviews
+from jutong.themes.policies import policy_problems
 from jutong.themes.project import docs_dir, project_dir, theme_dir, write_profile
 from jutong.themes.sources import TABLES, check_lake, empty_select
 
@@ -171,12 +172,9 @@ def build_themes(
     lake = lake or Lake(settings)
     day = as_of or dt.date.today()
     res = ThemeBuild(day.isoformat())
-    problems = check_lake(lake)
+    problems = check_lake(lake) + policy_problems(project_dir(settings))
     if problems:
-        raise ThemeBuildError(
-            "cannot build the themes: " + "; ".join(problems) + " (build the base databases "
-            "and standardize the registers first: jutong base build all)"
-        )
+        raise ThemeBuildError("cannot build the themes: " + "; ".join(problems))
     project = project_dir(settings)
     work = theme_dir(settings) / "_dbt"
     scratch = work / "scratch"  # a fixed place: dbt's partial parse stays valid across builds

@@ -52,6 +52,22 @@ def cmd_sources(args) -> int:
     return 0
 
 
+def cmd_policies(args) -> int:
+    from jutong.settings import get_settings
+    from jutong.themes.policies import policy_problems
+    from jutong.themes.project import project_dir
+
+    project = Path(args.project_dir) if args.project_dir else project_dir(get_settings())
+    problems = policy_problems(project)
+    for p in problems:
+        print(p, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} mart column(s) without a usable masking policy", file=sys.stderr)
+        return 1
+    print("every mart column that reaches PII carries a masking policy")
+    return 0
+
+
 def cmd_build(args) -> int:
     from jutong.settings import get_settings
     from jutong.themes.build import ThemeBuildError, build_themes
@@ -205,6 +221,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     bp.add_argument("--no-docs", action="store_true", help="skip dbt docs generate")
     bp.add_argument("--json", action="store_true")
     bp.set_defaults(func=cmd_build)
+    pp = ts.add_parser(
+        "policies",
+        help="check that every mart column reaching PII carries a masking policy (exit 1 if not)",
+    )
+    pp.add_argument("--project-dir", help="the dbt project (default: this checkout's dbt_project)")
+    pp.set_defaults(func=cmd_policies)
     st = ts.add_parser("status", help="the published marts: rows, as-of day, when")
     st.add_argument("--json", action="store_true")
     st.set_defaults(func=cmd_status)

@@ -53,27 +53,35 @@ class SourceTable:
     columns: tuple[Col, ...] = field(default_factory=tuple)
 
 
-_LINK_COLUMNS = (
-    Col(
-        "mention_id",
-        "VARCHAR",
-        "提及编号（数据集|批次|行|角色）",
-        "mention id (dataset|batch|row|role)",
-        pii="none",
-    ),
-    Col("dataset", "VARCHAR", "数据集", "catalog dataset id", pii="none"),
-    Col("batch_id", "VARCHAR", "批次", "batch id", pii="none"),
-    Col("row_number", "BIGINT", "行号", "row number in the batch", pii="none"),
-    Col("role", "VARCHAR", "角色", "role of the mention in its row", pii="none"),
-    Col(
-        "entity_id",
-        "VARCHAR",
-        "归属实体编号（未归属为空）",
-        "entity the mention went to (null: not placed)",
-        pii="none",
-    ),
-    Col("status", "VARCHAR", "归属状态", "matched, duplicate or quarantined", pii="none"),
-)
+# A person's stable id stands for one resident ID (``<base>_keys``): whoever reads the base
+# can tell whom it names, so its PII class is the resident ID's (its lineage), not "none".
+PERSON_ID_PII = "resident_id"
+
+
+def _link_columns(entity_pii: str) -> tuple[Col, ...]:
+    return (
+        Col(
+            "mention_id",
+            "VARCHAR",
+            "提及编号（数据集|批次|行|角色）",
+            "mention id (dataset|batch|row|role)",
+            pii="none",
+        ),
+        Col("dataset", "VARCHAR", "数据集", "catalog dataset id", pii="none"),
+        Col("batch_id", "VARCHAR", "批次", "batch id", pii="none"),
+        Col("row_number", "BIGINT", "行号", "row number in the batch", pii="none"),
+        Col("role", "VARCHAR", "角色", "role of the mention in its row", pii="none"),
+        Col(
+            "entity_id",
+            "VARCHAR",
+            "归属实体编号（未归属为空）",
+            "entity the mention went to (null: not placed)",
+            pii=entity_pii,
+        ),
+        Col("status", "VARCHAR", "归属状态", "matched, duplicate or quarantined", pii="none"),
+    )
+
+
 _ROW = (
     Col("_batch_id", "VARCHAR", "批次", "batch id", pii="none"),
     Col("_row_number", "BIGINT", "行号", "row number in the batch", pii="none"),
@@ -88,7 +96,13 @@ TABLES: tuple[SourceTable, ...] = (
         "人口基础库：每人一条黄金记录",
         "population base: one golden record per person",
         (
-            Col("person_id", "VARCHAR", "人员编号", "stable person id (P + 10 digits)", pii="none"),
+            Col(
+                "person_id",
+                "VARCHAR",
+                "人员编号",
+                "stable person id (P + 10 digits), one per resident ID",
+                pii=PERSON_ID_PII,
+            ),
             Col(
                 "resident_id",
                 "VARCHAR",
@@ -134,7 +148,7 @@ TABLES: tuple[SourceTable, ...] = (
         "population_links",
         "人口基础库关联：每条提及归属的人",
         "population links: the person each mention went to",
-        _LINK_COLUMNS,
+        _link_columns(PERSON_ID_PII),
     ),
     SourceTable(
         "base",
@@ -195,7 +209,7 @@ TABLES: tuple[SourceTable, ...] = (
         "legal_entity_links",
         "法人基础库关联：每条提及归属的组织",
         "legal-entity links: the organisation each mention went to",
-        _LINK_COLUMNS,
+        _link_columns("none"),
     ),
     SourceTable(
         "base",
@@ -250,7 +264,13 @@ TABLES: tuple[SourceTable, ...] = (
                 "holder kind: person or org",
                 items=("ziranziyuan.zongdi.holder_id_type",),
             ),
-            Col("holder_person_id", "VARCHAR", "权利人人员编号", "holder's person id", pii="none"),
+            Col(
+                "holder_person_id",
+                "VARCHAR",
+                "权利人人员编号",
+                "holder's person id",
+                pii=PERSON_ID_PII,
+            ),
             Col(
                 "holder_org_id", "VARCHAR", "权利人组织编号", "holder's organisation id", pii="none"
             ),
@@ -282,7 +302,13 @@ TABLES: tuple[SourceTable, ...] = (
                 "holder kind: person or org",
                 items=("shenpi.xuke.holder_id_type",),
             ),
-            Col("holder_person_id", "VARCHAR", "持证人员编号", "holder's person id", pii="none"),
+            Col(
+                "holder_person_id",
+                "VARCHAR",
+                "持证人员编号",
+                "holder's person id",
+                pii=PERSON_ID_PII,
+            ),
             Col("holder_org_id", "VARCHAR", "持证组织编号", "holder's organisation id", pii="none"),
             Col(
                 "holder_found",
@@ -478,7 +504,10 @@ def check_lake(lake: Lake) -> list[str]:
         table = lake.table_or_none(t.zone, t.name)
         if table is None:
             if t.zone is Zone.base:
-                problems.append(f"{t.zone.value}.{t.name} does not exist in the lake")
+                problems.append(
+                    f"{t.zone.value}.{t.name} does not exist in the lake (build the base "
+                    "databases first: jutong base build all)"
+                )
             continue
         have = set(table.schema().column_names)
         missing = [c.name for c in t.columns if c.name not in have]
