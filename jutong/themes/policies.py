@@ -20,6 +20,15 @@ from jutong.catalog.model import Action
 ACTIONS = {a.value for a in Action}
 
 
+def mart_names(project: Path) -> list[str]:
+    """The marts declared under ``models/marts`` (their YAML), sorted."""
+    names = []
+    for path in sorted((project / "models" / "marts").rglob("*.yml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        names += [m["name"] for m in doc.get("models", [])]
+    return sorted(names)
+
+
 def mart_columns(project: Path) -> list[tuple[str, dict]]:
     """(mart, column declaration) of every mart under ``models/marts``."""
     out = []

@@ -126,7 +126,10 @@ print(json.dumps({"errors": {k: v for k, v in bag.import_errors.items()}, "dags"
     releases = [k for k in info["dags"] if k.startswith("release__")]
     governance = {"govern__sla_sweep", "share__deliver"}
     assert governance <= set(info["dags"])
-    assert len(info["dags"]) == 2 * len(catalog) + 4 + len(releases) + len(governance)
+    assert (
+        "build__themes" in info["dags"]
+    )  # the theme databases (tests/orchestration/test_theme_dags.py)
+    assert len(info["dags"]) == 2 * len(catalog) + 4 + 1 + len(releases) + len(governance)
 
 
 def test_a_broken_catalog_is_an_import_error_naming_the_file(new_home):

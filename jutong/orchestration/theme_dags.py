@@ -1,0 +1,90 @@
+"""The theme-database DAG ``build__themes`` (GX-Reg art. 23; GX-Dispatch art. 25-26).
+
+Scheduled on the base databases' Assets (any rebuild of one triggers it) and on the register
+tables the themes read; one task calls ``jutong.themes.build.build_themes`` — dbt build as
+the audit, every mart published to the ``theme`` zone as one unit — and emits one Asset per
+mart (``theme.<mart>``), on which release DAGs may be scheduled. A refused build (a failing
+dbt test, a missing table, a mart column without a masking policy) fails the task without
+retries: retrying changes nothing.
+
+The marts are the dbt project's (``models/marts``), read from its YAML at parse time: no dbt
+run happens when Airflow parses the DAG. (The issue's astronomer-cosmos rendering, one task
+per model, is not used: cosmos runs dbt against the warehouse directly, while here the
+marts must reach the lake through write-audit-publish after the whole build passed.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from jutong.catalog.model import BASES
+from jutong.lake import Zone
+from jutong.orchestration.assets import table_asset
+from jutong.orchestration.ingest_dags import DEFAULT_ARGS, START
+from jutong.settings import get_settings
+
+DAG_ID = "build__themes"
+
+
+def consumed() -> list:
+    """The Assets the themes are built from: the base databases, and the registers' staging
+    tables they read (``jutong.themes.sources``)."""
+    from jutong.themes.sources import TABLES
+
+    registers = [t for t in TABLES if t.zone is Zone.staging]
+    return [
+        *[table_asset(Zone.base, b.value) for b in BASES],
+        *[table_asset(Zone.staging, t.name) for t in registers],
+    ]
+
+
+def mart_assets(settings) -> list:
+    from jutong.themes.policies import mart_names
+    from jutong.themes.project import project_dir
+
+    return [table_asset(Zone.theme, m) for m in mart_names(project_dir(settings))]
+
+
+def build_themes_dag(settings):
+    from airflow.sdk import DAG, AssetAny, task
+
+    with DAG(
+        dag_id=DAG_ID,
+        description="Build the theme databases (主题库) with dbt and publish them",
+        schedule=AssetAny(*consumed()),
+        start_date=START,
+        catchup=False,
+        max_active_runs=1,
+        default_args=DEFAULT_ARGS,
+        tags=["build", "theme", "dbt"],
+        doc_md=(
+            "### Build the theme databases (主题库)\n\n"
+            "dbt build (unit tests, models, data tests) on the lake's current snapshots; the "
+            "tests are the audit: when one fails nothing is published. Every mart is then "
+            "published to the `theme` zone by write-audit-publish, all as one unit; dbt docs "
+            "go to `lake/theme/dbt_docs/`. See docs/themes.md."
+        ),
+    ) as dag:
+
+        @task(task_id="build", outlets=mart_assets(settings))
+        def build() -> dict:
+            from airflow.sdk import get_current_context
+            from airflow.sdk.exceptions import AirflowFailException
+
+            from jutong.themes.build import ThemeBuildError, build_themes
+
+            run = get_current_context()["dag_run"]
+            when = run.logical_date or run.run_after or dt.datetime.now(dt.UTC)
+            try:
+                res = build_themes(get_settings(), as_of=when.date(), progress=print)
+            except ThemeBuildError as err:
+                raise AirflowFailException(str(err)) from err
+            return res.as_dict()
+
+        build()
+    return dag
+
+
+def build_all() -> dict[str, object]:
+    dag = build_themes_dag(get_settings())
+    return {dag.dag_id: dag}
