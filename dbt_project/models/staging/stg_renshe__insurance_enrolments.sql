@@ -10,7 +10,7 @@ renamed as (
         'renshe.shebao' as dataset,
         _batch_id as batch_id,
         _row_number as row_number,
-        _batch_id || '|' || cast(_row_number as varchar) as enrolment_id,
+        _batch_id || '|' || cast(_row_number as {{ dbt.type_string() }}) as enrolment_id,
         employer_uscc,
         insurance_type,
         enrolled_on

@@ -17,11 +17,11 @@ select
     licences.holder_org_id,
     licences.issuer,
     licences.valid_until,
-    cast(date_diff('day', as_of.as_of_day, licences.valid_until) as integer) as days_left
+    cast({{ dbt.datediff('as_of.as_of_day', 'licences.valid_until', 'day') }} as integer) as days_left
 from licences
 cross join as_of
 where
     licences.license_status = 'valid'
     and licences.valid_until is not null
     and licences.valid_until >= as_of.as_of_day
-    and licences.valid_until <= as_of.as_of_day + {{ var('expiry_window_days') }}
+    and licences.valid_until <= {{ dbt.dateadd('day', var('expiry_window_days'), 'as_of.as_of_day') }}
