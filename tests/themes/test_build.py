@@ -203,3 +203,21 @@ def test_the_build_command_names_what_is_missing(tmp_path, monkeypatch, capsys):
         reset_settings_cache()
     err = capsys.readouterr().err
     assert "cannot build the themes" in err and "base.population does not exist" in err
+
+
+def test_mart_contracts_are_enforced_on_duckdb(built):
+    import json
+
+    settings, _ = built
+    manifest = json.loads(
+        (settings.lake_root / "theme" / "_dbt" / "target" / "manifest.json").read_text()
+    )
+    marts = {
+        n["name"]: n
+        for n in manifest["nodes"].values()
+        if n["resource_type"] == "model" and n["schema"] == "theme"
+    }
+    assert set(marts) == MARTS
+    for name, node in marts.items():
+        assert node["config"]["contract"]["enforced"] is True, name
+        assert node["contract"]["enforced"] is True, name

@@ -1,0 +1,82 @@
+"""The theme project on Spark (at scale, GX design: "dbt-spark against the cluster").
+
+``compile_on_spark`` runs ``dbt compile`` with the ``spark`` target — the project's SQL is
+portable (dbt's cross-database macros, ``month_day`` dispatched per engine) — and returns
+the folder of the compiled SQL. ``run_on_spark`` runs selected models there (``dbt run``);
+with the session method it uses this process's active Spark session (the caller starts it
+with the platform's settings), whose databases ``base`` and ``staging`` must hold the source
+tables. Publishing Spark-built marts into the lake's ``theme`` zone is not done here: the
+embedded build (``jutong.themes.build``) is the one that publishes.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from jutong.settings import Settings
+from jutong.telemetry import disable_telemetry
+from jutong.themes.project import project_dir, spark_output, theme_dir, write_profile
+
+
+class SparkTargetError(RuntimeError):
+    """dbt on Spark failed; the message names the node."""
+
+
+def _run(settings: Settings, command: list[str], output: dict, as_of: str):
+    from dbt.cli.main import dbtRunner
+
+    from jutong.themes.build import _failures
+
+    disable_telemetry()
+    work = theme_dir(settings) / "_dbt_spark"
+    profiles = work / "profile"
+    write_profile(profiles, work / "unused.duckdb", spark=output)
+    args = [
+        *command,
+        "--project-dir",
+        str(project_dir(settings)),
+        "--profiles-dir",
+        str(profiles),
+        "--target",
+        "spark",
+        "--target-path",
+        str(work / "target"),
+        "--log-path",
+        str(work / "logs"),
+        "--vars",
+        json.dumps({"as_of": as_of}),
+        "--quiet",
+    ]
+    result = dbtRunner().invoke(args)
+    if not result.success:
+        failures = _failures(result) if result.result is not None else []
+        detail = "; ".join(failures) if failures else str(result.exception)
+        raise SparkTargetError(f"dbt {command[0]} on Spark failed — {detail}")
+    return work / "target"
+
+
+def compile_on_spark(
+    settings: Settings,
+    *,
+    method: str = "session",
+    host: str = "",
+    port: int = 10000,
+    as_of: str = "2026-11-01",
+) -> Path:
+    """``dbt compile --target spark``; the compiled SQL's folder."""
+    target = _run(settings, ["compile"], spark_output(method, host, port), as_of)
+    return target / "compiled" / "jutong_themes"
+
+
+def run_on_spark(
+    settings: Settings,
+    select: str,
+    *,
+    method: str = "session",
+    host: str = "",
+    port: int = 10000,
+    as_of: str = "2026-11-01",
+) -> Path:
+    """``dbt run --select SELECT --target spark``."""
+    return _run(settings, ["run", "--select", select], spark_output(method, host, port), as_of)
