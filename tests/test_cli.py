@@ -20,6 +20,8 @@ TREE = {
     "lake": {"status", "repair"},
     "staging": {"standardize", "status"},
     "base": {"build", "status", "show", "conflicts", "review", "evaluate"},
+    "themes": {"sources", "build", "status", "policies"},
+    "sql": None,
     "quality": {"suites", "report"},
     "tickets": {"list", "resolve", "extend", "report-error"},
     "pii": {"scan", "mask", "evaluate"},
