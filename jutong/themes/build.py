@@ -120,6 +120,8 @@ def _prepare(lake: Lake, database: Path, as_of: dt.date | None, say) -> None:
     the scratch DuckDB file dbt runs on."""
     import duckdb
 
+    base_names = [t.name for t in TABLES if t.zone is Zone.base]
+    pinned = lakeviews.unit_snapshots(lake, Zone.base, base_names) if as_of is None else {}
     con = duckdb.connect(str(database))
     try:
         for t in TABLES:
@@ -127,7 +129,8 @@ def _prepare(lake: Lake, database: Path, as_of: dt.date | None, say) -> None:
             src = None
             if lake.table_or_none(t.zone, t.name) is not None:
                 try:
-                    src = lakeviews.view_source(lake, t.zone, t.name, as_of)
+                    at = pinned.get(t.name) if t.zone is Zone.base else None
+                    src = lakeviews.view_source(lake, t.zone, t.name, as_of, at)
                 except lakeviews.SnapshotNotFoundError as err:
                     if t.zone is not Zone.staging:
                         raise ThemeBuildError(f"{err}: nothing to build the themes from") from err

@@ -77,10 +77,18 @@ def _local_path(uri: str) -> str | None:
     return None
 
 
-def view_source(lake: Lake, zone: str | Zone, name: str, day: dt.date | None = None) -> ViewSource:
-    """How to read ``zone.name`` at its snapshot of ``day`` (default: now)."""
+def view_source(
+    lake: Lake,
+    zone: str | Zone,
+    name: str,
+    day: dt.date | None = None,
+    snapshot_id: int | None = None,
+) -> ViewSource:
+    """How to read ``zone.name`` at its snapshot of ``day`` (default: now), or at
+    ``snapshot_id`` when given."""
     table = lake.table(zone, name)
-    snap = snapshot_as_of(table, day)
+    snap = table.snapshot_by_id(snapshot_id) if snapshot_id is not None else None
+    snap = snap or snapshot_as_of(table, day)
     zone_ = Zone(zone).value
     if snap is None:
         if day is None:
@@ -108,6 +116,27 @@ def view_source(lake: Lake, zone: str | Zone, name: str, day: dt.date | None = N
         committed_at=committed,
         schema=arrow_schema,
     )
+
+
+# Tables the base builds publish together as one unit: read at one consistent unit, never a
+# base with the links of another build (as ``spark_jobs.lake.read_unit`` does).
+UNITS = (("population", "population_links"), ("legal_entity", "legal_entity_links"))
+
+
+def unit_snapshots(lake: Lake, zone: str | Zone, names: list[str]) -> dict[str, int]:
+    """Per table of ``names`` that belongs to a unit: the snapshot of the newest unit every
+    one of its tables has on main (``jutong.lake.history.consistent_snapshots``)."""
+    from jutong.lake.history import consistent_snapshots
+
+    out: dict[str, int] = {}
+    for unit in UNITS:
+        if not set(unit) <= set(names):
+            continue
+        tables = {n: lake.table_or_none(zone, n) for n in unit}
+        if any(t is None for t in tables.values()):
+            continue
+        out.update(consistent_snapshots(tables) or {})
+    return out
 
 
 def _sql_str(text: str) -> str:
@@ -149,9 +178,12 @@ def zone_sources(
     """Sources for ``names`` (default: every table of the zone) at ``day``; a table with no
     snapshot then is left out when listing the whole zone, refused when named."""
     out = []
-    for name in names if names is not None else lake.tables(zone):
+    names_ = names if names is not None else lake.tables(zone)
+    # now: a base and its links at one unit; as of a day: each table's snapshot of that day
+    pinned = unit_snapshots(lake, zone, names_) if day is None else {}
+    for name in names_:
         try:
-            out.append(view_source(lake, zone, name, day))
+            out.append(view_source(lake, zone, name, day, pinned.get(name)))
         except SnapshotNotFoundError:
             if names is not None:
                 raise

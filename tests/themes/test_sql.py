@@ -175,3 +175,30 @@ def test_interactive_session(env, monkeypatch, capsys):
     assert "base.population" in out.out and "theme.ss_insurance_coverage" in out.out
     assert '"n"\n4' in out.out
     assert "error:" in out.err and "nope" in out.err
+
+
+def test_a_base_and_its_links_are_read_at_one_unit(tmp_path):
+    """A population published without its links (a build that crashed between the two
+    publishes of its unit) is read at the last unit both have."""
+    from jutong.themes.lakeviews import unit_snapshots, view_source
+    from tests.conftest import make_home, settings_for
+
+    lake_ = Lake(settings_for(make_home(tmp_path / "home")))
+    unit = {"jutong.unit": "population@run1"}
+    for name, make in (
+        ("population", tiny_lake.persons),
+        ("population_links", tiny_lake.person_links),
+    ):
+        lake_.ensure_table(Zone.base, name, make().schema).append(make(), snapshot_properties=unit)
+    first = {
+        n: lake_.table(Zone.base, n).current_snapshot().snapshot_id
+        for n in ("population", "population_links")
+    }
+    more = pa.concat_tables([tiny_lake.persons(), tiny_lake.persons().slice(0, 1)])
+    lake_.table(Zone.base, "population").append(
+        more, snapshot_properties={"jutong.unit": "population@run2"}
+    )
+    pinned = unit_snapshots(lake_, Zone.base, ["population", "population_links", "e_license"])
+    assert pinned == first
+    src = view_source(lake_, Zone.base, "population", snapshot_id=pinned["population"])
+    assert src.dataset().to_table().num_rows == 4  # not the 9 rows of the half-published unit
