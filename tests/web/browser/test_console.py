@@ -16,7 +16,7 @@ from jutong.governance.audit import events
 from jutong.governance.cases.queries import clocks_of, get_case
 from tests.browser import needs_webdriver
 from tests.web.browser.console_home import PASSWORD
-from tests.web.browser.test_portal import shoot, text_of
+from tests.web.browser.test_portal import shoot, text_of, wait_for
 
 pytestmark = needs_webdriver
 
@@ -30,7 +30,8 @@ def log_in(browser, console, user: str, then: str = "/console/") -> None:
     browser.find_element(By.NAME, "username").send_keys(user)
     browser.find_element(By.NAME, "password").send_keys(PASSWORD)
     browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-    assert browser.current_url == console.url + then, browser.current_url
+    # the click returns before the answer (an Argon2 check) is loaded
+    wait_for(lambda: browser.current_url == console.url + then, what=f"{user} signed in")
 
 
 def row_of(browser, ref: str):
@@ -52,7 +53,8 @@ def test_provider_signs_in_and_approves_before_the_deadline(
     browser.find_element(By.NAME, "username").send_keys("zhang")
     browser.find_element(By.NAME, "password").send_keys("not-the-password")
     browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-    assert "登录" in text_of(browser, "h1") and text_of(browser, "p.error")
+    wait_for(lambda: text_of(browser, "p.error"), what="the login refused")
+    assert "登录" in text_of(browser, "h1")
     assert not browser.get_cookie("jutong_console")
 
     log_in(browser, console, "zhang", "/console/inbox/gongan")
@@ -71,6 +73,7 @@ def test_provider_signs_in_and_approves_before_the_deadline(
 
     version = get_case(console_settings, ref).version
     row.find_element(By.CSS_SELECTOR, "button.ev-approve").click()
+    wait_for(lambda: "done=approve" in browser.current_url, what="the decision")
     assert browser.current_url.startswith(console.url + "/console/inbox/gongan?done=approve")
     assert f"{ref}: 同意共享 approve" in text_of(browser, "p.ok")
     assert not browser.find_elements(By.LINK_TEXT, ref)  # nothing left for gongan to do
@@ -122,6 +125,7 @@ def test_quality_owner_accepts_a_review_pair_side_by_side(
     log_in(browser, console, "sun", "/console/review")
     shoot(browser, console_screenshots, "04-review-queue")
     browser.find_element(By.CSS_SELECTOR, f'a[href="/console/review/{item}"]').click()
+    wait_for(lambda: browser.current_url.endswith(f"/review/{item}"), what="the pair")
     assert browser.current_url == f"{console.url}/console/review/{item}"
     # the two records side by side: the differing field marked, the same one not
     name_row = browser.find_element(By.XPATH, "//table[@class='pair']//tr[th='name']")
@@ -139,6 +143,7 @@ def test_quality_owner_accepts_a_review_pair_side_by_side(
 
     browser.find_element(By.NAME, "note").send_keys("同一人，空格差异")
     browser.find_element(By.CSS_SELECTOR, 'button[value="accepted"]').click()
+    wait_for(lambda: "done=accepted" in browser.current_url, what="the review decision")
     assert browser.current_url == f"{console.url}/console/review?done=accepted&id={item}"
     assert "pair accepted" in text_of(browser, "p.ok")
     [decided] = [i for i in list_items(console_settings, status="accepted") if i.id == item]
@@ -158,6 +163,7 @@ def test_screenshots_of_the_bureau_and_open_data_pages(
     assert len(browser.find_elements(By.CSS_SELECTOR, "svg.chart")) == 3
     shoot(browser, console_screenshots, "07-evaluation")
     browser.find_element(By.CSS_SELECTOR, "form[action$='/logout'] button").click()
+    wait_for(lambda: "/console/login" in browser.current_url, what="logged out")
 
     log_in(browser, console, "liu", "/console/releases")
     main = browser.find_element(By.TAG_NAME, "main").text
@@ -169,3 +175,75 @@ def test_screenshots_of_the_bureau_and_open_data_pages(
 def _fresh_session(browser):
     yield
     browser.delete_all_cookies()
+
+
+def test_jutong_serve_names_the_console_and_the_portal_that_a_browser_opens(
+    browser, console_settings, console_home, tmp_path
+):
+    """``jutong serve`` started as a user would: its start-up lines name the console and the
+    portal, and those addresses open in the browser (users exist: no "no users yet" note)."""
+    import os
+    import re
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from selenium.webdriver.common.by import By
+
+    from tests.browser import REPO
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {
+        **os.environ,
+        "JUTONG_HOME": str(console_settings.home),
+        "JUTONG_KEY_DIR": str(console_settings.key_dir),
+        "JUTONG_GOVERNANCE_DB_URI": console_settings.governance_db_uri,
+        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+    }
+    log_path = tmp_path / "serve.log"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "jutong",
+                "serve",
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=2)
+                    break
+                except OSError:
+                    assert proc.poll() is None and time.monotonic() < deadline, log_path.read_text()
+                    time.sleep(0.2)
+            said = log_path.read_text()
+            assert "no users yet" not in said
+            console = re.search(r"staff console .*?(http://\S+)", said)
+            portal = re.search(r"open-data portal .*?(http://\S+)", said)
+            assert console and portal, said
+            assert console.group(1) == f"http://127.0.0.1:{port}/console/"
+            assert portal.group(1) == f"http://127.0.0.1:{port}/"
+            browser.get(console.group(1))
+            assert browser.current_url.startswith(console.group(1) + "login")
+            assert browser.find_element(By.NAME, "password")
+            browser.get(portal.group(1))
+            assert browser.current_url == f"http://127.0.0.1:{port}/catalog"
+            assert browser.find_elements(By.CSS_SELECTOR, "article.dataset")
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
