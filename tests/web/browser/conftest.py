@@ -6,9 +6,6 @@ Manager downloads nothing). One browser per test module."""
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +14,6 @@ import pytest
 from jutong.governance.db import dispose_all
 from jutong.settings import Settings
 from tests.browser import (
-    CHROMIUM_FLAGS,
     artifacts_dir,
     browser_required,
     chromedriver,
@@ -25,39 +21,9 @@ from tests.browser import (
 )
 from tests.conftest import settings_for
 from tests.web.browser.console_home import ConsoleHome, prepare
+from tests.web.browser.driver import Served, start_chromium
 from web.app import create_app
 from web.portal import create_portal_app
-
-
-class Served:
-    """A uvicorn server in a thread, on a socket bound before it starts (no port race)."""
-
-    def __init__(self, app) -> None:
-        import uvicorn
-
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(
-            target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True
-        )
-
-    def __enter__(self) -> Served:
-        self.thread.start()
-        deadline = time.monotonic() + 15
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError(f"uvicorn did not start on {self.url}")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-        self.sock.close()
 
 
 @pytest.fixture()
@@ -78,29 +44,7 @@ def browser(tmp_path_factory, downloads):
         assert chromium() and chromedriver(), (
             "CI_REQUIRE_BROWSER is set but Chromium or chromedriver is not installed"
         )
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium()
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    options.add_argument("--window-size=1280,1600")
-    options.add_argument("--lang=zh-CN")
-    options.add_experimental_option(
-        "prefs",
-        {
-            "download.default_directory": str(downloads),
-            "download.prompt_for_download": False,
-            "safebrowsing.enabled": False,
-        },
-    )
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=chromedriver()))
-    driver.set_page_load_timeout(30)
-    driver.execute_cdp_cmd(
-        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
-    )
+    driver = start_chromium(tmp_path_factory.mktemp("chromium-profile"), downloads)
     yield driver
     driver.quit()
 
