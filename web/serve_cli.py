@@ -30,7 +30,7 @@ def startup_lines(settings: Settings, host: str, port: int, *, has_users: bool) 
         f"(governance database {display_url(settings)}):",
         f"  staff console 工作台   {base}/console/",
         f"  open-data portal 门户  {base}/",
-        f"  REST API              {base}/api/v1 (docs {base}/api/docs)",
+        f"  REST API               {base}/api/v1 (docs {base}/api/docs)",
     ]
     return lines
 

@@ -247,3 +247,10 @@ def test_jutong_serve_names_the_console_and_the_portal_that_a_browser_opens(
         finally:
             proc.terminate()
             proc.wait(timeout=10)
+    # on a home without users the same lines say how to add one, or to run make demo
+    # (`jutong serve` on an empty home: tests/web/api/test_openapi_and_serve.py)
+    from web.serve_cli import startup_lines
+
+    empty = "\n".join(startup_lines(console_settings, "0.0.0.0", 8000, has_users=False))
+    assert "no users yet" in empty and "jutong users add admin" in empty
+    assert "`make demo`" in empty and "http://127.0.0.1:8000/console/" in empty
