@@ -31,7 +31,14 @@ def log_in(browser, console, user: str, then: str = "/console/") -> None:
     browser.find_element(By.NAME, "password").send_keys(PASSWORD)
     browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
     # the click returns before the answer (an Argon2 check) is loaded
-    wait_for(lambda: browser.current_url == console.url + then, what=f"{user} signed in")
+    wait_for(lambda: arrived(browser, lambda u: u == console.url + then), what=f"{user} in")
+
+
+def arrived(browser, where) -> bool:
+    """The browser is at a page whose address passes ``where``, and that page is loaded."""
+    return where(browser.current_url) and (
+        browser.execute_script("return document.readyState") == "complete"
+    )
 
 
 def row_of(browser, ref: str):
@@ -73,7 +80,7 @@ def test_provider_signs_in_and_approves_before_the_deadline(
 
     version = get_case(console_settings, ref).version
     row.find_element(By.CSS_SELECTOR, "button.ev-approve").click()
-    wait_for(lambda: "done=approve" in browser.current_url, what="the decision")
+    wait_for(lambda: arrived(browser, lambda u: "done=approve" in u), what="the decision")
     assert browser.current_url.startswith(console.url + "/console/inbox/gongan?done=approve")
     assert f"{ref}: 同意共享 approve" in text_of(browser, "p.ok")
     assert not browser.find_elements(By.LINK_TEXT, ref)  # nothing left for gongan to do
@@ -125,7 +132,7 @@ def test_quality_owner_accepts_a_review_pair_side_by_side(
     log_in(browser, console, "sun", "/console/review")
     shoot(browser, console_screenshots, "04-review-queue")
     browser.find_element(By.CSS_SELECTOR, f'a[href="/console/review/{item}"]').click()
-    wait_for(lambda: browser.current_url.endswith(f"/review/{item}"), what="the pair")
+    wait_for(lambda: arrived(browser, lambda u: u.endswith(f"/review/{item}")), what="the pair")
     assert browser.current_url == f"{console.url}/console/review/{item}"
     # the two records side by side: the differing field marked, the same one not
     name_row = browser.find_element(By.XPATH, "//table[@class='pair']//tr[th='name']")
@@ -143,7 +150,7 @@ def test_quality_owner_accepts_a_review_pair_side_by_side(
 
     browser.find_element(By.NAME, "note").send_keys("同一人，空格差异")
     browser.find_element(By.CSS_SELECTOR, 'button[value="accepted"]').click()
-    wait_for(lambda: "done=accepted" in browser.current_url, what="the review decision")
+    wait_for(lambda: arrived(browser, lambda u: "done=accepted" in u), what="the review decision")
     assert browser.current_url == f"{console.url}/console/review?done=accepted&id={item}"
     assert "pair accepted" in text_of(browser, "p.ok")
     [decided] = [i for i in list_items(console_settings, status="accepted") if i.id == item]
@@ -163,7 +170,7 @@ def test_screenshots_of_the_bureau_and_open_data_pages(
     assert len(browser.find_elements(By.CSS_SELECTOR, "svg.chart")) == 3
     shoot(browser, console_screenshots, "07-evaluation")
     browser.find_element(By.CSS_SELECTOR, "form[action$='/logout'] button").click()
-    wait_for(lambda: "/console/login" in browser.current_url, what="logged out")
+    wait_for(lambda: arrived(browser, lambda u: "/console/login" in u), what="logged out")
 
     log_in(browser, console, "liu", "/console/releases")
     main = browser.find_element(By.TAG_NAME, "main").text
