@@ -25,6 +25,7 @@ from jutong.governance.cases.queries import get_case
 from jutong.governance.db import engine
 from jutong.governance.opening.accounts import public_account
 from jutong.governance.opening.config import opening_settings
+from jutong.governance.sharing.requests import requested_items
 from jutong.settings import Settings
 from jutong.workdays import WorkCalendar
 
@@ -50,20 +51,6 @@ def urgency_of(text: str | None) -> str:
             "(GX-Open art. 20(1))"
         )
     return URGENCY_ALIASES[key]
-
-
-def _entry_items(entry, wanted: list[str]) -> list[str]:
-    by_key = {}
-    for it in entry.items:
-        by_key[it.name] = it.name
-        by_key[it.label] = it.name
-    unknown = [w for w in wanted if w not in by_key]
-    if unknown:
-        raise CaseError(
-            f"{entry.id}: no data item(s) {', '.join(unknown)} (items: "
-            f"{', '.join(f'{i.name} {i.label}' for i in entry.items)})"
-        )
-    return list(dict.fromkeys(by_key[w] for w in wanted))
 
 
 def _open(
@@ -108,7 +95,7 @@ def _open(
     if until <= beijing_day(opened):
         raise CaseError(f"open request: --until {until} is not in the future")
     data = {
-        "items": _entry_items(entry, items),
+        "items": requested_items(entry, items),
         "purpose": purpose.strip(),
         "until": until.isoformat(),
         "open_type": entry.open.type.value,

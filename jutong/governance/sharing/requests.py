@@ -60,7 +60,9 @@ def share_flow(catalog: Catalog) -> str:
     return "city" if info.get("level") == "city" else "region"
 
 
-def _items(entry, wanted: list[str]) -> list[str]:
+def requested_items(entry, wanted: list[str]) -> list[str]:
+    """The entry's item names for ``wanted`` (names or Chinese labels), in order, each once;
+    an item the entry does not have is refused naming the entry's items."""
     by_key = {}
     for it in entry.items:
         by_key[it.name] = it.name
@@ -105,7 +107,7 @@ def request_share(
         )
     if not items:
         raise CaseError("share request: name the items wanted (--items a,b or labels)")
-    chosen = _items(entry, items)
+    chosen = requested_items(entry, items)
     method = method or ("api" if entry.share.method == "api" else "file")
     if method not in METHODS:
         raise CaseError(f"share request: method '{method}' is not one of {', '.join(METHODS)}")
