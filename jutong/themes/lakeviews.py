@@ -16,6 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import unquote, urlparse
 
+from jutong.catalog.model import ENTITY_BASES
 from jutong.lake import Lake, Zone, table_id
 from jutong.lake.history import ancestry
 
@@ -120,7 +121,7 @@ def view_source(
 
 # Tables the base builds publish together as one unit: read at one consistent unit, never a
 # base with the links of another build (as ``spark_jobs.lake.read_unit`` does).
-UNITS = (("population", "population_links"), ("legal_entity", "legal_entity_links"))
+UNITS = tuple((b.value, f"{b.value}_links") for b in ENTITY_BASES)
 
 
 def unit_snapshots(lake: Lake, zone: str | Zone, names: list[str]) -> dict[str, int]:
