@@ -1,0 +1,112 @@
+"""``/api/v1/open-data/{dataset}``: an approved dataset served with the API key of its delivery
+(GX-Open art. 20(5)): ``Authorization: Bearer jtk_…`` or ``X-Api-Key: jtk_…``.
+
+Every answer comes from ``opening.keys.check_key`` (the one check the portal and the CLI use):
+200 with the file; 401 a missing, malformed or unknown key; 403 revoked, another dataset,
+outside the approved period, the delivery or case revoked; 451 the release is suspended or
+withdrawn after a complaint (GX-Open art. 22), with the release's reason.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Header
+from fastapi.responses import FileResponse
+
+from jutong.catalog.releases import ReleaseError, load_definitions
+from jutong.governance import releases as G
+from jutong.governance.opening.keys import check_key
+from web.context import Context, get_context
+from web.errors import ERRORS, ApiError, ErrorResponse
+
+router = APIRouter(
+    prefix="/open-data",
+    tags=["open data by API key 开放数据接口"],
+    responses={
+        **ERRORS,
+        451: {"model": ErrorResponse, "description": "Suspended or withdrawn (GX-Open art. 22)"},
+    },
+)
+
+Ctx = Annotated[Context, Depends(get_context)]
+
+MEDIA = {
+    "data.csv": "text/csv; charset=utf-8",
+    "data.parquet": "application/vnd.apache.parquet",
+    "metadata.json": "application/json",
+}
+
+
+def presented_key(authorization: str | None, x_api_key: str | None) -> str:
+    if x_api_key and x_api_key.strip():
+        return x_api_key.strip()
+    if authorization:
+        scheme, _, value = authorization.strip().partition(" ")
+        if scheme.lower() == "bearer" and value.strip():
+            return value.strip()
+    raise ApiError(
+        401,
+        "an API key is required: 'Authorization: Bearer jtk_…' or 'X-Api-Key: jtk_…' (the key "
+        "of your delivery, GX-Open art. 20(5))",
+        headers={"WWW-Authenticate": 'Bearer realm="jutong-open-data"'},
+    )
+
+
+def _release_of(ctx: Context, dataset: str, key_resource: str, key_release: str | None) -> str:
+    try:
+        defs = load_definitions(ctx.settings)
+    except ReleaseError as err:
+        raise ApiError(500, f"release definitions: {err}", code="misconfigured") from None
+    if dataset in defs:
+        return dataset
+    if key_release:
+        return key_release
+    served = [
+        rid
+        for rid, d in sorted(defs.items())
+        if d.catalog_entry == key_resource and G.status(ctx.settings, rid) is not None
+    ]
+    if not served:
+        raise ApiError(404, f"{dataset}: no release of {key_resource} has been published yet")
+    return served[0]
+
+
+@router.get(
+    "/{dataset}",
+    summary="The approved dataset (a catalog entry or one of its releases), with the API key",
+    response_class=FileResponse,
+    responses={200: {"content": {m: {} for m in MEDIA.values()}}},
+)
+def serve(
+    dataset: str,
+    ctx: Ctx,
+    file: Literal["data.csv", "data.parquet", "metadata.json"] = "data.csv",
+    authorization: Annotated[str | None, Header(description="Bearer jtk_…")] = None,
+    x_api_key: Annotated[str | None, Header(alias="X-Api-Key", description="jtk_…")] = None,
+) -> FileResponse:
+    token = presented_key(authorization, x_api_key)
+    check = check_key(ctx.settings, token, dataset=dataset)
+    if not check.ok:
+        raise ApiError(
+            check.status,
+            check.reason,
+            details={"dataset": dataset, "key_id": check.key_id, "case": check.case_ref},
+            headers={"WWW-Authenticate": 'Bearer realm="jutong-open-data"'}
+            if check.status == 401
+            else None,
+        )
+    release_id = _release_of(ctx, dataset, check.resource or dataset, check.release_id)
+    try:
+        path = G.serve_path(ctx.settings, release_id, file=file)
+    except G.ReleaseNotServed as err:
+        status = (
+            451 if G.status(ctx.settings, release_id) not in (None, G.Status.published) else 404
+        )
+        raise ApiError(status, str(err), details={"release": release_id}) from None
+    return FileResponse(
+        path,
+        media_type=MEDIA[file],
+        filename=f"{release_id}.{file.split('.', 1)[1]}",
+        headers={"X-Release": release_id, "Cache-Control": "no-store"},
+    )
