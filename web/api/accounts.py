@@ -13,7 +13,14 @@ from pydantic import BaseModel, Field
 from jutong.governance.cases.model import CaseError
 from jutong.governance.cases.rules import Role
 from jutong.governance.opening.accounts import KINDS, Account, get_account, register_account
-from jutong.governance.users import PasswordError, UserError, add_user, get_user, parse_grant
+from jutong.governance.users import (
+    PasswordError,
+    User,
+    UserError,
+    add_user,
+    get_user,
+    parse_grant,
+)
 from jutong.governance.users.passwords import check_strength
 from web.api.serialize import jsonable
 from web.auth import Principal, principal
@@ -43,11 +50,23 @@ def account_json(a: Account) -> dict:
     return {**jsonable(dict(a.__dict__)), "kind_label": KINDS[a.kind]}
 
 
-@router.post("", status_code=201, summary="Register a portal account and its sign-in (no login)")
-def register(body: AccountIn, ctx: Ctx, response: Response) -> dict:
-    username = (body.username or body.account).strip()
+def open_account(
+    ctx: Context,
+    *,
+    account: str,
+    kind: str,
+    name: str,
+    password: str,
+    uscc: str | None = None,
+    contact: str | None = None,
+    username: str | None = None,
+) -> tuple[Account, User]:
+    """The account and its sign-in user (``public@ACCOUNT``); refused with an ``ApiError``
+    naming what was wrong, before anything is written where it can be checked first. Used by
+    the API and the portal's sign-up form."""
+    username = (username or account or "").strip()
     try:
-        check_strength(body.password)
+        check_strength(password)
     except PasswordError as err:
         raise ApiError(422, f"password: {err}", details={"field": "password"}) from None
     try:
@@ -57,13 +76,13 @@ def register(body: AccountIn, ctx: Ctx, response: Response) -> dict:
     else:
         raise ApiError(409, f"user name '{username}' is taken; choose another")
     try:
-        account = register_account(
+        made = register_account(
             ctx.settings,
-            body.account,
-            kind=body.kind,
-            name=body.name,
-            uscc_code=body.uscc,
-            contact=body.contact,
+            account,
+            kind=kind,
+            name=name,
+            uscc_code=uscc,
+            contact=contact,
             by=f"portal:{username}",
             departments=ctx.catalog.departments,
         )
@@ -75,14 +94,29 @@ def register(body: AccountIn, ctx: Ctx, response: Response) -> dict:
             ctx.settings,
             username,
             by=f"portal:{username}",
-            password=body.password,
-            display_name=account.name,
-            grants=[parse_grant(f"public@{account.id}", ctx.catalog.departments)],
+            password=password,
+            display_name=made.name,
+            grants=[parse_grant(f"public@{made.id}", ctx.catalog.departments)],
         )
     except (UserError, PasswordError) as err:
         raise ApiError(
-            409, f"account {account.id} registered, but its sign-in was refused: {err}"
+            409, f"account {made.id} registered, but its sign-in was refused: {err}"
         ) from None
+    return made, user
+
+
+@router.post("", status_code=201, summary="Register a portal account and its sign-in (no login)")
+def register(body: AccountIn, ctx: Ctx, response: Response) -> dict:
+    account, user = open_account(
+        ctx,
+        account=body.account,
+        kind=body.kind,
+        name=body.name,
+        password=body.password,
+        uscc=body.uscc,
+        contact=body.contact,
+        username=body.username,
+    )
     response.headers["Location"] = "/api/v1/accounts/me"
     return {"account": account_json(account), "user": user.to_dict(), "login": "/api/v1/auth/login"}
 
