@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Depends
 from fastapi.responses import FileResponse
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from jutong.catalog.releases import ReleaseError, load_definitions
 from jutong.governance import releases as G
@@ -31,6 +32,19 @@ router = APIRouter(
 
 Ctx = Annotated[Context, Depends(get_context)]
 
+# the key of a delivery, in either header (documented as security schemes of the document)
+key_bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="OpenDataKeyBearer",
+    description="the API key of an open-data delivery: Authorization: Bearer jtk_…",
+)
+key_header = APIKeyHeader(
+    name="X-Api-Key",
+    auto_error=False,
+    scheme_name="OpenDataKey",
+    description="the API key of an open-data delivery: X-Api-Key: jtk_…",
+)
+
 MEDIA = {
     "data.csv": "text/csv; charset=utf-8",
     "data.parquet": "application/vnd.apache.parquet",
@@ -38,13 +52,11 @@ MEDIA = {
 }
 
 
-def presented_key(authorization: str | None, x_api_key: str | None) -> str:
+def presented_key(bearer: HTTPAuthorizationCredentials | None, x_api_key: str | None) -> str:
     if x_api_key and x_api_key.strip():
         return x_api_key.strip()
-    if authorization:
-        scheme, _, value = authorization.strip().partition(" ")
-        if scheme.lower() == "bearer" and value.strip():
-            return value.strip()
+    if bearer is not None and bearer.credentials.strip():
+        return bearer.credentials.strip()
     raise ApiError(
         401,
         "an API key is required: 'Authorization: Bearer jtk_…' or 'X-Api-Key: jtk_…' (the key "
@@ -82,10 +94,10 @@ def serve(
     dataset: str,
     ctx: Ctx,
     file: Literal["data.csv", "data.parquet", "metadata.json"] = "data.csv",
-    authorization: Annotated[str | None, Header(description="Bearer jtk_…")] = None,
-    x_api_key: Annotated[str | None, Header(alias="X-Api-Key", description="jtk_…")] = None,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(key_bearer)] = None,
+    x_api_key: Annotated[str | None, Depends(key_header)] = None,
 ) -> FileResponse:
-    token = presented_key(authorization, x_api_key)
+    token = presented_key(bearer, x_api_key)
     check = check_key(ctx.settings, token, dataset=dataset)
     if not check.ok:
         raise ApiError(
