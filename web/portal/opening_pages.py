@@ -318,6 +318,7 @@ def _request_page(request: Request, p: Principal, case: Case, *, status: int = 2
         with suppress(CaseError):
             text = agreements.agreement_text(ctx.settings)
     rated = _rated(ctx, case)
+    steps = [e for e in d["events_allowed"] if e["allowed_for_you"] and e["event"] not in OWN_FORMS]
     return _page(
         request,
         "portal/my_request.html",
@@ -331,6 +332,8 @@ def _request_page(request: Request, p: Principal, case: Case, *, status: int = 2
         rated=rated,
         dimensions=DIMENSIONS,
         states=STATE_LABELS,
+        steps=steps,
+        step_labels=STEP_LABELS,
         problem=problem,
     )
 
@@ -353,6 +356,61 @@ def _rated(ctx: Context, case: Case) -> bool:
 
 
 REFUSALS = (CaseError, CalendarRangeError, PermissionDenied)
+OWN_FORMS = {"agree"}  # the agreement has its own form (text, version, SHA-256)
+STEP_LABELS = {
+    "withdraw": ("撤回申请", "Withdraw"),
+    "supplement": ("已补充材料", "Supplied the information"),
+    "doubt": ("提出质量异议", "Raise a quality doubt"),
+    "close": ("办结", "Close"),
+    "confirm": ("确认并备案", "Confirm (filed)"),
+    "coordinate": ("申请协调", "Ask the bureau to coordinate"),
+}
+
+
+@router.post("/account/requests/{ref}/step", name="portal_step")
+def step(
+    request: Request,
+    ref: str,
+    event: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+    version: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form(alias=S.CSRF_FIELD)] = "",
+) -> Response:
+    """A requester's step (withdraw, supplement, doubt, close, confirm, coordinate) through
+    ``opening.requests.act``, with the version the page showed (a page left open while the case
+    moved on is refused)."""
+    p = S.signed_in(request)
+    if p is None:
+        return S.to_login(request, f"/account/requests/{ref}")
+    if not S.csrf_ok(p, csrf_token):
+        return _csrf_failed(request)
+    case = _own_case(request, p, ref)
+    if isinstance(case, Response):
+        return case
+    if event in OWN_FORMS or event not in STEP_LABELS:
+        return _request_page(
+            request,
+            p,
+            case,
+            status=422,
+            problem=f"'{event}': 不是您可办理的环节 (not a step of yours)",
+        )
+    ctx = get_context(request)
+    try:
+        requests.act(
+            ctx.settings,
+            case.ref,
+            event,
+            actor=_public_actor(p),
+            reason=reason.strip() or None,
+            calendar=ctx.calendar,
+            expected_version=int(version) if version.isdigit() else None,
+        )
+    except REFUSALS as err:
+        return _request_page(
+            request, p, get_case(ctx.settings, case.ref), status=409, problem=str(err)
+        )
+    return _see_other(str(request.url_for("portal_my_request", ref=case.ref).path))
 
 
 @router.post("/account/requests/{ref}/agree", name="portal_agree")

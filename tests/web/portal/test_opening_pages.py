@@ -158,6 +158,21 @@ def test_signup_login_and_a_request_to_its_agreement_and_rating(client, portal_s
     )
     assert r.status_code == 303 and r.headers["location"] == "/account/requests"
 
+    # the requester's own steps: close the delivered request, with the page's version
+    page = client.get(f"/account/requests/{ref}").text
+    assert 'data-event="close"' in page and 'data-event="doubt"' in page
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    stale = client.post(
+        f"/account/requests/{ref}/step",
+        data={"event": "close", "version": str(int(version) - 1), "csrf_token": csrf(page)},
+    )
+    assert stale.status_code == 409 and get_case(portal_settings, ref).state == "delivered"
+    done = client.post(
+        f"/account/requests/{ref}/step",
+        data={"event": "close", "version": version, "csrf_token": csrf(page)},
+    )
+    assert done.status_code == 200 and get_case(portal_settings, ref).state == "closed"
+
     # another account never sees it
     client.cookies.clear()
     sign_up(client, "lisi")
