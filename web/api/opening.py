@@ -275,6 +275,57 @@ def deliver(
     }
 
 
+class KeyRevokeIn(BaseModel):
+    reason: str = Field(min_length=1, description="why the key is revoked")
+
+
+@router.post(
+    "/{ref}/keys",
+    status_code=201,
+    summary="A new API key for the active API delivery (the provider; shown once)",
+)
+def reissue(ref: str, ctx: Ctx, p: Caller) -> dict:
+    case = read_case(ctx, p, ref, requests.KINDS, WHAT)
+    actor = one_actor(p, Role.provider_staff, "issuing a key", case.provider)
+    token = run_step(
+        ctx, "key_issue", lambda: deliveries.reissue_key(ctx.settings, case.ref, actor=actor)
+    )
+    return {"api_key": token, "key_id": keys.key_id_of(token), "case": case.ref}
+
+
+@router.post(
+    "/{ref}/keys/{key_id}/revoke",
+    summary="Revoke a key (its account, the provider's staff or the bureau administrator)",
+)
+def revoke_key(ref: str, key_id: str, body: KeyRevokeIn, ctx: Ctx, p: Caller) -> dict:
+    case = read_case(ctx, p, ref, requests.KINDS, WHAT)
+    if key_id not in {k["key_id"] for k in keys.keys_of(ctx.settings, case.ref)}:
+        raise ApiError(404, f"{case.ref}: no key {key_id}")
+    actors = p.actors()
+    actor = next(
+        (
+            a
+            for a in actors
+            if (a.is_public and a.department == case.requester)
+            or (a.role is Role.provider_staff and a.department == case.provider)
+            or (a.role is Role.bureau_admin and a.department == case.bureau)
+        ),
+        actors[0] if actors else None,
+    )
+    if actor is None:
+        raise ApiError(403, f"{p.name} holds no role")
+    run_step(
+        ctx,
+        "key_revoke",
+        lambda: keys.revoke(ctx.settings, key_id, actor=actor, reason=body.reason),
+    )
+    return {
+        "key_id": key_id,
+        "status": "revoked",
+        "keys": jsonable(keys.keys_of(ctx.settings, case.ref)),
+    }
+
+
 @router.post("/{ref}/rating", status_code=201, summary="Rate the six quality dimensions (once)")
 def rate(ref: str, body: RatingIn, ctx: Ctx, p: Caller) -> dict:
     case = read_case(ctx, p, ref, requests.KINDS, WHAT)

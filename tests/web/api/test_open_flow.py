@@ -238,6 +238,26 @@ def test_most_urgent_request_across_a_weekend_to_data_by_key(
         "approved dataset only",
     )
 
+    # the citizen revokes its key (lost it); the provider issues a new one, shown once
+    key_id = key.split("_")[1]
+    r = client.post(
+        f"/api/v1/open-requests/{ref}/keys/{key_id}/revoke",
+        headers=citizen,
+        json={"reason": "密钥遗失"},
+    )
+    assert r.status_code == 200, r.text
+    err = assert_error(
+        client.get(f"/api/v1/open-data/{PARCELS}", headers={"X-Api-Key": key}), 403, "forbidden"
+    )
+    assert "密钥遗失" in err["message"]
+    assert_error(
+        client.post(f"/api/v1/open-requests/{ref}/keys", headers=citizen), 403, "forbidden"
+    )
+    r = client.post(f"/api/v1/open-requests/{ref}/keys", headers=staff["prov"])
+    assert r.status_code == 201, r.text
+    key = r.json()["api_key"]
+    assert client.get(f"/api/v1/open-data/{PARCELS}", headers={"X-Api-Key": key}).text == CSV
+
     # rating of the six dimensions, once (GX-Open art. 20(7))
     scores = dict(
         conformity=5, completeness=4, accuracy=5, consistency=4, timeliness=5, usability=4
@@ -295,7 +315,8 @@ def test_most_urgent_request_across_a_weekend_to_data_by_key(
         json={"event": "revoke", "basis": "《测绘法》第三十四条"},
     )
     assert r.status_code == 200, r.text
-    assert r.json()["state"] == "revoked" and r.json()["keys"][0]["status"] == "revoked"
+    assert r.json()["state"] == "revoked"
+    assert [k["status"] for k in r.json()["keys"]] == ["revoked", "revoked"]
     assert_error(
         client.get(f"/api/v1/open-data/{PARCELS}", headers={"X-Api-Key": key}), 403, "forbidden"
     )
