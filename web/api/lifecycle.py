@@ -101,7 +101,7 @@ def apply_offline(body: OfflineIn, ctx: Ctx, p: Caller, response: Response) -> d
         entry = ctx.catalog.get(body.resource)
     except KeyError:
         raise ApiError(404, f"no catalog entry '{body.resource}'") from None
-    actor = one_actor(p, Role.provider_staff, "an offline application", entry.department)
+    actor = one_actor(ctx, p, Role.provider_staff, "an offline application", entry.department)
     if body.what == "catalog":
         do = lambda: lifecycle.apply_catalog_offline(  # noqa: E731
             ctx.settings,

@@ -114,7 +114,7 @@ def _full(ctx: Context, p: Principal, case, as_of: dt.date | None = None) -> dic
 
 @router.post("", status_code=201, summary="File a conditional-open or on-request application")
 def create(body: OpenRequestIn, ctx: Ctx, p: Caller, response: Response) -> dict:
-    actor = one_actor(p, Role.public, "an open request", body.account)
+    actor = one_actor(ctx, p, Role.public, "an open request", body.account)
     common = dict(
         actor=actor,
         resource=body.resource,
@@ -212,7 +212,7 @@ def agree(
     ref: str, body: AgreeIn, ctx: Ctx, p: Caller, response: Response, if_match: IfMatch = None
 ) -> dict:
     case = read_case(ctx, p, ref, requests.KINDS, WHAT)
-    actor = one_actor(p, Role.public, "accepting the agreement", case.requester)
+    actor = one_actor(ctx, p, Role.public, "accepting the agreement", case.requester)
     expected = expected_version(body.case_version, if_match)
     new = run_step(
         ctx,
@@ -241,7 +241,7 @@ def deliver(
     ref: str, body: DeliveryIn, ctx: Ctx, p: Caller, response: Response, if_match: IfMatch = None
 ) -> dict:
     case = read_case(ctx, p, ref, requests.KINDS, WHAT)
-    actor = one_actor(p, Role.provider_staff, "delivery", case.provider)
+    actor = one_actor(ctx, p, Role.provider_staff, "delivery", case.provider)
     expected = expected_version(body.case_version, if_match)
     done = run_step(
         ctx,
@@ -286,7 +286,7 @@ class KeyRevokeIn(BaseModel):
 )
 def reissue(ref: str, ctx: Ctx, p: Caller) -> dict:
     case = read_case(ctx, p, ref, requests.KINDS, WHAT)
-    actor = one_actor(p, Role.provider_staff, "issuing a key", case.provider)
+    actor = one_actor(ctx, p, Role.provider_staff, "issuing a key", case.provider)
     token = run_step(
         ctx, "key_issue", lambda: deliveries.reissue_key(ctx.settings, case.ref, actor=actor)
     )
@@ -329,7 +329,7 @@ def revoke_key(ref: str, key_id: str, body: KeyRevokeIn, ctx: Ctx, p: Caller) ->
 @router.post("/{ref}/rating", status_code=201, summary="Rate the six quality dimensions (once)")
 def rate(ref: str, body: RatingIn, ctx: Ctx, p: Caller) -> dict:
     case = read_case(ctx, p, ref, requests.KINDS, WHAT)
-    actor = one_actor(p, Role.public, "a rating", case.requester)
+    actor = one_actor(ctx, p, Role.public, "a rating", case.requester)
     scores = {d: getattr(body, d) for d in DIMENSIONS}
     row = run_step(
         ctx,

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 
 from fastapi import Request, Response
 
+from jutong.governance.audit import log as audit
 from jutong.governance.cases.model import Case, CaseError, PermissionDenied, StaleVersion
 from jutong.governance.cases.queries import list_cases
 from jutong.governance.cases.rules import Role
@@ -74,9 +75,9 @@ def summary(case: Case) -> dict:
     return out
 
 
-def one_actor(p: Principal, role: Role, what: str, department: str | None = None):
-    """The caller's actor with ``role`` (in ``department`` when given); 403 otherwise, 422
-    when several fit."""
+def one_actor(ctx: Context, p: Principal, role: Role, what: str, department: str | None = None):
+    """The caller's actor with ``role`` (in ``department`` when given); 403 otherwise
+    (audited as ``access.denied``, LZ-Rules art. 31), 422 when several fit."""
     actors = [
         a
         for a in p.actors()
@@ -84,6 +85,13 @@ def one_actor(p: Principal, role: Role, what: str, department: str | None = None
     ]
     if not actors:
         held = ", ".join(str(g) for g in p.grants) or "no role"
+        audit.record(
+            ctx.settings,
+            actor=p.name,
+            action="access.denied",
+            subject=what,
+            data={"needs": f"{role.value}@{department or '*'}", "holds": held},
+        )
         raise ApiError(
             403,
             f"{what} is done with the role {role.value}"

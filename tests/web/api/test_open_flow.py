@@ -377,7 +377,7 @@ def test_urgent_request_across_national_day(client, staff):
     ]
 
 
-def test_accounts_lists_and_on_request_opening(client, staff):
+def test_accounts_lists_and_on_request_opening(client, staff, settings):
     a = register(client, "zhangsan")
     b = register(client, "lisi", name="李四")
     # registering again, a weak password, a department's id: refused loudly, nothing made
@@ -420,6 +420,8 @@ def test_accounts_lists_and_on_request_opening(client, staff):
         json={"resource": PARCELS, "items": ["parcel_code"], "purpose": "x", "until": "2027-06-30"},
     )
     assert_error(staff_try, 403, "forbidden", "public")
+    denied = [e for e in events(settings, action="access.denied") if e.actor == "chen"]
+    assert denied and denied[-1].data["needs"] == "public@*"
     # an unconditional entry needs no request; unknown urgency refused
     uncond = client.post(
         "/api/v1/open-requests",
