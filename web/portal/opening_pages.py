@@ -47,6 +47,10 @@ from web.templating import templates
 
 router = APIRouter(tags=["portal"], include_in_schema=False)
 
+# every portal page's navigation shows who is signed in (and signs out with a CSRF token)
+templates.env.globals["portal_me"] = S.signed_in
+templates.env.globals["portal_csrf"] = S.csrf_for
+
 URGENCIES = (
     ("normal", "普通", "normal"),
     ("urgent", "加急", "urgent"),

@@ -66,6 +66,7 @@ def test_signup_login_and_a_request_to_its_agreement_and_rating(client, portal_s
 
     entry = client.get(f"/catalog/entries/{PARCELS}").text
     assert 'id="request-link"' in entry
+    assert 'id="logout"' in entry and 'id="nav-login"' not in entry  # every page knows
     page = client.get(f"/catalog/entries/{PARCELS}/request").text
     token = csrf(page)
     # without the CSRF token: refused, nothing filed
@@ -177,7 +178,13 @@ def test_signup_login_and_a_request_to_its_agreement_and_rating(client, portal_s
     client.cookies.clear()
     sign_up(client, "lisi")
     assert client.get(f"/account/requests/{ref}").status_code == 404
-    assert f'data-ref="{ref}"' not in client.get("/account/requests").text
+    mine = client.get("/account/requests").text
+    assert f'data-ref="{ref}"' not in mine
+    # signing out needs the session's CSRF token, then revokes the session
+    assert client.post("/account/logout", data={}).status_code == 403
+    out = client.post("/account/logout", data={"csrf_token": csrf(mine)}, follow_redirects=False)
+    assert out.status_code == 303
+    assert client.get("/account/requests", follow_redirects=False).status_code == 303
 
 
 def test_complaint_form_suspends_the_release_and_notices(client, portal_settings):
