@@ -29,7 +29,7 @@ from jutong.catalog.model import OpenType
 from jutong.governance.cases.model import Case, CaseError, PermissionDenied
 from jutong.governance.cases.queries import get_case, list_cases
 from jutong.governance.cases.rules import Role
-from jutong.governance.opening import agreements, complaints, ratings, requests
+from jutong.governance.opening import agreements, complaints, deliveries, ratings, requests
 from jutong.governance.opening.dimensions import DIMENSIONS
 from jutong.governance.opening.notices import notices_in_force
 from jutong.governance.users import AuthError, UserError, login, revoke_token
@@ -591,6 +591,51 @@ async def request_submit(request: Request, entry_id: str) -> Response:
     except REFUSALS as err:
         return _request_form(request, p, entry, values=values, status=422, problem=str(err))
     return _see_other(str(request.url_for("portal_my_request", ref=case.ref).path))
+
+
+# ---- conditionally open downloads -----------------------------------------------------------
+
+DATA_FILES = ("data.csv", "data.parquet")
+
+
+def conditional_download_block(request: Request, settings, definition, file: str):
+    """None when the file may be served; else the refusal. The data files of a conditionally
+    open release (有条件开放) go only to a signed-in account whose request was approved and
+    delivered by download, within its period (``deliveries.check_download``, GX-Open art.
+    20(5)); its metadata and checksums stay public."""
+    entry = get_context(request).catalog.entries.get(definition.catalog_entry)
+    open_type = definition.open_type or (entry.open.type if entry else None)
+    if file not in DATA_FILES or open_type is not OpenType.conditional:
+        return None
+    page = str(request.url_for("portal_release", release_id=definition.id).path)
+    p = S.signed_in(request)
+    if p is None:
+        return error(
+            request,
+            401,
+            f"'{definition.id}' 为有条件开放数据：请登录，经申请批准并签订协议后下载 "
+            "(conditionally open: sign in with an account whose request was approved; "
+            "GX-Open art. 20)",
+            back=page,
+            info=_info(request),
+        )
+    reasons = []
+    for actor in p.actors():
+        if not actor.is_public:
+            continue
+        check = deliveries.check_download(settings, actor.department, definition.id)
+        if check.ok:
+            return None
+        if check.status == 451:
+            return error(request, 451, check.reason, back=page, info=_info(request))
+        reasons.append(check.reason)
+    return error(
+        request,
+        403,
+        "; ".join(reasons) or f"{p.name} holds no portal account (public@ACCOUNT)",
+        back=page,
+        info=_info(request),
+    )
 
 
 # ---- complaints and notices -----------------------------------------------------------------

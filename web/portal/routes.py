@@ -201,7 +201,8 @@ def download(
             f"release '{release_id}' has no file '{file}' (files: {', '.join(MEDIA_TYPES)})",
             back=page,
         )
-    if C.open_release(settings, release_id) is None:
+    definition = C.open_release(settings, release_id)
+    if definition is None:
         return _error(settings, request, 404, f"no open release '{release_id}' (无此开放数据集)")
     row = next((v for v in G.versions(settings, release_id) if v["version"] == version), None)
     if row is None:
@@ -233,6 +234,10 @@ def download(
             },
             back=page,
         )
+    # conditionally open data only to an account with an approved delivery (GX-Open art. 20)
+    blocked = opening_pages.conditional_download_block(request, settings, definition, file)
+    if blocked is not None:
+        return blocked
     try:  # the state machine has the last word on what is served
         path = G.serve_path(settings, release_id, version=version, file=file)
     except ReleaseError as exc:

@@ -7,6 +7,7 @@ agreement, delivery by API key, the data served with the key (401/403/451 from
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -85,7 +86,7 @@ def fire(client, who, ref, event, version, at, **extra) -> dict:
     r = client.post(
         f"/api/v1/open-requests/{ref}/events",
         headers={**who, "If-Match": f'"{version}"'},
-        json={"event": event, "at": at, **extra},
+        json={"event": event, **({"at": at} if at else {}), **extra},
     )
     assert r.status_code == 200, r.text
     assert r.headers["ETag"] == f'"{r.json()["version"]}"'
@@ -480,3 +481,73 @@ def test_accounts_lists_and_on_request_opening(client, staff, settings):
         ).json()["total"]
         == 1
     )
+
+
+def test_conditional_release_downloads_only_to_an_approved_account(client, staff, parcel_release):
+    """The portal (in the same application) serves the data files of a conditionally open
+    release only to an account whose request was delivered by download (GX-Open art. 20(5));
+    its checksums stay public; a complaint makes it 451 for that account too."""
+    url = f"/releases/{parcel_release}/v1/data.csv"
+    page = client.get(f"/releases/{parcel_release}", headers={"Accept": "text/html"}).text
+    assert 'id="conditional-note"' in page
+    assert_error(client.get(url), 401, "unauthenticated", "有条件开放")
+    assert client.get(f"/releases/{parcel_release}/v1/metadata.json").status_code != 401
+    # sign up on the portal's form (a session cookie), then file the request over the API
+    form = client.get("/account/signup").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    r = client.post(
+        "/account/signup",
+        data={
+            "account": "zhangsan",
+            "kind": "person",
+            "name": "张三",
+            "password": "pw-long-enough",
+            "csrf_token": token,
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    assert_error(client.get(url), 403, "forbidden", "no active delivery")
+    login = client.post(
+        "/api/v1/auth/login", json={"username": "zhangsan", "password": "pw-long-enough"}
+    )
+    citizen = {"Authorization": f"Bearer {login.json()['token']}"}
+    case = client.post(
+        "/api/v1/open-requests",
+        headers=citizen,
+        json={
+            "resource": PARCELS,
+            "items": ["parcel_code"],
+            "purpose": "研究",
+            "until": "2099-01-01",
+        },
+    ).json()
+    ref = case["ref"]
+    case = fire(client, staff["centre"], ref, "pass", 1, None)
+    case = fire(client, staff["prov"], ref, "approve", case["version"], None)
+    case = fire(client, staff["bureau"], ref, "approve", case["version"], None)
+    text = client.get("/api/v1/open-requests/agreement").json()
+    assert (
+        client.post(
+            f"/api/v1/open-requests/{ref}/agreement",
+            headers=citizen,
+            json={"version": text["version"]},
+        ).status_code
+        == 200
+    )
+    r = client.post(
+        f"/api/v1/open-requests/{ref}/delivery",
+        headers=staff["prov"],
+        json={"method": "download", "release": parcel_release},
+    )
+    assert r.status_code == 201 and r.json()["delivery"]["api_key"] is None
+    got = client.get(url)
+    assert got.status_code == 200 and got.text == CSV
+    # a complaint: 451 for the approved account too
+    r = client.post(
+        "/api/v1/complaints",
+        headers=citizen,
+        json={"release": parcel_release, "grounds": "privacy", "evidence": "含姓名"},
+    )
+    assert r.status_code == 201
+    assert client.get(url).status_code == 451
