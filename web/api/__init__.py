@@ -5,11 +5,17 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from web.api import (
+    accounts,
     audit,
     auth_routes,
     cases,
     catalog,
+    complaints,
     evaluation,
+    lifecycle,
+    notices,
+    open_data,
+    opening,
     quality,
     releases,
     review,
@@ -35,6 +41,12 @@ def router() -> APIRouter:
         evaluation,
         audit,
         users,
+        accounts,
+        opening,
+        open_data,
+        complaints,
+        lifecycle,
+        notices,
     ):
         r.include_router(mod.router)
     return r

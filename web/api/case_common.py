@@ -81,12 +81,13 @@ def read_case(ctx: Context, p: Principal, ref: str, permission: str, kind: str |
 
 
 def detail(ctx: Context, p: Principal, case: Case, as_of: dt.date | None) -> dict:
+    now = None if as_of else dt.datetime.now(dt.UTC)  # clock hours judged to the minute
     as_of = as_of or ctx.today()
     cal = ctx.calendar
     return {
         **case_json(case),
         "as_of": as_of.isoformat(),
-        "clocks": [clock_json(case, c, cal, as_of) for c in clocks_of(ctx.settings, case.ref)],
+        "clocks": [clock_json(case, c, cal, as_of, now) for c in clocks_of(ctx.settings, case.ref)],
         "events_allowed": events_for(p, case),
         "history": [event_json(e) for e in audit_events(ctx.settings, subject=case.ref)],
     }

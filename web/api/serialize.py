@@ -24,7 +24,14 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def clock_json(case: Case, c: CaseClock, calendar: WorkCalendar, as_of: dt.date) -> dict:
+def clock_json(
+    case: Case,
+    c: CaseClock,
+    calendar: WorkCalendar,
+    as_of: dt.date,
+    now: dt.datetime | None = None,
+) -> dict:
+    """A clock; a clock-hour deadline is judged to the minute when ``now`` is given."""
     return {
         "step": c.state,
         "label": c.label,
@@ -33,10 +40,15 @@ def clock_json(case: Case, c: CaseClock, calendar: WorkCalendar, as_of: dt.date)
         "basis": c.basis,
         "received_on": c.started_on.isoformat(),
         "due_on": c.due_on.isoformat(),
+        # a clock-hour deadline (特急, GX-Open art. 20(2)): the instant, UTC
+        "due_at": jsonable(c.due_at) if c.due_at else None,
         "provisional": bool(c.provisional),
         "status": c.status,
-        "state": clock_state(calendar, status=c.status, due_on=c.due_on, as_of=as_of),
+        "state": clock_state(
+            calendar, status=c.status, due_on=c.due_on, as_of=as_of, due_at=c.due_at, now=now
+        ),
         "working_days_left_when_paused": c.remaining_days,
+        "minutes_left_when_paused": c.remaining_minutes,
         "closed_on": c.closed_on.isoformat() if c.closed_on else None,
     }
 

@@ -11,14 +11,11 @@ HttpOnly, SameSite=Lax cookie, the caller as the API's ``Principal``, and CSRF t
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from urllib.parse import quote
 
 from fastapi import Request
 
-from jutong.governance.users import AuthError, authenticate
+from web import sessions
 from web.auth.principal import Principal
 from web.context import Context, get_context
 from web.errors import ApiError
@@ -39,22 +36,15 @@ class LoginRequired(Exception):
 
 
 def csrf_for(session_token: str) -> str:
-    return hmac.new(session_token.encode(), b"jutong-console-csrf", hashlib.sha256).hexdigest()
+    return sessions.csrf_for(session_token, "jutong-console-csrf")
 
 
-def new_login_csrf() -> str:
-    return secrets.token_urlsafe(24)
+new_login_csrf = sessions.new_login_csrf
 
 
 def safe_next(value: str | None) -> str:
     """Only a path of the console itself (no other host: no open redirect)."""
-    if (
-        value
-        and value.startswith(PREFIX + "/")
-        and not any(bad in value for bad in ("//", "\\", ".."))
-    ):
-        return value
-    return PREFIX + "/"
+    return sessions.safe_next(value, PREFIX + "/", PREFIX + "/")
 
 
 def login_url(next_url: str) -> str:
@@ -72,20 +62,16 @@ def current(request: Request) -> Principal:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         raise LoginRequired(_here(request))
-    try:
-        user, kind = authenticate(ctx.settings, token)
-    except AuthError as err:
-        raise LoginRequired(_here(request), f"请重新登录 (session ended: {err})") from None
-    if kind != "session":  # an API key is for systems, not for a browser
-        raise LoginRequired(_here(request), "an API key cannot sign in to the console")
-    p = Principal(user, user.grants, kind, token)
+    p = sessions.session_principal(ctx, token)
+    if isinstance(p, str):
+        raise LoginRequired(_here(request), p)
     request.state.principal = p
     return p
 
 
 def check_csrf(request: Request, p: Principal, sent: str | None) -> None:
     """Refuse a POST whose form lacks this session's CSRF token (403; nothing changes)."""
-    if not sent or not hmac.compare_digest(sent, csrf_for(p.token)):
+    if not sessions.csrf_ok(sent, csrf_for(p.token)):
         raise ApiError(
             403,
             "表单校验失败 (CSRF check failed): the form did not carry this session's token; "

@@ -19,11 +19,15 @@ from web.templating import templates
 
 CODES = {
     400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
     404: "not_found",
     451: "unavailable_for_legal_reasons",
 }
 TITLES = {
     400: ("请求有误", "Bad request"),
+    401: ("请先登录", "Sign-in required"),
+    403: ("无权访问", "Forbidden"),
     404: ("未找到", "Not found"),
     451: ("因法律原因不可用", "Unavailable for legal reasons"),
 }

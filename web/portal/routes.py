@@ -10,8 +10,9 @@
 | ``GET /releases/{release_id}/v{version}/{file}`` | ``portal_download`` | a file of a version: 451 with the reason when the release is suspended or withdrawn (GX-Open art. 22) |
 | ``GET /terms`` | ``portal_terms`` | terms of use of open data (the catalog's ``dct:license``) |
 
-The forms for conditional-open requests (GX-Open art. 20) and complaints (art. 22) are added
-when the opening core lands; this router has none yet.
+The requesters' pages — sign-up and login, conditional-open request forms (GX-Open art. 20),
+"my requests" with their deadlines, agreement and rating forms, complaint forms (art. 22) and
+the notices in force — are ``web.portal.opening_pages``, included below.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from jutong.catalog.releases import ReleaseError
 from jutong.governance import releases as G
 from jutong.settings import Settings, get_settings
 from web.portal import catalog as C
+from web.portal import opening_pages
 from web.portal.dcat import CONTEXT, catalog_document, dataset_node
 from web.portal.releases import MEDIA_TYPES, withdrawn_reason
 from web.portal.responses import error
@@ -173,7 +175,13 @@ def release_page(request: Request, release_id: str, settings: SettingsDep) -> Re
     return templates.TemplateResponse(
         request,
         "portal/release.html",
-        {"info": C.portal_info(settings), "ds": ds, "rv": ds.release, "jsonld": node},
+        {
+            "info": C.portal_info(settings),
+            "ds": ds,
+            "rv": ds.release,
+            "jsonld": node,
+            "complaint_ref": _complaint_ref(request.query_params.get("complaint")),
+        },
     )
 
 
@@ -193,7 +201,8 @@ def download(
             f"release '{release_id}' has no file '{file}' (files: {', '.join(MEDIA_TYPES)})",
             back=page,
         )
-    if C.open_release(settings, release_id) is None:
+    definition = C.open_release(settings, release_id)
+    if definition is None:
         return _error(settings, request, 404, f"no open release '{release_id}' (无此开放数据集)")
     row = next((v for v in G.versions(settings, release_id) if v["version"] == version), None)
     if row is None:
@@ -225,6 +234,10 @@ def download(
             },
             back=page,
         )
+    # conditionally open data only to an account with an approved delivery (GX-Open art. 20)
+    blocked = opening_pages.conditional_download_block(request, settings, definition, file)
+    if blocked is not None:
+        return blocked
     try:  # the state machine has the last word on what is served
         path = G.serve_path(settings, release_id, version=version, file=file)
     except ReleaseError as exc:
@@ -248,3 +261,13 @@ def terms(request: Request, settings: SettingsDep) -> Response:
 
 
 __all__ = ["portal_settings", "router"]
+
+
+def _complaint_ref(value: str | None) -> str | None:
+    """The complaint just filed (shown after the redirect), when it looks like a case ref."""
+    if value and len(value) <= 16 and value.replace("-", "").isalnum():
+        return value
+    return None
+
+
+router.include_router(opening_pages.router)
