@@ -334,7 +334,8 @@ def _check_block(mat: np.ndarray, as_of: int) -> tuple[np.ndarray, ...]:
     reasons |= low
     # placeholders: one repeated character, or a well-known dummy number
     placeholders = np.zeros(0, np.intp)
-    candidates = (t[6] - u8(49) > u8(1)) | (t[7] == t[6])
+    # only among well-formed rows: the others are cleaned (and judged) again, once
+    candidates = ((t[6] - u8(49) > u8(1)) | (t[7] == t[6])) & ~bad
     if candidates.any():
         rows = np.flatnonzero(candidates)
         sub = t[:, rows]

@@ -388,6 +388,8 @@ def _check_block(mat: np.ndarray) -> tuple[np.ndarray, ...]:
     for i in range(2, 5):
         step &= v[i + 1] == v[i] + u8(1)
     candidates |= step
+    # only among well-formed rows: the others are cleaned (and judged) again, once
+    candidates &= ~bad
     if candidates.any():
         rows = np.flatnonzero(candidates)
         sub = v[:, rows]
