@@ -36,6 +36,7 @@ from jutong.themes import lakeviews
 from jutong.themes.policies import policy_problems
 from jutong.themes.project import docs_dir, project_dir, theme_dir, write_profile
 from jutong.themes.sources import TABLES, check_lake, empty_select
+from jutong.webassets.dbtdocs import ExternalAssetError, make_offline
 
 MART_SCHEMA = "theme"
 
@@ -292,5 +293,10 @@ def _docs(settings: Settings, project: Path, scratch: Path, work: Path, as_of: s
         raise ThemeBuildError(f"dbt docs generate failed: {result.exception}")
     target.mkdir(parents=True, exist_ok=True)
     for name in ("static_index.html", "index.html", "manifest.json", "catalog.json"):
+        if name.endswith(".html"):  # no tracker from a CDN: the pages work offline
+            try:
+                make_offline(work / "target" / name)
+            except ExternalAssetError as err:
+                raise ThemeBuildError(str(err)) from None
         shutil.copyfile(work / "target" / name, target / name)
     return target / "static_index.html"

@@ -8,6 +8,7 @@ import pytest
 from jutong.lake import Lake, Zone
 from jutong.themes import sql
 from jutong.themes.build import ThemeBuildError, build_themes
+from jutong.webassets import scan_html
 from tests.themes import tiny_lake
 
 MARTS = {
@@ -122,6 +123,10 @@ def test_dbt_docs_are_generated_into_the_lake(built):
     assert res.docs is not None and res.docs.exists()
     assert res.docs.parent == settings.lake_root / "theme" / "dbt_docs"
     assert "ss_insurance_coverage" in res.docs.read_text(encoding="utf-8")
+    # no Snowplow tracker from a CDN, nor any other outside asset, anywhere in the lake's
+    # theme zone (dbt's own target folder included): the pages work in an isolated network
+    assert scan_html(settings.lake_root / "theme") == []
+    assert "data:text/javascript," in res.docs.read_text(encoding="utf-8")
 
 
 def test_a_failing_dbt_test_publishes_nothing(built):
