@@ -52,6 +52,19 @@ def waits_on_requester(case) -> bool:
     return case.state in f.pausing or any(t.event == "subscribe" for t in f.allowed(case.state))
 
 
+def refusal_message(err: ApiError, version: int | None) -> str:
+    """What a refused decision says on the page: a stale version (someone else decided) or
+    the rule's own message; nothing was changed either way."""
+    if err.code == "stale_version":
+        return (
+            f"此案件已被他人更新 (changed by someone else): you decided on version "
+            f"{version}; it is now version {err.details['current_version']} "
+            f"({err.details['state']}). 请查看最新情况后重新操作 — look again and retry. "
+            "Nothing was changed."
+        )
+    return f"未执行 (not done): {err.message}"
+
+
 @router.get("/inbox")
 def my_inbox(request: Request, p: Me) -> Response:
     """The inbox of the user's first department that may read share requests."""
@@ -181,15 +194,7 @@ def decide(
     except ApiError as err:
         if err.status == 404:
             raise
-        if err.code == "stale_version":
-            message = (
-                f"此案件已被他人更新 (changed by someone else): you decided on version "
-                f"{version}; it is now version {err.details['current_version']} "
-                f"({err.details['state']}). 请查看最新情况后重新操作 — look again and retry. "
-                "Nothing was changed."
-            )
-        else:
-            message = f"未执行 (not done): {err.message}"
+        message = refusal_message(err, version)
         # the case as it is now, with the message; nothing was changed
         return _case_page(
             request,

@@ -1,0 +1,287 @@
+"""Opening in the console: the information centre passes a 特急 request from its opening inbox
+and the provider sees it next with its deadline; a refusal without its basis and a stale
+version are refused with their messages; open-data staff verify a complaint and withdraw its
+release from the complaints page; notices; catalog lifecycle cases; other departments kept
+out (403 page); no outside URLs (GX-Open art. 15, 20, 22; GX-Dispatch art. 33–34)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from jutong.governance import releases
+from jutong.governance.audit import events
+from jutong.governance.cases.actors import parse_actor
+from jutong.governance.cases.queries import clocks_of, get_case
+from jutong.governance.opening import complaints, lifecycle
+from jutong.governance.opening.accounts import register_account
+from jutong.governance.opening.requests import request_open
+from jutong.workdays import CHINA_TZ
+
+PUB = parse_actor("张三:public@zhangsan")
+PROV = parse_actor("陈科长:provider_staff@ziranziyuan")
+PARCELS = "ziranziyuan.zongdi"  # 有条件开放 in the catalog
+QIYE = "qiye_registrations"  # an unconditional release of shichang.qiye
+OUTSIDE = re.compile(r"""(?:src|href|action)=["'](?:https?:)?//""", re.I)
+
+
+@pytest.fixture()
+def citizen(settings):
+    register_account(settings, "zhangsan", kind="person", name="张三")
+    return PUB
+
+
+@pytest.fixture()
+def urgent(settings, citizen) -> str:
+    """A 特急 conditional-open request filed now: the centre's review owes 12 clock hours."""
+    case = request_open(
+        settings,
+        actor=citizen,
+        resource=PARCELS,
+        items=["parcel_code"],
+        purpose="应急测绘",
+        until=dt.date(2027, 6, 30),
+        urgency="特急",
+    )
+    return case.ref
+
+
+def beijing(instant: dt.datetime) -> str:
+    """A stored UTC instant as the console shows it."""
+    return instant.replace(tzinfo=dt.UTC).astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
+
+
+def no_outside_urls(html: str) -> None:
+    assert not OUTSIDE.search(html), OUTSIDE.search(html).group(0)
+
+
+def test_centre_passes_a_most_urgent_request_and_the_provider_sees_it_next(staff, settings, urgent):
+    liu = staff("liu", "bureau_reviewer@xinxi")
+    r = liu.get("/console/opening", follow_redirects=False)
+    assert (r.status_code, r.headers["location"]) == (303, "/console/opening/xinxi")
+    inbox = liu.get("/console/opening/xinxi")
+    assert inbox.status_code == 200, inbox.text
+    no_outside_urls(inbox.text)
+    assert urgent in inbox.text and "特急 most urgent" in inbox.text
+    # the clock-hour deadline (GX-Open art. 20(2)) as an instant in Beijing time
+    (review,) = clocks_of(settings, urgent)
+    assert review.due_at is not None
+    assert f"<strong>{beijing(review.due_at)}</strong> <small>北京时间 Beijing" in inbox.text
+    assert "GX-Open art. 20(2)" in inbox.text
+    assert "通过审核 pass" in inbox.text and 'name="version" value="1"' in inbox.text
+    assert f'action="/console/opening/cases/{urgent}/events"' in inbox.text
+    assert "开放待办 Opening" in inbox.text  # in the menu
+
+    r = liu.post(
+        f"/console/opening/cases/{urgent}/events",
+        {"event": "pass", "version": "1", "back": "/console/opening/xinxi"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    assert r.headers["location"] == f"/console/opening/xinxi?done=pass&ref={urgent}"
+    after = liu.get(r.headers["location"])
+    assert f"{urgent}: 通过审核 pass" in after.text
+    assert f'href="/console/opening/cases/{urgent}"' not in after.text  # nothing left for xinxi
+    case = get_case(settings, urgent)
+    assert (case.state, case.version) == ("provider_review", 2)
+    [ev] = [e for e in events(settings, subject=urgent) if e.action.endswith(".pass")]
+    assert (ev.actor, ev.role, ev.department) == ("liu", "bureau_reviewer", "xinxi")
+
+    # the provider's inbox has it next, with its day deadline (1 wd for 特急, art. 20(3))
+    chen = staff("chen", "provider_staff@ziranziyuan")
+    prov = next(c for c in clocks_of(settings, urgent) if c.state == "provider_review")
+    assert prov.due_at is None
+    page = chen.get("/console/opening/ziranziyuan")
+    assert page.status_code == 200
+    assert urgent in page.text and f"<td>{prov.due_on}" in page.text
+    assert "GX-Open art. 20(3)" in page.text
+    assert "同意共享 approve" in page.text and "不予共享 refuse" in page.text
+    late = chen.get(f"/console/opening/ziranziyuan?as_of={prov.due_on + dt.timedelta(days=1)}")
+    assert '<tr class="overdue">' in late.text and "已超期 overdue" in late.text
+    # the case page: details, both clocks (the centre's met), the history
+    detail = chen.get(f"/console/opening/cases/{urgent}")
+    assert detail.status_code == 200
+    no_outside_urls(detail.text)
+    assert re.search(r'<tr class="met"><td>[^<]*</td><td>[^<]*</td>', detail.text)
+    assert "特急 most urgent" in detail.text and "liu" in detail.text
+
+
+def test_refusal_without_basis_and_stale_version_are_refused(staff, settings, urgent):
+    liu = staff("liu", "bureau_reviewer@xinxi")
+    assert (
+        liu.post(
+            f"/console/opening/cases/{urgent}/events", {"event": "pass", "version": "1"}
+        ).status_code
+        == 200
+    )  # followed to the case page
+    chen = staff("chen", "provider_staff@ziranziyuan")
+    before = len(list(events(settings, subject=urgent)))
+    r = chen.post(
+        f"/console/opening/cases/{urgent}/events",
+        {"event": "refuse", "version": "2", "reason": "涉及个人信息", "basis": " "},
+    )
+    assert r.status_code == 409
+    assert "未执行 (not done)" in r.text and "basis" in r.text
+    assert 'value="涉及个人信息"' in r.text  # what was typed is kept
+    stale = chen.post(
+        f"/console/opening/cases/{urgent}/events", {"event": "approve", "version": "1"}
+    )
+    assert stale.status_code == 409
+    assert "此案件已被他人更新" in stale.text and "version 1" in stale.text
+    case = get_case(settings, urgent)
+    assert (case.state, case.version) == ("provider_review", 2)
+    assert len(list(events(settings, subject=urgent))) == before
+
+    r = chen.post(
+        f"/console/opening/cases/{urgent}/events",
+        {
+            "event": "refuse",
+            "version": "2",
+            "reason": "涉及个人信息",
+            "basis": "《个人信息保护法》第十三条",
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    assert get_case(settings, urgent).state == "answer_refused"
+
+
+def test_other_departments_get_the_403_page(staff, settings, urgent):
+    he = staff("he", "provider_staff@gongan")
+    for url in (
+        f"/console/opening/cases/{urgent}",
+        "/console/opening/xinxi",
+        "/console/complaints",
+    ):
+        r = he.get(url)
+        assert r.status_code == 403 and "无权访问" in r.text, url
+    r = he.post(f"/console/opening/cases/{urgent}/events", {"event": "pass", "version": "1"})
+    assert r.status_code == 403
+    assert get_case(settings, urgent).state == "submitted"
+    denied = {e.subject for e in events(settings, action="access.denied") if e.actor == "he"}
+    assert urgent in denied and "opening:xinxi" in denied
+    # the menu: gongan's provider may use its own opening inbox, not the complaints
+    home = he.get("/console/").text
+    assert "开放待办 Opening" in home and "异议 Complaints" not in home
+    assert he.get("/console/opening/gongan").status_code == 200
+    # a requester department has no opening pages at all
+    li = staff("li", "requester_staff@minzheng")
+    assert "开放待办 Opening" not in li.get("/console/").text
+    assert li.get("/console/opening").status_code == 403
+    assert li.get(f"/console/opening/cases/{urgent}").status_code == 403
+
+
+@pytest.fixture()
+def complaint(settings, citizen) -> str:
+    releases.record_build(
+        settings,
+        QIYE,
+        version=1,
+        path=Path(settings.lake_root) / "releases" / QIYE / "v1",
+        rows=3,
+        data_sha256="0" * 64,
+        built_at=dt.datetime(2026, 10, 20, 2, 0),
+        actor="builder",
+        as_of=dt.date(2026, 10, 20),
+        previous=None,
+    )
+    case = complaints.file_complaint(
+        settings,
+        actor=citizen,
+        release_id=QIYE,
+        grounds="privacy",
+        evidence="第12行含有本人手机号码",
+    )
+    assert releases.status(settings, QIYE) is releases.Status.suspended
+    return case.ref
+
+
+def test_open_data_staff_verify_and_withdraw_from_the_complaints_page(staff, settings, complaint):
+    zhao = staff("zhao", "open_data_staff@dashuju")
+    page = zhao.get("/console/complaints")
+    assert page.status_code == 200, page.text
+    no_outside_urls(page.text)
+    assert complaint in page.text and QIYE in page.text and "已暂停 suspended" in page.text
+    assert "个人隐私 privacy" in page.text and "GX-Open art. 22" in page.text
+    assert "核实 verify" in page.text and "撤回 withdraw" not in page.text  # not yet
+    (clock,) = clocks_of(settings, complaint)
+    assert f"<td>{clock.due_on}" in page.text
+
+    # a reason is needed: refused with the rule's message, nothing changes
+    r = zhao.post(
+        f"/console/opening/cases/{complaint}/events",
+        {"event": "verify", "version": "1", "back": "/console/complaints"},
+    )
+    assert r.status_code == 409 and "未执行 (not done)" in r.text
+    assert get_case(settings, complaint).state == "suspended"
+
+    r = zhao.post(
+        f"/console/opening/cases/{complaint}/events",
+        {"event": "verify", "version": "1", "reason": "核实属实", "back": "/console/complaints"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    assert r.headers["location"] == f"/console/complaints?done=verify&ref={complaint}"
+    page = zhao.get(r.headers["location"])
+    assert f"{complaint}: 核实 verify" in page.text
+    assert "撤回 withdraw" in page.text and "恢复开放 restore" in page.text
+    r = zhao.post(
+        f"/console/opening/cases/{complaint}/events",
+        {
+            "event": "withdraw",
+            "version": "2",
+            "reason": "含个人信息，撤回",
+            "back": "/console/complaints",
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    assert releases.status(settings, QIYE) is releases.Status.withdrawn
+    assert get_case(settings, complaint).state == "withdrawn"
+    [ev] = [e for e in events(settings, subject=complaint) if e.action.endswith(".withdraw")]
+    assert (ev.actor, ev.role) == ("zhao", "open_data_staff")
+    # closed: gone from the open list, on the list of all with the release withdrawn
+    assert complaint not in zhao.get("/console/complaints").text
+    every = zhao.get("/console/complaints?all=true").text
+    assert complaint in every and "已撤回 withdrawn" in every
+
+
+def test_lifecycle_cases_and_notices(staff, settings):
+    case = lifecycle.report_change(
+        settings,
+        actor=PROV,
+        resource=PARCELS,
+        change="《不动产登记暂行条例》修订",
+        changed_on=dt.date.today(),
+    )
+    chen = staff("chen", "provider_staff@ziranziyuan")
+    inbox = chen.get("/console/opening/ziranziyuan").text
+    (clock,) = clocks_of(settings, case.ref)
+    assert case.ref in inbox and f"<td>{clock.due_on}" in inbox and clock.basis in inbox
+    assert "已更新目录 update" in inbox
+    listed = chen.get("/console/lifecycle")
+    assert listed.status_code == 200 and case.ref in listed.text
+    no_outside_urls(listed.text)
+    r = chen.post(
+        f"/console/opening/cases/{case.ref}/events",
+        {
+            "event": "update",
+            "version": "1",
+            "reason": "目录已按新条例更新",
+            "back": "/console/lifecycle",
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    assert get_case(settings, case.ref).state == "updated"
+    assert case.ref not in chen.get("/console/lifecycle").text
+    assert case.ref in chen.get("/console/lifecycle?all=true").text
+
+    zhao = staff("zhao", "open_data_staff@dashuju")
+    notices = zhao.get("/console/notices")
+    assert notices.status_code == 200 and "公示中 In force" in notices.text
+    no_outside_urls(notices.text)
+    assert chen.get("/console/notices").status_code == 403
