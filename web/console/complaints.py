@@ -49,7 +49,7 @@ def complaints_page(request: Request, p: Me, all: bool = False) -> Response:
             {
                 "case": case,
                 "clocks": [c for c in d["clocks"] if c["status"] in ("running", "paused")],
-                "events": one_click(d["events_allowed"]),
+                "events": one_click(case, d["events_allowed"]),
                 "release_status": status.value if status else None,
             }
         )

@@ -14,11 +14,12 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from jutong.governance.cases.clocks import clock_state
 from jutong.governance.cases.queries import list_cases, open_clocks
 from jutong.governance.cases.rules import Party, flow
+from jutong.governance.opening import complaints, lifecycle, requests
 from jutong.governance.sharing.requests import KIND
 from web.api.case_common import EventIn, detail, fire_event, load_case, read_case
 from web.auth import require
@@ -163,8 +164,16 @@ def _case_page(request: Request, p: Principal, ref: str, *, status: int = 200, *
     )
 
 
+# opening cases have a page of their own (web.console.opening: the information centre is a
+# party, and the steps go through the opening API's handlers)
+OPENING_KINDS = frozenset((*requests.KINDS, *lifecycle.KINDS, complaints.KIND))
+
+
 @router.get("/cases/{ref}")
 def case_page(request: Request, ref: str, p: Me, as_of: dt.date | None = None) -> Response:
+    found = load_case(get_context(request), ref)
+    if found.kind in OPENING_KINDS:
+        return RedirectResponse(f"{PREFIX}/opening/cases/{found.ref}", status_code=307)
     return _case_page(request, p, ref, as_of=as_of, done=done_message(request))
 
 

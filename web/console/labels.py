@@ -40,6 +40,19 @@ EVENTS = {
     "reopen": "重新开放 reopen",
 }
 
+# where an opening case's step reads differently from a share request's
+OPENING_EVENTS = {
+    "approve": "同意 approve",
+    "refuse": "不予开放 refuse",
+}
+OPENING_REQUEST_EVENTS = {**OPENING_EVENTS, "approve": "同意开放 approve"}
+
+
+def opening_event_label(kind: str, event: str) -> str:
+    own = OPENING_REQUEST_EVENTS if kind in ("open_request", "open_on_request") else OPENING_EVENTS
+    return own.get(event) or event_label(event)
+
+
 URGENCY = {"normal": "普通 normal", "urgent": "加急 urgent", "most_urgent": "特急 most urgent"}
 
 OPENING_KINDS = {

@@ -35,6 +35,7 @@ from web.auth import require
 from web.auth.policy import events_for
 from web.auth.principal import Principal
 from web.console.inbox import done_message, refusal_message
+from web.console.labels import opening_event_label
 from web.console.paging import EVERYTHING, cut
 from web.console.render import ConsoleRoute, page, redirect
 from web.console.session import CSRF_FIELD, PREFIX, check_csrf, current, safe_next
@@ -62,9 +63,11 @@ def _staff_departments(ctx, p: Principal) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def one_click(events: list[dict], department: str | None = None) -> list[dict]:
+def one_click(case, events: list[dict], department: str | None = None) -> list[dict]:
+    """The events the user may fire now with one form (in ``department`` when given), with
+    their labels for this kind of case."""
     return [
-        e
+        {**e, "label": opening_event_label(case.kind, e["event"])}
         for e in events
         if e["allowed_for_you"]
         and e["event"] not in NOT_ONE_CLICK
@@ -99,7 +102,7 @@ def opening_inbox(
             {
                 "case": case,
                 "clock": clock_json(case, clock, ctx.calendar, day, now),
-                "events": one_click(events_for(p, case), department),
+                "events": one_click(case, events_for(p, case), department),
                 "deliver": _may_deliver(p, case, department),
             }
         )
@@ -141,7 +144,7 @@ def _case_page(request: Request, p: Principal, ref: str, *, status: int = 200, *
         p=p,
         case=case,
         d=d,
-        mine=one_click(d["events_allowed"]),
+        mine=one_click(case, d["events_allowed"]),
         deliver=_may_deliver(p, case),
         release_status=release_status,
         back=request.url.path,
@@ -256,7 +259,9 @@ def lifecycle_list(request: Request, p: Me, all: bool = False) -> Response:
         case = load_case(ctx, item["ref"])
         d = detail(ctx, p, case, None)
         running = [c for c in d["clocks"] if c["status"] in ("running", "paused")]
-        rows.append({"case": case, "clocks": running, "events": one_click(d["events_allowed"])})
+        rows.append(
+            {"case": case, "clocks": running, "events": one_click(case, d["events_allowed"])}
+        )
     shown, pgr = cut(request, rows)
     return page(
         request,

@@ -98,7 +98,7 @@ def test_centre_passes_a_most_urgent_request_and_the_provider_sees_it_next(staff
     assert page.status_code == 200
     assert urgent in page.text and f"<td>{prov.due_on}" in page.text
     assert "GX-Open art. 20(3)" in page.text
-    assert "同意共享 approve" in page.text and "不予共享 refuse" in page.text
+    assert "同意开放 approve" in page.text and "不予开放 refuse" in page.text
     late = chen.get(f"/console/opening/ziranziyuan?as_of={prov.due_on + dt.timedelta(days=1)}")
     assert '<tr class="overdue">' in late.text and "已超期 overdue" in late.text
     # the case page: details, both clocks (the centre's met), the history
@@ -280,8 +280,28 @@ def test_lifecycle_cases_and_notices(staff, settings):
     assert case.ref not in chen.get("/console/lifecycle").text
     assert case.ref in chen.get("/console/lifecycle?all=true").text
 
+    # taking the entry offline: the bureau approves from its opening inbox, the notice is in force
+    offline = lifecycle.apply_catalog_offline(
+        settings, actor=PROV, resource=PARCELS, reason="职能调整，目录不再维护"
+    )
+    wang = staff("wang", "bureau_reviewer@dashuju")
+    inbox = wang.get("/console/opening/dashuju").text
+    assert offline.ref in inbox and "同意 approve" in inbox and "驳回 reject" in inbox
+    r = wang.post(
+        f"/console/opening/cases/{offline.ref}/events",
+        {"event": "approve", "version": "1", "back": "/console/opening/dashuju"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    # the generic case address of an opening case leads to its own page
+    r = wang.get(f"/console/cases/{offline.ref}", follow_redirects=False)
+    assert (r.status_code, r.headers["location"]) == (307, f"/console/opening/cases/{offline.ref}")
+
     zhao = staff("zhao", "open_data_staff@dashuju")
     notices = zhao.get("/console/notices")
     assert notices.status_code == 200 and "公示中 In force" in notices.text
     no_outside_urls(notices.text)
+    in_force = notices.text.split("往期 Past")[0]
+    assert "待下线目录公示：目录下线 宗地基础信息" in in_force
+    assert "<td>GX-Dispatch art. 22</td>" in in_force and "<small>30 days</small>" in in_force
     assert chen.get("/console/notices").status_code == 403
