@@ -22,7 +22,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
-from jutong.governance.cases.queries import open_clocks
+from jutong.governance.cases.queries import list_cases, open_clocks
 from jutong.governance.cases.rules import Party
 from jutong.governance.opening import complaints, lifecycle, requests
 from web.api import complaints as complaints_api
@@ -52,6 +52,8 @@ ALL_KINDS = (*INBOX_KINDS, complaints.KIND)
 # steps that record more than a state change and have a form of their own (or none here):
 # the requester's agreement is signed on the portal; delivery has its own form below
 NOT_ONE_CLICK = set(opening_api.OWN_ENDPOINT)
+# ways out a party may take at any time: not a step the department owes
+OPTIONAL_EXITS = {"revoke", "withdraw"}
 
 
 def _staff_departments(ctx, p: Principal) -> list[str]:
@@ -106,6 +108,27 @@ def opening_inbox(
                 "deliver": _may_deliver(p, case, department),
             }
         )
+    # steps the department owes with no deadline clock of their own (delivering after the
+    # agreement, removing an entry once its notice has run): listed after the clocked ones
+    listed = {r["case"].ref for r in rows}
+    for kind in INBOX_KINDS:
+        for case in list_cases(ctx.settings, kind=kind, open_only=True):
+            if case.ref in listed:
+                continue
+            owed = [
+                e
+                for e in events_for(p, case)
+                if e["department"] == department and e["event"] not in OPTIONAL_EXITS
+            ]
+            if owed:
+                rows.append(
+                    {
+                        "case": case,
+                        "clock": None,
+                        "events": one_click(case, owed, department),
+                        "deliver": _may_deliver(p, case, department),
+                    }
+                )
     shown, pgr = cut(request, rows)
     return page(
         request,

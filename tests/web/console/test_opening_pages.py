@@ -18,7 +18,8 @@ from jutong.governance.cases.actors import parse_actor
 from jutong.governance.cases.queries import clocks_of, get_case
 from jutong.governance.opening import complaints, lifecycle
 from jutong.governance.opening.accounts import register_account
-from jutong.governance.opening.requests import request_open
+from jutong.governance.opening.agreements import accept, agreement_text
+from jutong.governance.opening.requests import act, request_open
 from jutong.workdays import CHINA_TZ
 
 PUB = parse_actor("张三:public@zhangsan")
@@ -305,3 +306,64 @@ def test_lifecycle_cases_and_notices(staff, settings):
     assert "待下线目录公示：目录下线 宗地基础信息" in in_force
     assert "<td>GX-Dispatch art. 22</td>" in in_force and "<small>30 days</small>" in in_force
     assert chen.get("/console/notices").status_code == 403
+
+
+PARCEL_RELEASE = "parcels_by_use"
+RELEASE_YAML = f"""id: {PARCEL_RELEASE}
+title: 宗地（按用途）
+catalog_entry: {PARCELS}
+source: {{zone: base, table: spatial}}
+kind: records
+open_type: conditional
+open_conditions: 权利人为自然人的不开放名称和证件号码。
+columns:
+  - {{name: parcel_code}}
+  - {{name: land_use}}
+"""
+
+
+def test_provider_delivers_by_api_key_shown_once(staff, settings, urgent):
+    """After the centre, the provider and the bureau agreed and the citizen signed the
+    agreement, the provider delivers from the case page: the key is on that page once."""
+    (Path(settings.catalog_dir) / "releases" / f"{PARCEL_RELEASE}.yaml").write_text(
+        RELEASE_YAML, encoding="utf-8"
+    )
+    releases.record_build(
+        settings,
+        PARCEL_RELEASE,
+        version=1,
+        path=Path(settings.lake_root) / "releases" / PARCEL_RELEASE / "v1",
+        rows=2,
+        data_sha256="0" * 64,
+        built_at=dt.datetime(2026, 9, 1, 2, 0),
+        actor="builder",
+        as_of=dt.date(2026, 9, 1),
+        previous=None,
+    )
+    act(settings, urgent, "pass", actor=parse_actor("刘审查:bureau_reviewer@xinxi"))
+    act(settings, urgent, "approve", actor=PROV)
+    act(settings, urgent, "approve", actor=parse_actor("王审批:bureau_reviewer@dashuju"))
+    accept(settings, urgent, actor=PUB, version=agreement_text(settings).version)
+    case = get_case(settings, urgent)
+    assert case.state == "agreed"
+
+    chen = staff("chen", "provider_staff@ziranziyuan")
+    inbox = chen.get("/console/opening/ziranziyuan").text
+    assert urgent in inbox and "交付 deliver →" in inbox
+    page = chen.get(f"/console/opening/cases/{urgent}").text
+    assert f'action="/console/opening/cases/{urgent}/delivery"' in page
+    wrong = chen.post(
+        f"/console/opening/cases/{urgent}/delivery", {"method": "fax", "version": case.version}
+    )
+    assert wrong.status_code == 422 and "交付方式有误" in wrong.text
+    r = chen.post(
+        f"/console/opening/cases/{urgent}/delivery",
+        {"method": "api", "version": str(case.version), "release": PARCEL_RELEASE},
+    )
+    assert r.status_code == 200, r.text
+    assert r.headers["Cache-Control"] == "no-store"
+    key = re.search(r"仅显示一次 shown once\): <code>([^<]+)</code>", r.text)
+    assert key, r.text
+    assert get_case(settings, urgent).state == "delivered"
+    again = chen.get(f"/console/opening/cases/{urgent}").text
+    assert key.group(1) not in again and "交付 deliver" not in again.split("<h2>时限")[0]
