@@ -24,8 +24,7 @@ from web.api import notices as notices_api
 from web.api.case_common import detail, load_case
 from web.auth import require
 from web.auth.principal import Principal
-from web.console.inbox import done_message
-from web.console.opening import one_click
+from web.console.opening import done_message, one_click
 from web.console.paging import EVERYTHING, cut
 from web.console.render import ConsoleRoute, page
 from web.console.session import current

@@ -34,10 +34,10 @@ from web.api.serialize import clock_json
 from web.auth import require
 from web.auth.policy import events_for
 from web.auth.principal import Principal
-from web.console.inbox import done_message, refusal_message
-from web.console.labels import opening_event_label
+from web.console.inbox import refusal_message
+from web.console.labels import EVENTS, OPENING_EVENTS, opening_event_label
 from web.console.paging import EVERYTHING, cut
-from web.console.render import ConsoleRoute, page, redirect
+from web.console.render import ConsoleRoute, done_note, page, redirect
 from web.console.session import CSRF_FIELD, PREFIX, check_csrf, current, safe_next
 from web.context import get_context
 from web.errors import ApiError
@@ -54,6 +54,11 @@ ALL_KINDS = (*INBOX_KINDS, complaints.KIND)
 NOT_ONE_CLICK = set(opening_api.OWN_ENDPOINT)
 # ways out a party may take at any time: not a step the department owes
 OPTIONAL_EXITS = {"revoke", "withdraw"}
+
+
+def done_message(request: Request) -> str | None:
+    """The confirmation after a redirect: a known step's label, never free text."""
+    return done_note(request, {**EVENTS, **OPENING_EVENTS}, what="ref")
 
 
 def _staff_departments(ctx, p: Principal) -> list[str]:

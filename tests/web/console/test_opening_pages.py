@@ -294,6 +294,7 @@ def test_lifecycle_cases_and_notices(staff, settings):
         follow_redirects=False,
     )
     assert r.status_code == 303, r.text
+    assert f"{offline.ref}: 同意 approve ✓" in wang.get(r.headers["location"]).text
     # the generic case address of an opening case leads to its own page
     r = wang.get(f"/console/cases/{offline.ref}", follow_redirects=False)
     assert (r.status_code, r.headers["location"]) == (307, f"/console/opening/cases/{offline.ref}")
