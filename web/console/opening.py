@@ -23,7 +23,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from jutong.governance.cases.queries import list_cases, open_clocks
-from jutong.governance.cases.rules import Party
+from jutong.governance.cases.rules import Party, flow
 from jutong.governance.opening import complaints, lifecycle, requests
 from web.api import complaints as complaints_api
 from web.api import lifecycle as lifecycle_api
@@ -70,11 +70,21 @@ def _staff_departments(ctx, p: Principal) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _next_span(case, to: str) -> dict:
+    """The next step's deadline at this case's urgency (特急: the provider 1 wd, GX-Open
+    art. 20(3)), from the flow's clock — not the flow's default span."""
+    clock = flow(case.flow).clocks.get(to)
+    if clock is None:
+        return {"next_deadline_working_days": None, "next_deadline_hours": None}
+    days, hours = clock.span(case.data.get("urgency"))
+    return {"next_deadline_working_days": days or None, "next_deadline_hours": hours or None}
+
+
 def one_click(case, events: list[dict], department: str | None = None) -> list[dict]:
     """The events the user may fire now with one form (in ``department`` when given), with
     their labels for this kind of case."""
     return [
-        {**e, "label": opening_event_label(case.kind, e["event"])}
+        {**e, **_next_span(case, e["to"]), "label": opening_event_label(case.kind, e["event"])}
         for e in events
         if e["allowed_for_you"]
         and e["event"] not in NOT_ONE_CLICK

@@ -74,6 +74,8 @@ def test_centre_passes_a_most_urgent_request_and_the_provider_sees_it_next(staff
     assert "GX-Open art. 20(2)" in inbox.text
     assert "通过审核 pass" in inbox.text and 'name="version" value="1"' in inbox.text
     assert f'action="/console/opening/cases/{urgent}/events"' in inbox.text
+    # the next step's deadline at this urgency: the provider's 1 wd, not the normal 5
+    assert "下一步时限 next step 1 工作日 wd" in inbox.text and "next step 5" not in inbox.text
     assert "开放待办 Opening" in inbox.text  # in the menu
 
     r = liu.post(
