@@ -15,7 +15,7 @@ import pytest
 from jutong.governance import releases
 from jutong.governance.audit import events
 from jutong.governance.cases.actors import parse_actor
-from jutong.governance.cases.queries import clocks_of, get_case
+from jutong.governance.cases.queries import clocks_of, get_case, list_cases
 from jutong.governance.opening import complaints, lifecycle
 from jutong.governance.opening.accounts import register_account
 from jutong.governance.opening.agreements import accept, agreement_text
@@ -284,9 +284,30 @@ def test_lifecycle_cases_and_notices(staff, settings):
     assert case.ref in chen.get("/console/lifecycle?all=true").text
 
     # taking the entry offline: the bureau approves from its opening inbox, the notice is in force
-    offline = lifecycle.apply_catalog_offline(
-        settings, actor=PROV, resource=PARCELS, reason="职能调整，目录不再维护"
+    # the provider applies from the lifecycle page; no reason: refused, nothing filed
+    page = chen.get("/console/lifecycle").text
+    assert 'action="/console/lifecycle/offline"' in page and f'<option value="{PARCELS}"' in page
+    assert 'value="gongan.huji"' not in page.split("申请下线")[1]  # only its own entries
+    form = {"what": "catalog", "resource": PARCELS, "reason": " "}
+    r = chen.post("/console/lifecycle/offline", form)
+    assert r.status_code == 422 and "reason" in r.text
+    assert list_cases(settings, kind="catalog_offline") == []
+    r = chen.post(
+        "/console/lifecycle/offline",
+        {**form, "reason": "职能调整，目录不再维护"},
+        follow_redirects=False,
     )
+    assert r.status_code == 303, r.text
+    [offline] = list_cases(settings, kind="catalog_offline")
+    assert r.headers["location"] == (
+        f"/console/opening/cases/{offline.ref}?done=applied&ref={offline.ref}"
+    )
+    assert (offline.provider, offline.state) == ("ziranziyuan", "submitted")
+    assert f"{offline.ref}: 已提交下线申请 offline applied" in chen.get(r.headers["location"]).text
+    # another department's provider may not apply for this entry (403 page, nothing filed)
+    he = staff("he", "provider_staff@gongan")
+    assert he.post("/console/lifecycle/offline", {**form, "reason": "x"}).status_code == 403
+    assert len(list_cases(settings, kind="catalog_offline")) == 1
     wang = staff("wang", "bureau_reviewer@dashuju")
     inbox = wang.get("/console/opening/dashuju").text
     assert offline.ref in inbox and "同意 approve" in inbox and "驳回 reject" in inbox
