@@ -57,7 +57,11 @@ NOT_ONE_CLICK = set(opening_api.OWN_ENDPOINT)
 OPTIONAL_EXITS = {"revoke", "withdraw"}
 
 
-FILED = {"reported": "已报告变更 change reported", "applied": "已提交下线申请 offline applied"}
+FILED = {
+    "reported": "已报告变更 change reported",
+    "applied": "已提交下线申请 offline applied",
+    "key_revoked": "密钥已吊销 key revoked",
+}
 
 
 def done_message(request: Request) -> str | None:
@@ -176,7 +180,14 @@ def _case_page(request: Request, p: Principal, ref: str, *, status: int = 200, *
     ctx = get_context(request)
     case = read_case(ctx, p, ref, ALL_KINDS, "an opening case")
     d = detail(ctx, p, case, values.pop("as_of", None))
-    release_status = None
+    release_status, api_keys, may_revoke = None, [], False
+    if case.kind in REQUEST_KINDS:
+        api_keys = opening_api.get(case.ref, ctx, p, Response())["keys"]
+        may_revoke = any(
+            (a.role is Role.provider_staff and a.department == case.provider)
+            or (a.role is Role.bureau_admin and a.department == case.bureau)
+            for a in p.actors()
+        )
     if case.kind == complaints.KIND:
         release_status = complaints_api.get(case.ref, ctx, p, Response())["release_status"]
     return page(
@@ -189,6 +200,8 @@ def _case_page(request: Request, p: Principal, ref: str, *, status: int = 200, *
         mine=one_click(case, d["events_allowed"]),
         deliver=_may_deliver(p, case),
         release_status=release_status,
+        api_keys=api_keys,
+        may_revoke=may_revoke,
         back=request.url.path,
         **values,
     )
@@ -332,6 +345,35 @@ def _lifecycle_page(
         back=f"{PREFIX}/lifecycle" + ("?all=true" if show_all else ""),
         **values,
     )
+
+
+@router.post("/opening/cases/{ref}/keys/{key_id}/revoke")
+def revoke_key(
+    request: Request,
+    ref: str,
+    key_id: str,
+    p: Me,
+    reason: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
+) -> Response:
+    """Revoke a delivery's API key (the provider's staff or the bureau administrator): it
+    answers 403 from then on (GX-Open art. 20(5))."""
+    check_csrf(request, p, csrf_token)
+    ctx = get_context(request)
+    case = read_case(ctx, p, ref, REQUEST_KINDS, "an open request")
+    if not reason.strip():
+        return _case_page(
+            request, p, case.ref, status=422, error=f"{key_id}: 请填写理由 a reason is required"
+        )
+    try:
+        opening_api.revoke_key(
+            case.ref, key_id, opening_api.KeyRevokeIn(reason=reason.strip()), ctx, p
+        )
+    except ApiError as err:
+        if err.status in (403, 404):
+            raise
+        return _case_page(request, p, case.ref, status=err.status, error=err.message)
+    return redirect(f"{PREFIX}/opening/cases/{case.ref}?done=key_revoked&ref={case.ref}")
 
 
 @router.get("/lifecycle")

@@ -16,7 +16,7 @@ from jutong.governance import releases
 from jutong.governance.audit import events
 from jutong.governance.cases.actors import parse_actor
 from jutong.governance.cases.queries import clocks_of, get_case, list_cases
-from jutong.governance.opening import complaints, lifecycle
+from jutong.governance.opening import complaints, keys, lifecycle
 from jutong.governance.opening.accounts import register_account
 from jutong.governance.opening.agreements import accept, agreement_text
 from jutong.governance.opening.requests import act, request_open
@@ -391,3 +391,15 @@ def test_provider_delivers_by_api_key_shown_once(staff, settings, urgent):
     assert get_case(settings, urgent).state == "delivered"
     again = chen.get(f"/console/opening/cases/{urgent}").text
     assert key.group(1) not in again and "交付 deliver" not in again.split("<h2>时限")[0]
+    # the key listed (never its secret) and revoked with a reason
+    assert keys.check_key(settings, key.group(1), dataset=PARCEL_RELEASE).status == 200
+    [row] = keys.keys_of(settings, urgent)
+    assert row["status"] == "active" and f"<code>{row['key_id']}</code>" in again
+    revoke = f"/console/opening/cases/{urgent}/keys/{row['key_id']}/revoke"
+    assert chen.post(revoke, {"reason": ""}).status_code == 422
+    assert keys.keys_of(settings, urgent)[0]["status"] == "active"
+    r = chen.post(revoke, {"reason": "合同终止"}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    assert "密钥已吊销 key revoked" in chen.get(r.headers["location"]).text
+    assert keys.keys_of(settings, urgent)[0]["status"] == "revoked"
+    assert keys.check_key(settings, key.group(1), dataset=PARCEL_RELEASE).status == 403
