@@ -19,7 +19,7 @@ from jutong.governance.cases.queries import clocks_of, get_case, list_cases
 from jutong.governance.opening import complaints, keys, lifecycle
 from jutong.governance.opening.accounts import register_account
 from jutong.governance.opening.agreements import accept, agreement_text
-from jutong.governance.opening.requests import act, request_open
+from jutong.governance.opening.requests import act, request_on_demand, request_open
 from jutong.workdays import CHINA_TZ
 
 PUB = parse_actor("张三:public@zhangsan")
@@ -403,3 +403,36 @@ def test_provider_delivers_by_api_key_shown_once(staff, settings, urgent):
     assert "密钥已吊销 key revoked" in chen.get(r.headers["location"]).text
     assert keys.keys_of(settings, urgent)[0]["status"] == "revoked"
     assert keys.check_key(settings, key.group(1), dataset=PARCEL_RELEASE).status == 403
+
+
+def test_on_request_opening_reviewed_and_opened_from_the_providers_inbox(staff, settings, citizen):
+    """依申请开放 (GX-Dispatch art. 33): the provider reviews within 3 wd, then opens within 5."""
+    case = request_on_demand(
+        settings,
+        actor=citizen,
+        resource=PARCELS,
+        items=["parcel_code"],
+        purpose="课题研究",
+        until=dt.date(2027, 1, 31),
+    )
+    chen = staff("chen", "provider_staff@ziranziyuan")
+    (review,) = clocks_of(settings, case.ref)
+    inbox = chen.get("/console/opening/ziranziyuan").text
+    assert case.ref in inbox and "依申请开放 on-request opening" in inbox
+    assert f"<td>{review.due_on}" in inbox and review.basis in inbox
+    r = chen.post(
+        f"/console/opening/cases/{case.ref}/events",
+        {"event": "approve", "version": "1", "back": "/console/opening/ziranziyuan"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    opening = next(c for c in clocks_of(settings, case.ref) if c.state == "opening")
+    inbox = chen.get("/console/opening/ziranziyuan").text
+    assert f"<td>{opening.due_on}" in inbox and "交付 deliver →" in inbox
+    r = chen.post(
+        f"/console/opening/cases/{case.ref}/delivery", {"method": "download", "version": "2"}
+    )
+    assert r.status_code == 200, r.text
+    assert "已交付 Delivered (download)" in r.text and "接口密钥 API key (" not in r.text
+    assert get_case(settings, case.ref).state == "opened"
+    assert case.ref not in chen.get("/console/opening/ziranziyuan").text  # nothing owed now
