@@ -92,7 +92,13 @@ def one_click(case, events: list[dict], department: str | None = None) -> list[d
     """The events the user may fire now with one form (in ``department`` when given), with
     their labels for this kind of case."""
     return [
-        {**e, **_next_span(case, e["to"]), "label": opening_event_label(case.kind, e["event"])}
+        {
+            **e,
+            **_next_span(case, e["to"]),
+            "label": opening_event_label(case.kind, e["event"]),
+            # a complaint's every step is explained (GX-Open art. 22), even where optional
+            "optional_reason": case.kind == complaints.KIND,
+        }
         for e in events
         if e["allowed_for_you"]
         and e["event"] not in NOT_ONE_CLICK

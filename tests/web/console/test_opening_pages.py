@@ -436,3 +436,38 @@ def test_on_request_opening_reviewed_and_opened_from_the_providers_inbox(staff, 
     assert "已交付 Delivered (download)" in r.text and "接口密钥 API key (" not in r.text
     assert get_case(settings, case.ref).state == "opened"
     assert case.ref not in chen.get("/console/opening/ziranziyuan").text  # nothing owed now
+
+
+def test_a_reprocessed_complaint_is_reopened_with_a_reason(staff, settings, complaint):
+    staff_actor = parse_actor("赵开放:open_data_staff@dashuju")
+    complaints.decide(settings, complaint, "verify", actor=staff_actor, reason="部分属实")
+    complaints.decide(settings, complaint, "reprocess", actor=staff_actor, reason="删除手机号列")
+    zhao = staff("zhao", "open_data_staff@dashuju")
+    page = zhao.get("/console/complaints").text
+    assert "重新开放 reopen" in page and 'placeholder="可选 optional"' in page
+    form = {"event": "reopen", "version": "3", "reason": "已重新处理并发布"}
+    # not before a new build of the processed data: the rule's message, nothing changes
+    r = zhao.post(f"/console/opening/cases/{complaint}/events", form)
+    assert r.status_code == 409 and "rebuild it after processing" in r.text
+    assert get_case(settings, complaint).state == "reprocessing"
+    releases.record_build(
+        settings,
+        QIYE,
+        version=2,
+        path=Path(settings.lake_root) / "releases" / QIYE / "v2",
+        rows=2,
+        data_sha256="1" * 64,
+        built_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        actor="builder",
+        as_of=dt.date.today(),
+        previous=releases.status(settings, QIYE),
+    )
+    r = zhao.post(
+        f"/console/opening/cases/{complaint}/events",
+        {**form, "back": "/console/complaints"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    assert get_case(settings, complaint).state == "reopened"
+    [ev] = [e for e in events(settings, subject=complaint) if e.action.endswith(".reopen")]
+    assert ev.actor == "zhao" and "已重新处理并发布" in str(ev.data)
