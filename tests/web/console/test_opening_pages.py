@@ -330,6 +330,18 @@ def test_lifecycle_cases_and_notices(staff, settings):
     assert "待下线目录公示：目录下线 宗地基础信息" in in_force
     assert "<td>GX-Dispatch art. 22</td>" in in_force and "<small>30 days</small>" in in_force
     assert chen.get("/console/notices").status_code == 403
+    # the provider withdraws its application during the notice: the notice moves to the past
+    version = get_case(settings, offline.ref).version
+    r = chen.post(
+        f"/console/opening/cases/{offline.ref}/events",
+        {"event": "withdraw", "version": str(version)},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    notices = zhao.get("/console/notices").text
+    in_force, past = notices.split("往期 Past")
+    assert "宗地基础信息" not in in_force and "暂无 None in force" in in_force
+    assert "待下线目录公示：目录下线 宗地基础信息" in past and "已撤回 withdrawn" in past
 
 
 PARCEL_RELEASE = "parcels_by_use"
