@@ -11,6 +11,7 @@ from web.console import (
     bureau,
     complaints,
     inbox,
+    lifecycle,
     opening,
     quality,
     releases,
@@ -27,7 +28,17 @@ def bare() -> Response:
     return RedirectResponse(f"{PREFIX}/", status_code=307)
 
 
-for _module in (auth_pages, inbox, requests, quality, releases, bureau, opening, complaints):
+for _module in (
+    auth_pages,
+    inbox,
+    requests,
+    quality,
+    releases,
+    bureau,
+    opening,
+    lifecycle,
+    complaints,
+):
     router.include_router(_module.router)
 
 _unknown = APIRouter(route_class=ConsoleRoute)
