@@ -6,7 +6,17 @@ redirect), no JavaScript needed."""
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from web.console import auth_pages, bureau, inbox, quality, releases, requests
+from web.console import (
+    auth_pages,
+    bureau,
+    complaints,
+    inbox,
+    lifecycle,
+    opening,
+    quality,
+    releases,
+    requests,
+)
 from web.console.render import ConsoleRoute, error_page
 from web.console.session import PREFIX
 
@@ -18,7 +28,17 @@ def bare() -> Response:
     return RedirectResponse(f"{PREFIX}/", status_code=307)
 
 
-for _module in (auth_pages, inbox, requests, quality, releases, bureau):
+for _module in (
+    auth_pages,
+    inbox,
+    requests,
+    quality,
+    releases,
+    bureau,
+    opening,
+    lifecycle,
+    complaints,
+):
     router.include_router(_module.router)
 
 _unknown = APIRouter(route_class=ConsoleRoute)

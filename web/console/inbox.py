@@ -14,11 +14,12 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from jutong.governance.cases.clocks import clock_state
 from jutong.governance.cases.queries import list_cases, open_clocks
 from jutong.governance.cases.rules import Party, flow
+from jutong.governance.opening import complaints, lifecycle, requests
 from jutong.governance.sharing.requests import KIND
 from web.api.case_common import EventIn, detail, fire_event, load_case, read_case
 from web.auth import require
@@ -50,6 +51,19 @@ def waits_on_requester(case) -> bool:
     request — read from the case rules."""
     f = flow(case.flow)
     return case.state in f.pausing or any(t.event == "subscribe" for t in f.allowed(case.state))
+
+
+def refusal_message(err: ApiError, version: int | None) -> str:
+    """What a refused decision says on the page: a stale version (someone else decided) or
+    the rule's own message; nothing was changed either way."""
+    if err.code == "stale_version":
+        return (
+            f"此案件已被他人更新 (changed by someone else): you decided on version "
+            f"{version}; it is now version {err.details['current_version']} "
+            f"({err.details['state']}). 请查看最新情况后重新操作 — look again and retry. "
+            "Nothing was changed."
+        )
+    return f"未执行 (not done): {err.message}"
 
 
 @router.get("/inbox")
@@ -150,8 +164,16 @@ def _case_page(request: Request, p: Principal, ref: str, *, status: int = 200, *
     )
 
 
+# opening cases have a page of their own (web.console.opening: the information centre is a
+# party, and the steps go through the opening API's handlers)
+OPENING_KINDS = frozenset((*requests.KINDS, *lifecycle.KINDS, complaints.KIND))
+
+
 @router.get("/cases/{ref}")
 def case_page(request: Request, ref: str, p: Me, as_of: dt.date | None = None) -> Response:
+    found = load_case(get_context(request), ref)
+    if found.kind in OPENING_KINDS:
+        return RedirectResponse(f"{PREFIX}/opening/cases/{found.ref}", status_code=307)
     return _case_page(request, p, ref, as_of=as_of, done=done_message(request))
 
 
@@ -181,15 +203,7 @@ def decide(
     except ApiError as err:
         if err.status == 404:
             raise
-        if err.code == "stale_version":
-            message = (
-                f"此案件已被他人更新 (changed by someone else): you decided on version "
-                f"{version}; it is now version {err.details['current_version']} "
-                f"({err.details['state']}). 请查看最新情况后重新操作 — look again and retry. "
-                "Nothing was changed."
-            )
-        else:
-            message = f"未执行 (not done): {err.message}"
+        message = refusal_message(err, version)
         # the case as it is now, with the message; nothing was changed
         return _case_page(
             request,

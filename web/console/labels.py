@@ -21,6 +21,53 @@ EVENTS = {
     "reinstate": "恢复 reinstate",
     "revoke": "撤销 revoke",
     "withdraw": "撤回 withdraw",
+    # opening (GX-Open art. 15, 20, 22; GX-Dispatch art. 21–22, 27, 33–34)
+    "overrule": "退回重新答复 overrule",
+    "agree": "签署协议 agree",
+    "deliver": "交付 deliver",
+    "answer": "答复异议 answer",
+    "close": "办结 close",
+    "coordinate": "申请协调 coordinate",
+    "confirm": "确认备案 confirm",
+    "update": "已更新目录 update",
+    "cancel": "撤销更新 cancel",
+    "keep": "保留 keep",
+    "remove": "下线目录 remove",
+    "take_offline": "数据下线 take offline",
+    "verify": "核实 verify",
+    "restore": "恢复开放 restore",
+    "reprocess": "重新处理 reprocess",
+    "reopen": "重新开放 reopen",
+}
+
+# where an opening case's step reads differently from a share request's
+OPENING_EVENTS = {
+    "approve": "同意 approve",
+    "refuse": "不予开放 refuse",
+}
+OPENING_REQUEST_EVENTS = {**OPENING_EVENTS, "approve": "同意开放 approve"}
+
+
+def opening_event_label(kind: str, event: str) -> str:
+    own = OPENING_REQUEST_EVENTS if kind in ("open_request", "open_on_request") else OPENING_EVENTS
+    return own.get(event) or event_label(event)
+
+
+URGENCY = {"normal": "普通 normal", "urgent": "加急 urgent", "most_urgent": "特急 most urgent"}
+
+OPENING_KINDS = {
+    "open_request": "有条件开放申请 conditional-open request",
+    "open_on_request": "依申请开放 on-request opening",
+    "complaint": "开放数据异议 complaint",
+    "catalog_update": "目录更新 catalog update",
+    "catalog_offline": "目录下线 catalog offline",
+    "data_offline": "数据下线 data offline",
+}
+
+GROUNDS = {
+    "privacy": "个人隐私 privacy",
+    "trade_secret": "商业秘密 trade secret",
+    "other": "其他 other",
 }
 
 CLOCK_STATES = {

@@ -41,6 +41,9 @@ env.globals.update(
     CLOCK_STATES=labels.CLOCK_STATES,
     ROLES=labels.ROLES,
     RELEASE_STATUS=labels.RELEASE_STATUS,
+    URGENCY=labels.URGENCY,
+    OPENING_KINDS=labels.OPENING_KINDS,
+    GROUNDS=labels.GROUNDS,
     RELEASE_ACTIONS=labels.RELEASE_ACTIONS,
     CASE_FIELDS=labels.CASE_FIELDS,
     DIMENSIONS=DIMENSIONS,
@@ -73,6 +76,10 @@ NAV = (
     ("/quality", "质量检查 Gate runs", ("perm", "gate.read")),
     ("/review", "人工复核 Review", ("perm", "review.read")),
     ("/releases", "开放数据 Releases", ("perm", "release.read")),
+    ("/opening", "开放待办 Opening", ("staff", "open.read")),
+    ("/lifecycle", "目录更新与下线 Catalog lifecycle", ("staff", "open.read")),
+    ("/complaints", "异议 Complaints", ("perm", "release.manage")),
+    ("/notices", "公示 Notices", ("perm", "release.read")),
     ("/overdue", "超期看板 Overdue", ("all", "cases.read")),
     ("/evaluation", "部门考核 Evaluation", ("perm", "evaluation.read")),
 )
@@ -82,6 +89,12 @@ def may(ctx: Context, p: Principal, permission: str) -> bool:
     """Whether one of the caller's roles has ``permission`` on some record (navigation only;
     every page checks again through ``web.auth.require``)."""
     return any(allowed(ctx.policies, a, permission, []) for a in p.actors())
+
+
+def staff_may(ctx: Context, p: Principal, permission: str) -> bool:
+    """Like ``may``, for department staff only (a public portal account also reads its own
+    opening cases, but has no console page for them)."""
+    return any(not a.is_public and allowed(ctx.policies, a, permission, []) for a in p.actors())
 
 
 def sees_all(ctx: Context, p: Principal, permission: str) -> bool:
@@ -98,6 +111,8 @@ def nav_for(ctx: Context, p: Principal) -> list[tuple[str, str]]:
         ok = (
             may(ctx, p, what)
             if kind == "perm"
+            else staff_may(ctx, p, what)
+            if kind == "staff"
             else sees_all(ctx, p, what)
             if kind == "all"
             else any(a.role.value == what for a in p.actors())
