@@ -138,4 +138,49 @@ def test_the_demo_runs_with_no_network(home, tmp_path, repo_root):
     assert not log.exists(), log.read_text(encoding="utf-8")
     lake = home / "lake"
     assert len(list((lake / "quality" / "data_docs" / "validations").rglob("*.html"))) >= 6
+    assert (lake / "theme" / "dbt_docs" / "static_index.html").is_file()  # dbt docs too
     assert scan_html(lake) == []
+
+
+def test_the_service_runs_with_no_network(home, tmp_path):
+    """``jutong serve`` in the same isolation: the API, the console and the portal answer, and
+    no page they serve loads anything from outside (Swagger UI, htmx and the styles are
+    vendored)."""
+    env = {**os.environ, "JUTONG_HOME": str(home), "JUTONG_KEY_DIR": str(home / "keys")}
+    log = tmp_path / "net.log"
+    pages = tmp_path / "pages"
+    fetch = tmp_path / "fetch.py"
+    fetch.write_text(
+        "import pathlib, sys, time, urllib.request\n"
+        "base, out = sys.argv[1], pathlib.Path(sys.argv[2])\n"
+        "out.mkdir()\n"
+        "for _ in range(300):\n"
+        "    try:\n"
+        "        urllib.request.urlopen(base + '/api/v1/health', timeout=1); break\n"
+        "    except OSError:\n"
+        "        time.sleep(0.1)\n"
+        "for i, path in enumerate(sys.argv[3:]):\n"
+        "    with urllib.request.urlopen(base + path, timeout=10) as r:\n"
+        "        (out / f'{i}.html').write_bytes(r.read())\n",
+        encoding="utf-8",
+    )
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    paths = ["/", "/catalog", "/notices", "/console/login", "/api/docs", "/catalog.jsonld"]
+    jutong = shlex.quote(str(Path(sys.executable).with_name("jutong")))
+    py = shlex.quote(sys.executable)
+    script = (
+        f"{jutong} serve --port {port} > {shlex.quote(str(tmp_path / 'serve.log'))} 2>&1 &\n"
+        "trap 'kill $!' EXIT\n"
+        f"{py} {shlex.quote(str(fetch))} http://127.0.0.1:{port} {shlex.quote(str(pages))} "
+        + " ".join(paths)
+        + "\n"
+    )
+    proc = _isolated(script, env, log)
+    served = (tmp_path / "serve.log").read_text(encoding="utf-8", errors="replace")
+    assert proc.returncode == 0, proc.stderr[-3000:] + served[-3000:]
+    assert not log.exists(), log.read_text(encoding="utf-8")
+    assert len(list(pages.iterdir())) == len(paths)
+    assert scan_html(pages) == []
+    assert "swagger-ui" in (pages / "4.html").read_text(encoding="utf-8")
