@@ -279,6 +279,23 @@ def _own_case(request: Request, p: Principal, ref: str) -> Case | Response:
     return case
 
 
+def _posted_to_own_case(
+    request: Request, ref: str, csrf_token: str
+) -> tuple[Principal, Case] | Response:
+    """The signed-in requester and its own case ``ref`` for a form posted to the case's page:
+    the login page when signed out, a refusal when the CSRF token is wrong, 404 for a case of
+    someone else."""
+    p = S.signed_in(request)
+    if p is None:
+        return S.to_login(request, f"/account/requests/{ref}")
+    if not S.csrf_ok(p, csrf_token):
+        return _csrf_failed(request)
+    case = _own_case(request, p, ref)
+    if isinstance(case, Response):
+        return case
+    return p, case
+
+
 @router.get("/account/requests", name="portal_my_requests")
 def my_requests(request: Request) -> Response:
     p = S.signed_in(request)
@@ -383,14 +400,10 @@ def step(
     """A requester's step (withdraw, supplement, doubt, close, confirm, coordinate) through
     ``opening.requests.act``, with the version the page showed (a page left open while the case
     moved on is refused)."""
-    p = S.signed_in(request)
-    if p is None:
-        return S.to_login(request, f"/account/requests/{ref}")
-    if not S.csrf_ok(p, csrf_token):
-        return _csrf_failed(request)
-    case = _own_case(request, p, ref)
-    if isinstance(case, Response):
-        return case
+    found = _posted_to_own_case(request, ref, csrf_token)
+    if isinstance(found, Response):
+        return found
+    p, case = found
     if event in OWN_FORMS or event not in STEP_LABELS:
         return _request_page(
             request,
@@ -426,14 +439,10 @@ def agree(
     accept: Annotated[str, Form()] = "",
     csrf_token: Annotated[str, Form(alias=S.CSRF_FIELD)] = "",
 ) -> Response:
-    p = S.signed_in(request)
-    if p is None:
-        return S.to_login(request, f"/account/requests/{ref}")
-    if not S.csrf_ok(p, csrf_token):
-        return _csrf_failed(request)
-    case = _own_case(request, p, ref)
-    if isinstance(case, Response):
-        return case
+    found = _posted_to_own_case(request, ref, csrf_token)
+    if isinstance(found, Response):
+        return found
+    p, case = found
     if accept != "yes":
         return _request_page(
             request,
@@ -462,14 +471,10 @@ def agree(
 @router.post("/account/requests/{ref}/rate", name="portal_rate")
 async def rate(request: Request, ref: str) -> Response:
     form = await request.form()
-    p = S.signed_in(request)
-    if p is None:
-        return S.to_login(request, f"/account/requests/{ref}")
-    if not S.csrf_ok(p, str(form.get(S.CSRF_FIELD, ""))):
-        return _csrf_failed(request)
-    case = _own_case(request, p, ref)
-    if isinstance(case, Response):
-        return case
+    found = _posted_to_own_case(request, ref, str(form.get(S.CSRF_FIELD, "")))
+    if isinstance(found, Response):
+        return found
+    p, case = found
     scores: dict[str, int] = {}
     for d, label in DIMENSIONS.items():
         raw = str(form.get(d, "")).strip()
