@@ -31,9 +31,37 @@ from masking.release.records import mask_records
 from masking.release.residual import check_residual
 
 
+def check_mart_policies(settings: Settings, d: ReleaseDefinition) -> None:
+    """A release reading a theme mart: the mart is one of the dbt project's, and every mart
+    column it reads that reaches PII by lineage carries a masking policy (``meta.masking``,
+    ``jutong themes policies``) — else nothing is read."""
+    from jutong.themes.policies import mart_names, policy_problems
+    from jutong.themes.project import project_dir
+
+    project = project_dir(settings)
+    if d.source.table not in mart_names(project):
+        raise ReleaseError(
+            f"release '{d.id}': theme.{d.source.table} is not a mart of the dbt project "
+            f"{project} (marts: {', '.join(mart_names(project))})"
+        )
+    read = {c.source_column for c in d.columns}
+    problems = [
+        p
+        for p in policy_problems(project)
+        if p.split(":", 1)[0].partition(".")[::2] in {(d.source.table, c) for c in read}
+    ]
+    if problems:
+        raise ReleaseError(
+            f"release '{d.id}': theme.{d.source.table} has columns reaching PII without a "
+            f"masking policy: {'; '.join(problems)}"
+        )
+
+
 def read_source(settings: Settings, d: ReleaseDefinition) -> pa.Table:
     from jutong.lake import Lake
 
+    if d.source.zone == "theme":
+        check_mart_policies(settings, d)
     lake = Lake(settings)
     if not lake.table_exists(d.source.zone, d.source.table):
         raise ReleaseError(
