@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -69,3 +70,25 @@ def artifacts_dir(*parts: str) -> Path:
     path = root.joinpath(*parts)
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def dom_offline(page: Path) -> str:
+    """The DOM of ``page`` after its scripts ran, in headless Chromium with no network: in a
+    namespace holding only loopback when one can be made, and every host name unresolvable."""
+    argv = [
+        chromium(),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        "--virtual-time-budget=10000",
+        "--dump-dom",
+        page.as_uri(),
+    ]
+    probe = subprocess.run(["unshare", "--net", "true"], capture_output=True)
+    if shutil.which("unshare") and probe.returncode == 0:
+        argv = ["unshare", "--net", *argv]
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc.stdout

@@ -3,12 +3,15 @@ numbers, publishing by write-audit-publish, a failing dbt test as a refused audi
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from jutong.lake import Lake, Zone
 from jutong.themes import sql
 from jutong.themes.build import ThemeBuildError, build_themes
 from jutong.webassets import scan_html
+from tests.browser import chromium, dom_offline, needs_chromium
 from tests.themes import tiny_lake
 
 MARTS = {
@@ -226,3 +229,18 @@ def test_mart_contracts_are_enforced_on_duckdb(built):
     for name, node in marts.items():
         assert node["config"]["contract"]["enforced"] is True, name
         assert node["contract"]["enforced"] is True, name
+
+
+@needs_chromium
+def test_dbt_docs_render_their_models_in_a_browser_with_no_network(built):
+    """The dbt docs page opened from the lake in headless Chromium with the network cut: its
+    scripts run and the model tree lists the marts (not only the manifest embedded as JSON)."""
+    assert chromium(), "CI_REQUIRE_BROWSER is set but no Chromium is installed"
+    _, res = built
+    dom = dom_offline(res.docs)
+    # the navigation tree Angular builds from the manifest (absent from the page as written)
+    nav = re.compile(r'menu-node"[^>]*data-nav-unique-id="model\.jutong_themes\.(\w+)"')
+    assert nav.findall(res.docs.read_text(encoding="utf-8")) == []
+    tree = set(nav.findall(dom))
+    assert {"ss_insurance_coverage", "mkt_enterprises_by_county", "nr_parcels_by_county"} <= tree
+    assert "highlight(getModelName" in dom or "ng-scope" in dom

@@ -4,7 +4,6 @@ made self-contained: every page loads only the vendored copies, nothing else fro
 import os
 import re
 import shutil
-import subprocess
 import time
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 
 from jutong.webassets.datadocs import BRAND, CDN, MARKER, VENDOR, localize_page, localize_site
 from jutong.webassets.scan import is_external, page_assets, scan_html
-from tests.browser import chromium, needs_chromium
+from tests.browser import chromium, dom_offline, needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -148,28 +147,6 @@ def test_an_asset_without_a_vendored_copy_is_removed_and_reported():
     assert done.left == ["https://frame.example.com/x"]
 
 
-def _dom_offline(page: Path) -> str:
-    """The DOM of ``page`` after its scripts ran, in headless Chromium with no network: in a
-    namespace holding only loopback when one can be made, and every host name unresolvable."""
-    argv = [
-        chromium(),
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--host-resolver-rules=MAP * ~NOTFOUND",
-        "--virtual-time-budget=10000",
-        "--dump-dom",
-        page.as_uri(),
-    ]
-    probe = subprocess.run(["unshare", "--net", "true"], capture_output=True)
-    if shutil.which("unshare") and probe.returncode == 0:
-        argv = ["unshare", "--net", *argv]
-    proc = subprocess.run(argv, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    return proc.stdout
-
-
 # CI installs Chromium (.ci/run) and sets CI_REQUIRE_BROWSER=1: there a missing browser
 # fails this test instead of skipping it (tests/browser.py).
 @needs_chromium
@@ -177,9 +154,9 @@ def test_the_index_fills_its_results_table_in_a_browser_with_no_network(ge_site)
     assert chromium(), "CI_REQUIRE_BROWSER is set but no Chromium is installed"
     index = ge_site / "index.html"
     # as GE writes it, bootstrap-table never loads offline and the table stays empty
-    assert 'data-index="0"' not in _dom_offline(index)
+    assert 'data-index="0"' not in dom_offline(index)
     localize_site(ge_site)
-    dom = _dom_offline(index)
+    dom = dom_offline(index)
     rows = re.findall(r'<tr class="clickable-row" data-href="([^"]+)" data-index="\d+"', dom)
     assert any(r.startswith("validations/gongan/huji/") for r in rows), rows
     assert "expectations/gongan/huji.html" in rows
