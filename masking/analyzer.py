@@ -120,9 +120,19 @@ def build_engine(*, ner: bool = True) -> AnalyzerEngine:
     )
 
 
+# entities whose overlapping hits are widened to their union instead of one dropped: a name
+# over-masked by a character costs nothing, a name half masked is a leak
+_WIDENED = frozenset({"CN_PERSON_NAME"})
+
+
+def _span(r: RecognizerResult, start: int, end: int) -> RecognizerResult:
+    return RecognizerResult(r.entity_type, start, end, r.score, None, r.recognition_metadata)
+
+
 def resolve_overlaps(results: Sequence[RecognizerResult]) -> list[RecognizerResult]:
     """Non-overlapping results in text order: higher score, then longer, then ``ENTITIES``
-    order wins; an address overlapped by a winner keeps its part before it."""
+    order wins; an address overlapped by a winner keeps its part before it; overlapping names
+    are one name spanning both."""
     ranked = sorted(
         results,
         key=lambda r: (-r.score, -(r.end - r.start), _PRIORITY.get(r.entity_type, 99), r.start),
@@ -131,6 +141,18 @@ def resolve_overlaps(results: Sequence[RecognizerResult]) -> list[RecognizerResu
     for r in ranked:
         start, end = r.start, r.end
         clash = [k for k in kept if start < k.end and k.start < end]
+        if (
+            clash
+            and r.entity_type in _WIDENED
+            and all(k.entity_type == r.entity_type for k in clash)
+        ):
+            # two readings of one name (高全 by the model, 高全勇 before 先生): mask both
+            lo, hi = min(start, *(k.start for k in clash)), max(end, *(k.end for k in clash))
+            rest = [k for k in kept if k not in clash]
+            if not any(lo < k.end and k.start < hi for k in rest):
+                best = clash[0]
+                kept = [*rest, _span(best, lo, hi)]
+            continue
         if clash:
             shortest = _TRIMMABLE.get(r.entity_type)
             first = min(k.start for k in clash)

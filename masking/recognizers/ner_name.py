@@ -1,7 +1,8 @@
 """CN_PERSON_NAME from the NER model (``masking.ner``): names without a cue word.
 
 A PERSON span of the model (LAC) of 2-4 Chinese characters, or a minority name with a middle
-dot, is a name at 0.8; a single character is not reported. The pattern recognizer
+dot, is a name at 0.8, and so is a three-character LOCATION span that reads as a name
+(``name_like_location``: LAC takes 欧江紫 for a place); a single character is not reported. The pattern recognizer
 (``person_name``) stays as the cue-word fallback; overlaps are resolved by the analyzer.
 The tagger is loaded when the recognizer is built: a missing or broken model raises
 ``masking.ner.NerUnavailable`` there, never skips names silently.
@@ -33,6 +34,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable
+from functools import cache
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
@@ -56,7 +58,9 @@ TITLES = ("先生", "女士", "同志", "小姐")
 # the second part of a minority name after its dot, up to a following word (和, 在, 先生 …)
 _AFTER_DOT = re.compile(f"[{_CJK}]{{2,8}}?(?={FOLLOW})")
 # after a three-character name: punctuation, the end, or a particle or preposition
-_AFTER_NAME = re.compile(r"[\s，,。．.；;：:、！!？?（）()]|$|[已在于和与及的等被将把从由向对]")
+_AFTER_NAME = re.compile(
+    r"[\s，,。．.；;：:、！!？?（）()]|$|[已在于和与及的等被将把从由向对来去说]|先生|女士|同志|小姐"
+)
 # characters that, after a two-character name, begin a word of their own (现在, 正在, 来了,
 # 也在 …): never taken as the third character of the name
 _NOT_GIVEN = frozenset(
@@ -169,6 +173,37 @@ class CnNerPersonRecognizer(EntityRecognizer):
         return results
 
 
+# last characters of place names: a LOCATION ending in one is a place, never a name
+_PLACE_END = frozenset(
+    "省市县区州盟旗镇乡村屯寨庄坊堡营场站港湾岛洲岸口关桥路街巷道弄里园苑城宫寺庙塔楼馆院"
+    "江河湖海溪泉潭池山岭峰坡岗谷洞林田坝湾滩沟渠井府厅局所处部队校"
+)
+_SURNAME_CHARS = frozenset(single_surnames())
+
+
+@cache
+def _places() -> frozenset[str]:
+    from masking.recognizers.address import division_levels
+
+    return frozenset(division_levels())
+
+
+def name_like_location(window: str, e: Entity) -> bool:
+    """A LOCATION tag that is a three-character name (LAC reads 欧江紫, 钟江依 as places): a
+    listed single surname, no place ending (…市, …江, …村), not a division's name, and followed
+    by what follows a person (已, 在, 来, 的, punctuation, the end …)."""
+    text = e.text
+    return (
+        len(text) == 3
+        and text[0] in _SURNAME_CHARS
+        and text[-1] not in _PLACE_END
+        and _HAN.fullmatch(text[1]) is not None
+        and text not in _places()
+        and text[:2] not in COMMON_WORDS
+        and _AFTER_NAME.match(window, e.end) is not None
+    )
+
+
 def person_spans(window: str, tags: Iterable[Entity]) -> list[tuple[int, int]]:
     """The names among a window's PERSON tags, repaired where LAC cuts a name into pieces:
 
@@ -188,7 +223,7 @@ def person_spans(window: str, tags: Iterable[Entity]) -> list[tuple[int, int]]:
     pseudonymised (``王某``, ``张某某``), as in the pattern recognizer."""
     spans: list[list[int]] = []
     for e in tags:
-        if e.label != "PERSON":
+        if e.label != "PERSON" and not (e.label == "LOCATION" and name_like_location(window, e)):
             continue
         start, end = e.start, e.end
         for title in TITLES:

@@ -247,3 +247,25 @@ def test_redact_many_in_chunks_equals_redact(corpus, monkeypatch):
     assert out == [t if not t else redact(t) for t in texts]
     assert "韦志强" not in out[-1] and "黄秀英" not in out[-4]
     assert redact_many(texts, entities=["CN_MOBILE"])[-1] == texts[-1]
+
+
+def test_overlapping_names_are_masked_as_one():
+    """The model reads 高全 and the pattern 高全勇 (before 先生): both readings overlap and the
+    name is masked whole, never half; other entities still keep the higher-scored hit."""
+    from presidio_analyzer import RecognizerResult
+
+    from masking.analyzer import resolve_overlaps
+
+    text = "请高全勇先生回电"
+    hits = [
+        RecognizerResult("CN_PERSON_NAME", 1, 3, 0.8),
+        RecognizerResult("CN_PERSON_NAME", 1, 4, 0.7),
+    ]
+    (one,) = resolve_overlaps(hits)
+    assert text[one.start : one.end] == "高全勇" and one.score == 0.8
+    mixed = [
+        RecognizerResult("CN_MOBILE", 0, 11, 0.9),
+        RecognizerResult("CN_BANK_CARD", 0, 16, 0.6),
+    ]
+    assert [(r.entity_type, r.end) for r in resolve_overlaps(mixed)] == [("CN_MOBILE", 11)]
+    assert "高全勇" not in redact("请高全勇先生回电") and "勇" not in redact("请高全勇先生回电")

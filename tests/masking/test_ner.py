@@ -136,9 +136,21 @@ def test_only_windows_around_a_surname_candidate_are_tagged():
         ("李娜来办理业务", [(0, 2, "PERSON")], ["李娜"]),
         ("李娜在此", [(0, 2, "PERSON")], ["李娜"]),
         ("李娜现在到", [(0, 2, "PERSON")], ["李娜"]),
+        # ... and before a form of address (高全 + 勇 + 先生)
+        ("请高全勇先生回电", [(1, 3, "PERSON")], ["高全勇"]),
+        # a three-character "place" with a surname, no place ending, followed as a person is
+        ("今天下午欧江紫来窗口", [(4, 7, "LOCATION")], ["欧江紫"]),
+        ("经核实，钟江依已于上月", [(4, 7, "LOCATION")], ["钟江依"]),
         # single characters, places and organisations are not names
         ("李来了", [(0, 1, "PERSON")], []),
         ("南宁市的林业局", [(0, 3, "LOCATION"), (4, 7, "ORGANIZATION")], []),
+        ("石家庄来的车", [(0, 3, "LOCATION")], []),  # a place ending
+        ("钟山县在此", [(0, 3, "LOCATION")], []),
+        ("他去了万秀区", [(3, 6, "LOCATION")], []),
+        ("蒙山县的路", [(0, 3, "LOCATION")], []),
+        ("到黄姚古镇去", [(1, 5, "LOCATION")], []),  # four characters
+        ("在苍梧的", [(1, 3, "LOCATION")], []),  # two characters
+        ("林荫道的树", [(0, 3, "LOCATION")], []),
     ],
 )
 def test_person_spans_repair_cut_names(clause, tags, names):
