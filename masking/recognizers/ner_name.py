@@ -177,6 +177,7 @@ class CnNerPersonRecognizer(EntityRecognizer):
 _PLACE_END = frozenset(
     "省市县区州盟旗镇乡村屯寨庄坊堡营场站港湾岛洲岸口关桥路街巷道弄里园苑城宫寺庙塔楼馆院"
     "江河湖海溪泉潭池山岭峰坡岗谷洞林田坝湾滩沟渠井府厅局所处部队校"
+    "东南西北中前后上下内外头尾边侧角"  # 凤岭北, 城东, 江口外: a part of a place
 )
 _SURNAME_CHARS = frozenset(single_surnames())
 

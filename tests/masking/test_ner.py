@@ -151,6 +151,7 @@ def test_only_windows_around_a_surname_candidate_are_tagged():
         ("到黄姚古镇去", [(1, 5, "LOCATION")], []),  # four characters
         ("在苍梧的", [(1, 3, "LOCATION")], []),  # two characters
         ("林荫道的树", [(0, 3, "LOCATION")], []),
+        ("在凤岭北的荣和", [(1, 4, "LOCATION")], []),  # a direction ends a place
     ],
 )
 def test_person_spans_repair_cut_names(clause, tags, names):
