@@ -52,6 +52,7 @@ from masking.recognizers import (
 )
 from masking.recognizers import address as _address
 from masking.recognizers import person_name as _person_name
+from masking.recognizers.ner_address import CnNerAddressRecognizer
 from masking.recognizers.ner_name import CnNerPersonRecognizer, might_hold_name
 
 __all__ = [
@@ -111,6 +112,7 @@ def build_engine(*, ner: bool = True) -> AnalyzerEngine:
         registry.add_recognizer(recognizer)
     if ner:
         registry.add_recognizer(CnNerPersonRecognizer())
+        registry.add_recognizer(CnNerAddressRecognizer())
     return AnalyzerEngine(
         registry=registry,
         nlp_engine=nlp_engine,
