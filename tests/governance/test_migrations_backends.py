@@ -138,8 +138,11 @@ def test_two_processes_migrating_at_once_migrate_once(home, empty_uri):
     }
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True, env=env,
+            [sys.executable, "-c", code],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
         )  # fmt: skip
         for _ in range(2)
     ]
