@@ -1,8 +1,8 @@
 """A private PostgreSQL cluster for the tests: started once per test session (on first use),
 stopped at its end.
 
-Debian's PostgreSQL binaries (``/usr/lib/postgresql/<major>/bin``, or ``$JUTONG_PG_BIN``, or
-``pg_config --bindir``) make a throw-away cluster in a temporary folder: ``initdb --auth=trust``,
+PostgreSQL's binaries (``$JUTONG_PG_BIN`` when set — only there —, else Debian's newest
+``/usr/lib/postgresql/<major>/bin``, ``pg_config --bindir`` or ``initdb`` on the PATH) make a throw-away cluster in a temporary folder: ``initdb --auth=trust``,
 then ``pg_ctl start`` bound to 127.0.0.1 on a free port with its socket in the same folder and
 ``fsync=off`` (about 0.6 s in all). ``initdb`` refuses to run as root: as root the cluster runs
 as the ``postgres`` user (``runuser``), in a folder that user owns.
@@ -34,9 +34,11 @@ def postgres_required() -> bool:
 
 def find_bindir() -> Path | None:
     """The folder holding ``initdb`` and ``pg_ctl``, or None."""
+    if os.environ.get("JUTONG_PG_BIN"):  # this folder, or none
+        chosen = Path(os.environ["JUTONG_PG_BIN"])
+        ok = (chosen / "initdb").is_file() and (chosen / "pg_ctl").is_file()
+        return chosen if ok else None
     candidates: list[str] = []
-    if os.environ.get("JUTONG_PG_BIN"):
-        candidates.append(os.environ["JUTONG_PG_BIN"])
     debian = sorted(
         glob.glob("/usr/lib/postgresql/*/bin"),
         key=lambda p: int(Path(p).parent.name) if Path(p).parent.name.isdigit() else 0,
