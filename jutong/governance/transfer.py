@@ -1,8 +1,8 @@
 """Copy the rows of one governance database into another (SQLite embedded -> PostgreSQL).
 
-Both databases must be at the same revision (the target migrated, e.g. by
-``jutong governance upgrade`` with the target's URI, and holding no rows of its own besides
-the audit head the migrations write). Rows keep their ids and sequence numbers, so the audit
+Both databases must be at the same revision, and the target hold no rows of its own besides
+the audit head the migrations write (``jutong governance copy --from SOURCE`` upgrades both
+first). Rows keep their ids and sequence numbers, so the audit
 chain verifies unchanged; on PostgreSQL each table's id sequence is then moved past the
 copied ids (else the next insert would collide with a copied row).
 """
@@ -32,6 +32,17 @@ def copy_rows(source: sa.Engine, target: sa.Engine) -> dict[str, int]:
             raise ValueError(
                 f"governance copy: source is at revision {have}, target at {want}: "
                 "upgrade both to the same revision first"
+            )
+        held = [
+            t.name
+            for t in metadata.sorted_tables
+            if t.name != "audit_head"  # written by the migrations; replaced by the source's
+            and dst.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+        ]
+        if held:
+            raise ValueError(
+                f"governance copy: the target already holds rows ({', '.join(held)}); "
+                "copy into a new, empty database"
             )
         for table in reversed(metadata.sorted_tables):  # children first
             dst.execute(table.delete())
