@@ -4,7 +4,7 @@ stopped at its end.
 PostgreSQL's binaries (``$JUTONG_PG_BIN`` when set — only there —, else Debian's newest
 ``/usr/lib/postgresql/<major>/bin``, ``pg_config --bindir`` or ``initdb`` on the PATH) make a throw-away cluster in a temporary folder: ``initdb --auth=trust``,
 then ``pg_ctl start`` bound to 127.0.0.1 on a free port with its socket in the same folder and
-``fsync=off`` (about 0.6 s in all). ``initdb`` refuses to run as root: as root the cluster runs
+``fsync=off`` (about 0.6 s in all), its time zone Asia/Shanghai as on a bureau's server. ``initdb`` refuses to run as root: as root the cluster runs
 as the ``postgres`` user (``runuser``), in a folder that user owns.
 
 Without the binaries the tests that need PostgreSQL are skipped — loudly, saying how to install
@@ -111,7 +111,10 @@ class PgCluster:
             self.port = _free_port()
             opts = (
                 f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
-                "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+                "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200 "
+                # a bureau's server runs on Beijing time: a tz-aware datetime written to a
+                # `timestamp` column would be shifted by 8 hours there, and the tests see it
+                "-c timezone=Asia/Shanghai"
             )
             done = self._run(
                 "pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", opts, "-w", "-t", "30",

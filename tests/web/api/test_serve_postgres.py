@@ -1,5 +1,5 @@
 """``jutong serve`` on PostgreSQL, as an operator runs it: the URI (with a password) only in
-``JUTONG_GOVERNANCE_DB_URI``, ``jutong governance upgrade``, users added with ``jutong users
+``JUTONG_GOVERNANCE_DB_URI``, ``jutong governance upgrade``, a user added with ``jutong users
 add``, then the service started as a process and a share request decided over HTTP by the
 requester, the bureau and the provider. The password never appears in what it prints."""
 
@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from jutong.governance.audit import events, verify
 from jutong.governance.db import dispose_all, engine
 from jutong.governance.schema import cases
+from jutong.governance.users import add_user, parse_grant
 from tests.conftest import REPO, settings_for
 
 SECRET = "pg-Secret-4711"  # trust auth in the test cluster: sent, never checked
@@ -75,8 +76,12 @@ def test_jutong_serve_on_postgresql_decides_a_share_request(home, pg_url_factory
 
     out = run("governance", "upgrade")
     assert "postgresql+psycopg2://jutong:***@127.0.0.1" in out
-    for name, grant in USERS.items():
-        run("users", "add", name, "--role", grant, "--password-stdin", stdin=PASSWORD + "\n")
+    out = run("users", "add", "wang", "--role", USERS["wang"], "--password-stdin", stdin=PASSWORD)
+    assert "user wang added" in out
+    settings = settings_for(home, governance_db_uri=uri)
+    for name in ("li", "zhang"):  # the same store through the library (one process less each)
+        add_user(settings, name, by="admin", password=PASSWORD, grants=[parse_grant(USERS[name])])
+    dispose_all()
 
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
@@ -141,7 +146,6 @@ def test_jutong_serve_on_postgresql_decides_a_share_request(home, pg_url_factory
     assert "jutong:***@127.0.0.1" in text and SECRET not in text
 
     # what the service wrote is in PostgreSQL: the case, and its audit chain verifies
-    settings = settings_for(home, governance_db_uri=uri)
     try:
         with engine(settings).connect() as conn:
             row = conn.execute(sa.select(cases).where(cases.c.ref == ref)).one()
