@@ -155,3 +155,8 @@ class PgCluster:
             clause += " STRATEGY FILE_COPY"  # faster than WAL_LOG for a small database
         self.execute(f'CREATE DATABASE "{name}"{clause}')
         return name
+
+    def drop_database(self, name: str) -> None:
+        """Drop a database, closing what is still connected to it (PostgreSQL 13+)."""
+        force = " WITH (FORCE)" if self.major >= 13 else ""
+        self.execute(f'DROP DATABASE IF EXISTS "{name}"{force}')
