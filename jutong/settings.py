@@ -12,7 +12,9 @@ Relative paths in the file or the environment are resolved against ``home``.
 
 A ``JUTONG_`` variable that is not a setting is reported (a warning naming it) and ignored;
 only the pseudonym keys ``JUTONG_KEY_<PURPOSE>`` are left, unreported, to the module that
-reads them (``masking.keys``). Secrets never come from the settings file.
+reads them (``masking.keys``). Secrets never come from the settings file: neither a key nor a
+database URI holding a password (give that URI in the environment, e.g.
+``JUTONG_GOVERNANCE_DB_URI``, or leave the password to libpq's ``PGPASSFILE``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from jutong.telemetry import NO_TELEMETRY
 
@@ -131,6 +134,17 @@ def _repo_root() -> Path | None:
     return root if (root / "catalog").is_dir() else None
 
 
+# database URIs: a password in one is a secret (environment or PGPASSFILE, never the file)
+_URI_SETTINGS = {"iceberg_catalog_uri", "governance_db_uri", "airflow_database_uri"}
+
+
+def _has_password(uri: str) -> bool:
+    try:
+        return bool(urlsplit(uri).password)
+    except ValueError:  # not a URI with a netloc (e.g. a port that is not a number)
+        return False
+
+
 def _coerce(name: str, value: object, home: Path, where: str) -> object:
     kind = _FIELD_TYPES[name]
     if name in _PATH_FIELDS:
@@ -190,6 +204,13 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
                 raise SettingsError(
                     f"{settings_file}: '{key}': secrets are never read from the settings file "
                     "(a pseudonym key comes from JUTONG_KEY_<PURPOSE> or <key_dir>/<purpose>.key)"
+                )
+            if key in _URI_SETTINGS and isinstance(value, str) and _has_password(value):
+                raise SettingsError(
+                    f"{settings_file}: '{key}': the URI holds a password, and secrets are never "
+                    "read from the settings file: put the whole URI in the environment variable "
+                    f"JUTONG_{key.upper()}, or leave the password out and let the driver read it "
+                    "from a libpq password file (PGPASSFILE, default ~/.pgpass)"
                 )
             if key not in _SETTABLE:
                 raise SettingsError(

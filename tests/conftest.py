@@ -1,7 +1,16 @@
-"""Shared fixtures: an isolated project home per test session, and one Spark session."""
+"""Shared fixtures: an isolated project home per test session, one Spark session, and a private
+PostgreSQL cluster (started on first use) for the governance database on PostgreSQL.
+
+The governance database is SQLite in a test's home by default. Tests (or modules, with
+``pytestmark``) marked ``postgres`` run twice, ``[sqlite]`` and ``[postgresql]``: on PostgreSQL
+the ``settings`` fixture points ``governance_db_uri`` at a fresh database of the private cluster,
+already migrated to head (a copy of a template migrated once per session). Setting
+``JUTONG_TEST_GOVERNANCE_DB=postgresql`` runs every test on PostgreSQL instead of SQLite.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -9,6 +18,8 @@ from pathlib import Path
 import pytest
 
 from jutong.settings import Settings, load_settings, reset_settings_cache
+from tests.pg_server import INSTALL as PG_INSTALL
+from tests.pg_server import PgCluster, find_bindir, postgres_required
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -55,10 +66,43 @@ def home(tmp_path: Path) -> Path:
     return make_home(tmp_path / "home")
 
 
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests marked ``postgres`` that use the governance database run on both backends."""
+    if (
+        metafunc.definition.get_closest_marker("postgres")
+        and "governance_backend" in metafunc.fixturenames
+    ):
+        metafunc.parametrize("governance_backend", BACKENDS, indirect=True)
+
+
 @pytest.fixture()
-def settings(home: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    """Settings for an isolated home; also exported to the environment for code that loads them."""
-    s = settings_for(home)
+def governance_backend(request: pytest.FixtureRequest) -> str:
+    """``sqlite`` or ``postgresql``: where this test's governance database lives."""
+    default = os.environ.get("JUTONG_TEST_GOVERNANCE_DB", "sqlite")
+    backend = getattr(request, "param", default)
+    assert backend in BACKENDS, f"JUTONG_TEST_GOVERNANCE_DB={backend!r}: one of {BACKENDS}"
+    return backend
+
+
+@pytest.fixture()
+def settings(
+    home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    governance_backend: str,
+    request: pytest.FixtureRequest,
+) -> Settings:
+    """Settings for an isolated home; also exported to the environment for code that loads them.
+
+    On PostgreSQL (``governance_backend``) the governance database is a fresh, migrated
+    database of the session's private cluster."""
+    extra: dict[str, str] = {}
+    if governance_backend == "postgresql":
+        extra["governance_db_uri"] = request.getfixturevalue("pg_governance_url")
+        monkeypatch.setenv("JUTONG_GOVERNANCE_DB_URI", extra["governance_db_uri"])
+    s = settings_for(home, **extra)
     monkeypatch.setenv("JUTONG_HOME", str(home))
     monkeypatch.setenv("JUTONG_KEY_DIR", str(home / "keys"))
     monkeypatch.setenv("JUTONG_SPARK_MASTER", "local[2]")
@@ -88,3 +132,59 @@ def new_settings():
         return settings_for(make_home(base), **extra)
 
     return factory
+
+
+# ---- PostgreSQL (tests/pg_server.py) ----
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A private PostgreSQL cluster for the session, started when a test first needs it."""
+    bindir = find_bindir()
+    if bindir is None:
+        if postgres_required():
+            pytest.fail(
+                f"CI_REQUIRE_POSTGRES is set but no PostgreSQL binaries here ({PG_INSTALL})"
+            )
+        pytest.skip(f"SKIPPED LOUDLY: no PostgreSQL binaries (initdb, pg_ctl) here ({PG_INSTALL})")
+    cluster = PgCluster(bindir).start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_url_factory(pg_cluster):
+    """``pg_url_factory(template=None, driver="psycopg2")`` -> the SQLAlchemy URL of a new
+    database of the private cluster (empty, or a copy of database ``template``)."""
+
+    def factory(template: str | None = None, driver: str = "psycopg2") -> str:
+        return pg_cluster.url(pg_cluster.create_database(template=template), driver)
+
+    return factory
+
+
+@pytest.fixture(scope="module")
+def pg_database(pg_url_factory) -> str:
+    """A fresh, empty database for the test module (its SQLAlchemy URL)."""
+    return pg_url_factory()
+
+
+@pytest.fixture(scope="session")
+def _pg_governance_template(pg_cluster, tmp_path_factory) -> str:
+    """A database migrated to head by the real migrations, once: copied for each test."""
+    from jutong.governance.db import dispose_all, engine
+
+    name = pg_cluster.create_database("governance_template")
+    home = make_home(tmp_path_factory.mktemp("pg_template_home"))
+    engine(settings_for(home, governance_db_uri=pg_cluster.url(name)))
+    dispose_all()  # CREATE DATABASE … TEMPLATE needs it without connections
+    return name
+
+
+@pytest.fixture()
+def pg_governance_url(pg_cluster, pg_url_factory, _pg_governance_template) -> str:
+    """This test's own governance database on PostgreSQL, migrated to head; dropped after
+    the test (its files would otherwise pile up: about 8 MB a database)."""
+    url = pg_url_factory(template=_pg_governance_template)
+    yield url
+    pg_cluster.drop_database(url.rsplit("/", 1)[1])

@@ -129,6 +129,24 @@ def test_secrets_never_come_from_the_settings_file(tmp_path: Path):
     assert load_settings({"JUTONG_HOME": str(tmp_path)}).key_dir == Path("/srv/keys")
 
 
+def test_a_database_password_never_comes_from_the_settings_file(tmp_path: Path):
+    uri = "postgresql+psycopg2://jutong:s3cr3t@db.example:5432/governance"
+    (tmp_path / "jutong.toml").write_text(f'governance_db_uri = "{uri}"\n', encoding="utf-8")
+    with pytest.raises(SettingsError, match="'governance_db_uri': the URI holds a password") as e:
+        load_settings({"JUTONG_HOME": str(tmp_path)})
+    assert "JUTONG_GOVERNANCE_DB_URI" in str(e.value) and "PGPASSFILE" in str(e.value)
+    assert "s3cr3t" not in str(e.value)
+    # without the password in the file (libpq's PGPASSFILE), or the URI in the environment
+    no_pw = uri.replace(":s3cr3t", "")
+    (tmp_path / "jutong.toml").write_text(f'governance_db_uri = "{no_pw}"\n', encoding="utf-8")
+    assert load_settings({"JUTONG_HOME": str(tmp_path)}).governance_db_uri == no_pw
+    env = {"JUTONG_HOME": str(tmp_path), "JUTONG_GOVERNANCE_DB_URI": uri}
+    assert load_settings(env).governance_db_uri == uri
+    (tmp_path / "jutong.toml").write_text(f'iceberg_catalog_uri = "{uri}"\n', encoding="utf-8")
+    with pytest.raises(SettingsError, match="'iceberg_catalog_uri'"):
+        load_settings({"JUTONG_HOME": str(tmp_path)})
+
+
 def test_a_number_setting_refuses_text_and_negatives(tmp_path: Path):
     for bad in ("soon", "-1"):
         with pytest.raises(SettingsError, match="ingest_quiet_seconds"):

@@ -1,8 +1,10 @@
-"""``jutong governance upgrade | status | revision``: the governance database's schema.
+"""``jutong governance upgrade | status | revision | copy``: the governance database's schema.
 
 Every command that uses the governance database upgrades it on first use; ``upgrade`` does it
 explicitly (e.g. before starting several workers), ``status`` shows the recorded revision
-against the newest one, ``revision`` writes the next migration for a maintainer.
+against the newest one, ``revision`` writes the next migration for a maintainer, ``copy``
+moves every row of another governance database (the embedded SQLite one, say) into the
+settings' database (a new PostgreSQL one), then verifies the audit chain there.
 """
 
 from __future__ import annotations
@@ -83,6 +85,39 @@ def cmd_revision(args) -> int:
     return 0
 
 
+def cmd_copy(args) -> int:
+    from dataclasses import replace
+    from pathlib import Path
+
+    import sqlalchemy as sa
+
+    from jutong.governance import db
+    from jutong.governance.audit import verify
+    from jutong.governance.transfer import copy_rows
+
+    target = _settings()
+    source_uri = args.source if "://" in args.source else f"sqlite:///{Path(args.source).resolve()}"
+    if source_uri.startswith("sqlite:///") and not Path(source_uri[10:]).is_file():
+        return _fail(ValueError(f"no governance database at {source_uri[10:]}"))
+    source = replace(target, governance_db_uri=source_uri)
+    if sa.engine.make_url(source_uri) == sa.engine.make_url(target.governance_db_uri):
+        return _fail(ValueError("the source is the settings' own governance database"))
+    try:
+        db.upgrade(source)
+        db.upgrade(target)
+        counts = copy_rows(db.engine(source), db.engine(target))
+    except (*_user_errors(), ValueError) as err:
+        return _fail(err)
+    total = sum(counts.values())
+    print(
+        f"copied {total} rows from {db.display_url(source)} to {db.display_url(target)}: "
+        + ", ".join(f"{name} {n}" for name, n in counts.items() if n)
+    )
+    report = verify(target)
+    print(f"audit chain on the target: {'ok' if report.ok else 'NOT OK'} ({report.events} events)")
+    return 0 if report.ok else 1
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("governance", help="the governance database: schema upgrade and status")
     gs = p.add_subparsers(dest="governance_cmd", required=True)
@@ -101,3 +136,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="fill in the operations from the difference between schema.py and the head",
     )
     rv.set_defaults(func=cmd_revision)
+    cp = gs.add_parser(
+        "copy",
+        help="copy every row of another governance database (e.g. the embedded SQLite file) "
+        "into the settings' database, which must be empty",
+    )
+    cp.add_argument(
+        "--from", dest="source", required=True, metavar="URI_OR_FILE",
+        help="the source database: a SQLAlchemy URI or a SQLite file",
+    )  # fmt: skip
+    cp.set_defaults(func=cmd_copy)

@@ -12,6 +12,8 @@ from jutong.catalog.releases import ReleaseError
 from jutong.governance import releases as G
 from jutong.governance.db import dispose_all, utcnow
 
+pytestmark = pytest.mark.postgres  # SQLite and PostgreSQL (tests/conftest.py)
+
 RID = "qiye_registrations"
 
 

@@ -31,6 +31,13 @@ TABLES = {
 }
 
 
+@pytest.fixture()
+def governance_backend() -> str:
+    """SQLite files only here (also under JUTONG_TEST_GOVERNANCE_DB=postgresql): the
+    backend-neutral cases are in tests/governance/test_migrations_backends.py."""
+    return "sqlite"
+
+
 @pytest.fixture(autouse=True)
 def _fresh_engines():
     db.dispose_all()

@@ -23,6 +23,8 @@ from jutong.governance.tickets import (
     ticket_history,
 )
 
+pytestmark = pytest.mark.postgres  # SQLite and PostgreSQL (tests/conftest.py)
+
 D = dt.date
 UTC = dt.UTC
 

@@ -131,10 +131,38 @@ def released(tmp_path_factory: pytest.TempPathFactory) -> Released:
     return Released(home, settings, db)
 
 
+@pytest.fixture(scope="session")
+def _released_pg_template(released: Released, pg_cluster) -> str:
+    """The released home's governance database copied into PostgreSQL once (a template)."""
+    import sqlalchemy as sa
+
+    from jutong.governance.db import engine
+    from jutong.governance.transfer import copy_rows
+
+    name = pg_cluster.create_database("released_template")
+    target = settings_for(released.home, governance_db_uri=pg_cluster.url(name))
+    source = sa.create_engine(f"sqlite:///{released.governance_db}")
+    try:
+        copy_rows(source, engine(target))
+    finally:
+        source.dispose()
+        dispose_all()
+    return name
+
+
 @pytest.fixture()
-def portal_settings(released: Released, tmp_path: Path) -> Settings:
-    """Settings of the released home with a governance database of this test's own."""
-    db = tmp_path / "governance.db"
-    shutil.copy2(released.governance_db, db)
-    yield settings_for(released.home, governance_db_uri=f"sqlite:///{db}")
+def portal_settings(
+    released: Released, tmp_path: Path, governance_backend: str, request
+) -> Settings:
+    """Settings of the released home with a governance database of this test's own (a copy
+    of the released one: a SQLite file, or a PostgreSQL database)."""
+    if governance_backend == "postgresql":
+        uri = request.getfixturevalue("pg_url_factory")(
+            template=request.getfixturevalue("_released_pg_template")
+        )
+    else:
+        db = tmp_path / "governance.db"
+        shutil.copy2(released.governance_db, db)
+        uri = f"sqlite:///{db}"
+    yield settings_for(released.home, governance_db_uri=uri)
     dispose_all()

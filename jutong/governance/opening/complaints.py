@@ -114,12 +114,14 @@ def _other_open(conn: sa.Connection, release_id: str, seq: int) -> list[str]:
     return [
         r[0]
         for r in conn.execute(
-            sa.select(cases.c.ref).where(
+            sa.select(cases.c.ref)
+            .where(
                 cases.c.kind == KIND,
                 cases.c.resource == release_id,
                 cases.c.state.in_(OPEN_STATES),
                 cases.c.seq != seq,
             )
+            .order_by(cases.c.seq)
         )
     ]
 

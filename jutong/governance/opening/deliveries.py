@@ -171,9 +171,9 @@ def revoke_effects(actor: Actor, reason: str, at: dt.datetime):
         dids = [
             r[0]
             for r in conn.execute(
-                sa.select(open_deliveries.c.id).where(
-                    open_deliveries.c.case_seq == seq, open_deliveries.c.status == "active"
-                )
+                sa.select(open_deliveries.c.id)
+                .where(open_deliveries.c.case_seq == seq, open_deliveries.c.status == "active")
+                .order_by(open_deliveries.c.id)
             )
         ]
         conn.execute(
@@ -234,6 +234,7 @@ def check_download(
                 open_deliveries.c.method == "download",
                 open_deliveries.c.status == "active",
             )
+            .order_by(open_deliveries.c.id)  # the newest last (PostgreSQL keeps no row order)
         ).all()
         valid = [r for r in rows if r.valid_from <= day <= r.valid_until]
         if not valid:

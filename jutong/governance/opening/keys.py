@@ -169,7 +169,9 @@ def revoke_in(conn: sa.Connection, where, *, by: str, reason: str, at: dt.dateti
     ids = [
         r[0]
         for r in conn.execute(
-            sa.select(open_api_keys.c.key_id).where(where, open_api_keys.c.status == "active")
+            sa.select(open_api_keys.c.key_id)
+            .where(where, open_api_keys.c.status == "active")
+            .order_by(open_api_keys.c.id)
         )
     ]
     if ids:

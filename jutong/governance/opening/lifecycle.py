@@ -311,10 +311,12 @@ def decide(
             dids = [
                 r[0]
                 for r in conn.execute(
-                    sa.select(open_deliveries.c.id).where(
+                    sa.select(open_deliveries.c.id)
+                    .where(
                         open_deliveries.c.resource == c.resource,
                         open_deliveries.c.status == "active",
                     )
+                    .order_by(open_deliveries.c.id)
                 )
             ]
             conn.execute(

@@ -17,6 +17,8 @@ from jutong.governance.audit.log import append, record
 from jutong.governance.db import dispose_all, engine
 from jutong.governance.schema import audit_events, audit_head
 
+pytestmark = pytest.mark.postgres  # SQLite and PostgreSQL (tests/conftest.py)
+
 
 @pytest.fixture(autouse=True)
 def _fresh_engines():

@@ -19,6 +19,8 @@ from jutong.governance.opening.requests import act, request_open
 
 from .conftest import BUREAU, CENTRE, PARCELS, PROV, PUB, STAFF, at, publish_release
 
+pytestmark = pytest.mark.postgres  # SQLite and PostgreSQL (tests/conftest.py)
+
 D = dt.date
 QIYE = "qiye_registrations"  # an unconditional release of shichang.qiye
 

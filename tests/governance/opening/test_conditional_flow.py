@@ -24,6 +24,8 @@ from jutong.governance.schema import open_api_keys
 
 from .conftest import BUREAU, CENTRE, PARCELS, PROV, PUB, at
 
+pytestmark = pytest.mark.postgres  # SQLite and PostgreSQL (tests/conftest.py)
+
 D = dt.date
 SCORES = {
     "conformity": 5,

@@ -16,6 +16,8 @@ from jutong.governance.opening.requests import act, request_on_demand
 
 from .conftest import BUREAU, PARCELS, PROV, PUB, at
 
+pytestmark = pytest.mark.postgres  # SQLite and PostgreSQL (tests/conftest.py)
+
 D = dt.date
 
 

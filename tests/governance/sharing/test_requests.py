@@ -19,6 +19,8 @@ from jutong.governance.db import dispose_all
 from jutong.governance.sharing.requests import request_share, share_flow
 from jutong.workdays import CHINA_TZ, WorkCalendar
 
+pytestmark = pytest.mark.postgres  # SQLite and PostgreSQL (tests/conftest.py)
+
 D = dt.date
 REQ = parse_actor("李科员:requester_staff@minzheng")
 BUREAU = parse_actor("王审核:bureau_reviewer@dashuju")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 import sqlalchemy as sa
 
 from jutong.cli import main
@@ -13,6 +14,8 @@ from jutong.governance.db import engine
 from jutong.governance.schema import api_tokens, users
 from jutong.governance.users import add_user, parse_grant
 from tests.web.api.errors import assert_error
+
+pytestmark = pytest.mark.postgres  # SQLite and PostgreSQL (tests/conftest.py)
 
 PASSWORD = "correct horse battery"
 

@@ -13,6 +13,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 from openapi_spec_validator import validate
 
 from web.api.docs import ASSETS, FILES
@@ -61,6 +62,13 @@ def test_swagger_ui_loads_nothing_from_another_host(client):
         r = client.get(f"/api/docs/assets/{name}")
         assert r.status_code == 200 and hashlib.sha256(r.content).hexdigest() == sha
     assert client.get("/api/docs/assets/index.html").status_code == 404
+
+
+@pytest.fixture()
+def governance_backend() -> str:
+    """SQLite here (also under JUTONG_TEST_GOVERNANCE_DB=postgresql): the serve test checks
+    the embedded default; test_serve_postgres.py serves PostgreSQL."""
+    return "sqlite"
 
 
 def _free_port() -> int:

@@ -9,6 +9,8 @@ import pytest
 from jutong.governance.audit import events, verify
 from tests.web.api.errors import assert_error
 
+pytestmark = pytest.mark.postgres  # SQLite and PostgreSQL (tests/conftest.py)
+
 
 @pytest.fixture()
 def people(make_user):

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from jutong.governance.audit import events
 from tests.web.api.errors import assert_error
+
+pytestmark = pytest.mark.postgres  # SQLite and PostgreSQL (tests/conftest.py)
 
 
 def test_admin_manages_users_roles_and_api_keys(client, settings, make_user):

@@ -3,9 +3,13 @@ the users store; the login form has its own CSRF check; logging out revokes the 
 
 from __future__ import annotations
 
+import pytest
+
 from jutong.governance.audit import events
 from jutong.governance.users import add_user, parse_grant, set_active
 from tests.web.console.conftest import PASSWORD, csrf_of
+
+pytestmark = pytest.mark.postgres  # SQLite and PostgreSQL (tests/conftest.py)
 
 
 def _user(settings, name="li"):

@@ -16,6 +16,8 @@ from jutong.governance.cases.queries import clocks_of, get_case
 from jutong.governance.cases.rules import Role
 from jutong.governance.sharing.requests import request_share
 
+pytestmark = pytest.mark.postgres  # SQLite and PostgreSQL (tests/conftest.py)
+
 
 @pytest.fixture()
 def ref(settings) -> str:

@@ -4,11 +4,14 @@ and open-data staff restoring it serves it again."""
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 from jutong.governance.users import add_user, issue_token, parse_grant
 from tests.web.conftest import QIYE
 from web.app import create_app
+
+pytestmark = pytest.mark.postgres  # SQLite and PostgreSQL (tests/conftest.py)
 
 
 def test_complaint_suspends_the_download_at_once(portal_settings):

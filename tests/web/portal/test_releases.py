@@ -12,11 +12,14 @@ import shutil
 
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
+import pytest
 
 from jutong.governance import releases as G
 from jutong.governance.db import utcnow
 from tests.web.conftest import POPULATION, QIYE
 from tests.web.portal.conftest import HTML
+
+pytestmark = pytest.mark.postgres  # SQLite and PostgreSQL (tests/conftest.py)
 
 
 def sha(data: bytes) -> str:
