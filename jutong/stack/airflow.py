@@ -41,7 +41,9 @@ def environ(ctx: Context) -> dict[str, str]:
     """The environment of the stack's Airflow processes."""
     from jutong.settings import load_settings
 
-    settings = load_settings({"JUTONG_SETTINGS": str(ctx.sd.settings_file)})
+    settings = load_settings(
+        {"JUTONG_SETTINGS": str(ctx.sd.settings_file), "JUTONG_HOME": str(ctx.sd.home)}
+    )
     bindir = str(Path(sys.executable).parent)
     path = os.environ.get("PYTHONPATH", "")
     env = {

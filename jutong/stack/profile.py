@@ -13,6 +13,7 @@ from pathlib import Path
 
 from jutong.stack import airflow_env, postgres, seaweedfs, spark
 from jutong.stack.common import write_private
+from jutong.stack.jars import default_dest, installed
 from jutong.stack.service import Context
 
 CATALOGS = ("sql", "rest")
@@ -35,16 +36,22 @@ def settings_values(ctx: Context, catalog: str = "sql") -> dict[str, object]:
             "iceberg_catalog_uri": seaweedfs.rest_uri(ctx),
             "iceberg_warehouse": seaweedfs.TABLE_BUCKET,
         }
+    extra = {}
+    jars = installed(default_dest(ctx.sd.home))
+    if jars:  # hadoop-aws for s3a:// (make stack-jars)
+        extra["spark_jars"] = ",".join(str(j) for j in jars)
     return {
         **iceberg,
         "s3_endpoint": seaweedfs.s3_endpoint(ctx),
         "s3_region": seaweedfs.REGION,
+        "catalog_dir": str(ctx.sd.home / "catalog"),
         "lake_root": str(root / "lake"),
         "landing_dir": str(root / "landing"),
         "spark_master": spark.master_url(ctx),
         "airflow_home": str(root / "airflow" / "home"),
         "airflow_database_uri": postgres.uri(ctx, "airflow"),
         "governance_db_uri": postgres.uri(ctx, "governance"),
+        **extra,
     }
 
 
@@ -84,6 +91,8 @@ def client_env(ctx: Context, catalog: str = "sql") -> dict[str, str]:
     """Everything ``.stack/env`` exports."""
     settings = ctx.sd.settings_file if catalog == "sql" else ctx.sd.rest_settings_file
     return {
+        # home is the checkout (DAGs, catalog), not the folder of the settings file
+        "JUTONG_HOME": str(ctx.sd.home),
         "JUTONG_SETTINGS": str(settings),
         **credentials_env(ctx),
         **airflow_env.stack_airflow_env(ctx),
@@ -92,6 +101,7 @@ def client_env(ctx: Context, catalog: str = "sql") -> dict[str, str]:
 
 def write_profile(ctx: Context) -> list[Path]:
     """Write both settings files and the env file; returns their paths."""
+    ctx.sd.root.mkdir(parents=True, exist_ok=True)
     for catalog, path in (("sql", ctx.sd.settings_file), ("rest", ctx.sd.rest_settings_file)):
         header = HEADER.format(catalog=catalog.upper(), env=ctx.sd.env_file)
         path.write_text(to_toml(settings_values(ctx, catalog), header), encoding="utf-8")
