@@ -68,7 +68,7 @@ test-fast: env
 
 # the real stack on one machine (issue 18): redis-server is installed from Debian's packages
 # when missing (as root); everything else comes from the locked environment
-test-stack: env
+test-stack: env stack-jars
 	$(VENV)/bin/pytest --durations=15 -m stack tests/stack
 
 stack: env stack-jars

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 import urllib.request
 from pathlib import Path
 
@@ -187,6 +188,60 @@ def test_spark_count_on_the_standalone_cluster(stack, client_env):
     assert result["files"] == [str(REPO / "jutong" / "__init__.py")] * 2
     apps = list((stack / "spark" / "work").glob("app-*"))
     assert apps, "no application ran on the worker"
+
+
+S3A_PROBE = """
+import json
+import pyarrow as pa
+from jutong.lake.catalog import Lake
+from jutong.settings import get_settings
+from spark_jobs.session import get_spark
+settings = get_settings()
+spark = get_spark(settings, "stack-s3a-probe", **{"spark.driver.memory": "512m",
+                  "spark.executor.memory": "512m"})
+spark.range(0, 1000, numPartitions=2).selectExpr("id", "id * 2 AS twice") \\
+    .write.mode("overwrite").parquet("s3a://lake/probe/spark_s3a")
+back = spark.read.parquet("s3a://lake/probe/spark_s3a").selectExpr("sum(twice)").first()[0]
+# the lake's path: Spark writes the files, pyiceberg registers them in place, both read them
+files = [r.path for r in spark.sql("SELECT input_file_name() AS path FROM parquet.`s3a://lake/probe/spark_s3a`").distinct().collect()]
+catalog = Lake(settings).catalog
+catalog.create_namespace_if_not_exists("probe")
+schema = pa.schema([("id", pa.int64()), ("twice", pa.int64())])
+table = catalog.create_table_if_not_exists("probe.spark_files", schema=schema)
+table.add_files([f.replace("s3a://", "s3://") for f in files])
+rows = catalog.load_table("probe.spark_files").scan().to_arrow().num_rows
+located = [f.replace("s3://", "s3a://") for f in catalog.load_table("probe.spark_files").inspect.files().column("file_path").to_pylist()]
+again = spark.read.parquet(*located).count()
+print(json.dumps({"sum": back, "files": len(files), "iceberg_rows": rows, "spark_again": again}))
+spark.stop()
+"""
+
+
+def test_spark_on_s3a_and_pyiceberg_registers_its_files(stack, client_env):
+    settings = tomllib.loads((stack / "jutong.toml").read_text())["jutong"]
+    assert settings.get("spark_jars"), (
+        "no s3a jars in the stack profile: run 'make stack-jars' (make test-stack does)"
+    )
+    env = {
+        **os.environ,
+        **client_env,
+        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+    }
+    t0 = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-c", S3A_PROBE],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        cwd=stack,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    print(f"Spark s3a probe on the cluster: {time.monotonic() - t0:.1f} s")
+    assert result["sum"] == 999 * 1000  # sum(2 * id) for id < 1000
+    assert result["files"] >= 1
+    assert result["iceberg_rows"] == 1000 and result["spark_again"] == 1000
 
 
 def test_airflow_api_health_and_version(stack):
