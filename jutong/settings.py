@@ -67,7 +67,8 @@ class Settings:
     spark_master: str = "local[*]"
     spark_driver_memory: str = "4g"
     spark_shuffle_partitions: int = 8
-    # extra jars for every Spark session, comma-separated paths (e.g. hadoop-aws for s3a://)
+    # extra jars for every Spark session, comma-separated paths present on every node
+    # (driver and executor class path; e.g. hadoop-aws for s3a://)
     spark_jars: str = ""
     # Airflow
     airflow_home: Path = field(default=Path())

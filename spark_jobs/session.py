@@ -26,7 +26,11 @@ def object_store_conf(settings: Settings, environ: dict[str, str] | None = None)
     env = os.environ if environ is None else environ
     conf: dict[str, str] = {}
     if settings.spark_jars:
-        conf["spark.jars"] = settings.spark_jars
+        # jars at the same paths on every node (the stack's worker is local): on the class
+        # path of driver and executors, nothing shipped (the AWS SDK bundle is 190 MB)
+        classpath = ":".join(j.strip() for j in settings.spark_jars.split(",") if j.strip())
+        conf["spark.driver.extraClassPath"] = classpath
+        conf["spark.executor.extraClassPath"] = classpath
     if not settings.s3_endpoint:
         return conf
     h = "spark.hadoop.fs.s3a."

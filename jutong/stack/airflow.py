@@ -20,7 +20,7 @@ from jutong.stack.common import (
     port_open,
     read_pid,
     spawn,
-    stop_pid,
+    stop_pids,
     tail,
     venv_bin,
     wait_until,
@@ -127,9 +127,9 @@ class Airflow(Service):
             raise StackError(f"airflow: not answering after {timeout:.0f} s: {', '.join(waiting)}")
 
     def stop(self, ctx: Context) -> str:
-        done = []
-        # the worker and the scheduler first: nothing new is queued while the rest stops
-        for proc in ("celery-worker", "scheduler", "triggerer", "dag-processor", "api-server"):
-            done.append(stop_pid(read_pid(self.pidfile(ctx, proc)), group=True, timeout=30))
+        # all five at once (each takes seconds to finish gracefully); SIGKILL after 30 s
+        pids = [read_pid(self.pidfile(ctx, proc)) for proc in PROCESSES]
+        result = stop_pids(pids, group=True, timeout=30)
+        for proc in PROCESSES:
             self.pidfile(ctx, proc).unlink(missing_ok=True)
-        return ", ".join(dict.fromkeys(done))
+        return result

@@ -158,6 +158,24 @@ def stop_pid(
     return f"killed after {timeout:.0f} s"
 
 
+def stop_pids(pids: list[int | None], *, group: bool = False, timeout: float = 30.0) -> str:
+    """Stop several processes at once: SIGTERM to all, then wait, SIGKILL what is left."""
+    live = [p for p in pids if pid_alive(p)]
+    if not live:
+        return "not running"
+    for pid in live:
+        assert pid is not None
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            if group:
+                os.killpg(pid, signal.SIGTERM)
+            else:
+                os.kill(pid, signal.SIGTERM)
+    if wait_until(lambda: not any(pid_alive(p) for p in live), timeout, step=0.1):
+        return "stopped"
+    results = {stop_pid(p, group=group, sig=signal.SIGKILL, timeout=5) for p in live}
+    return "stopped" if results <= {"not running"} else f"killed after {timeout:.0f} s"
+
+
 def wait_until(check: Callable[[], bool], timeout: float, step: float = 0.2) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -84,6 +84,8 @@ def credentials_env(ctx: Context) -> dict[str, str]:
         "AWS_EC2_METADATA_DISABLED": "true",
         # pyiceberg merges PYICEBERG_CATALOG__<NAME>__<PROP> into the catalog's properties
         "PYICEBERG_CATALOG__JUTONG__CREDENTIAL": f"{key}:{secret}",
+        # the REST catalog's token endpoint, named (pyiceberg's guess is deprecated)
+        "PYICEBERG_CATALOG__JUTONG__OAUTH2_SERVER_URI": f"{seaweedfs.rest_uri(ctx)}/v1/oauth/tokens",
     }
 
 

@@ -13,7 +13,10 @@ def test_no_endpoint_no_s3a(tmp_path):
     s = load_settings({"JUTONG_HOME": str(tmp_path)})
     assert object_store_conf(s, {}) == {}
     s = replace(s, spark_jars="/j/a.jar,/j/b.jar")
-    assert object_store_conf(s, {}) == {"spark.jars": "/j/a.jar,/j/b.jar"}
+    assert object_store_conf(s, {}) == {
+        "spark.driver.extraClassPath": "/j/a.jar:/j/b.jar",
+        "spark.executor.extraClassPath": "/j/a.jar:/j/b.jar",
+    }
 
 
 def test_s3a_on_the_endpoint_with_keys_from_the_environment(tmp_path):

@@ -25,6 +25,7 @@ from jutong.stack.common import (
     port_free,
     read_pid,
     stop_pid,
+    stop_pids,
     tail,
 )
 from jutong.stack.runner import SERVICES, context, format_status, status
@@ -90,6 +91,20 @@ def test_stop_pid_kills_a_process_that_ignores_sigterm():
     assert stop_pid(proc.pid, timeout=1) == "killed after 1 s"
     proc.wait(timeout=5)
     assert proc.returncode == -9
+
+
+def test_stop_pids_stops_several_groups_at_once():
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", "import time; time.sleep(60)"], start_new_session=True
+        )
+        for _ in range(3)
+    ]
+    assert stop_pids([p.pid for p in procs] + [None], group=True, timeout=10) == "stopped"
+    for p in procs:
+        p.wait(timeout=5)
+        assert not pid_alive(p.pid)
+    assert stop_pids([p.pid for p in procs]) == "not running"
 
 
 def test_secrets_are_private_and_stable(tmp_path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -73,6 +74,8 @@ def stack():
         assert down.returncode == 0, down.stderr
         left = [pid for pid in pids if pid_alive(pid)]
         assert not left, f"processes left after down: {left}"
+        if not os.environ.get("JUTONG_KEEP_STACK"):  # set it to look at the logs afterwards
+            shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
@@ -196,21 +199,24 @@ import pyarrow as pa
 from jutong.lake.catalog import Lake
 from jutong.settings import get_settings
 from spark_jobs.session import get_spark
+import uuid
 settings = get_settings()
+run = uuid.uuid4().hex[:8]
+path = f"s3a://lake/probe/spark_s3a_{run}"
 spark = get_spark(settings, "stack-s3a-probe", **{"spark.driver.memory": "512m",
                   "spark.executor.memory": "512m"})
 spark.range(0, 1000, numPartitions=2).selectExpr("id", "id * 2 AS twice") \\
-    .write.mode("overwrite").parquet("s3a://lake/probe/spark_s3a")
-back = spark.read.parquet("s3a://lake/probe/spark_s3a").selectExpr("sum(twice)").first()[0]
+    .write.parquet(path)
+back = spark.read.parquet(path).selectExpr("sum(twice)").first()[0]
 # the lake's path: Spark writes the files, pyiceberg registers them in place, both read them
-files = [r.path for r in spark.sql("SELECT input_file_name() AS path FROM parquet.`s3a://lake/probe/spark_s3a`").distinct().collect()]
+files = [r.path for r in spark.sql(f"SELECT input_file_name() AS path FROM parquet.`{path}`").distinct().collect()]
 catalog = Lake(settings).catalog
 catalog.create_namespace_if_not_exists("probe")
 schema = pa.schema([("id", pa.int64()), ("twice", pa.int64())])
-table = catalog.create_table_if_not_exists("probe.spark_files", schema=schema)
+table = catalog.create_table(f"probe.spark_files_{run}", schema=schema)
 table.add_files([f.replace("s3a://", "s3://") for f in files])
-rows = catalog.load_table("probe.spark_files").scan().to_arrow().num_rows
-located = [f.replace("s3://", "s3a://") for f in catalog.load_table("probe.spark_files").inspect.files().column("file_path").to_pylist()]
+rows = catalog.load_table(f"probe.spark_files_{run}").scan().to_arrow().num_rows
+located = [f.replace("s3://", "s3a://") for f in catalog.load_table(f"probe.spark_files_{run}").inspect.files().column("file_path").to_pylist()]
 again = spark.read.parquet(*located).count()
 print(json.dumps({"sum": back, "files": len(files), "iceberg_rows": rows, "spark_again": again}))
 spark.stop()
