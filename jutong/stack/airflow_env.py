@@ -42,7 +42,10 @@ def write_passwords_file(ctx: Context) -> None:
 def stack_airflow_env(ctx: Context) -> dict[str, str]:
     """The ``AIRFLOW__…`` variables of every Airflow process of the stack (and of clients)."""
     workers = ctx.options.get("celery_concurrency", "2")
+    paused = ctx.options.get("airflow_dags_paused", "false").lower() in ("1", "true", "yes")
     return {
+        # new DAGs run at once (the default) or wait to be unpaused (a probe of the stack alone)
+        "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": str(paused),
         "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
         "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{api_url(ctx)}/execution/",
         "AIRFLOW__CORE__FERNET_KEY": fernet_key(ctx),

@@ -20,11 +20,13 @@ def test_no_endpoint_no_s3a(tmp_path):
 
 
 def test_s3a_on_the_endpoint_with_keys_from_the_environment(tmp_path):
-    s = load_settings({
-        "JUTONG_HOME": str(tmp_path),
-        "JUTONG_S3_ENDPOINT": "http://127.0.0.1:9000",
-        "JUTONG_S3_REGION": "us-east-1",
-    })
+    s = load_settings(
+        {
+            "JUTONG_HOME": str(tmp_path),
+            "JUTONG_S3_ENDPOINT": "http://127.0.0.1:9000",
+            "JUTONG_S3_REGION": "us-east-1",
+        }
+    )
     conf = object_store_conf(s, {"AWS_ACCESS_KEY_ID": "k", "AWS_SECRET_ACCESS_KEY": "s"})
     h = "spark.hadoop.fs.s3a."
     assert conf[h + "endpoint"] == "http://127.0.0.1:9000"

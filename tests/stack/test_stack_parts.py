@@ -175,6 +175,9 @@ def test_env_file_exports_credentials_privately(ctx):
         f":{ctx.ports['airflow_api']}/execution/"
     )
     assert env["AIRFLOW__API_AUTH__JWT_SECRET"]
+    assert env["AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION"] == "False"  # the DAGs run
+    ctx.options["airflow_dags_paused"] = "true"
+    assert profile.client_env(ctx)["AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION"] == "True"
 
 
 def test_unknown_catalog_is_refused(ctx):

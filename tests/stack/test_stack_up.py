@@ -60,7 +60,17 @@ def stack():
     # under /tmp, searchable by the 'postgres' user the server runs as when we are root
     root = Path(tempfile.mkdtemp(prefix="jutong-stack-"))
     root.chmod(0o755)
-    up = jutong("up", "--dir", str(root), "--option", "spark_worker_memory=1g")
+    # DAGs paused: this probes the services; running the project's DAGs (which write audit
+    # checkpoints and reports under the checkout) is the demo's test
+    up = jutong(
+        "up",
+        "--dir",
+        str(root),
+        "--option",
+        "spark_worker_memory=1g",
+        "--option",
+        "airflow_dags_paused=true",
+    )
     try:
         assert up.returncode == 0, f"stack up failed:\n{up.stdout}\n{up.stderr}"
         yield root
