@@ -70,6 +70,7 @@ COMMAND_MODULES = (
     "masking.delivery_cli",  # share deliver (after the share command)
     "jutong.governance.evaluation_cli",  # evaluate departments
     "jutong.governance.users_cli",  # users add | list | grant | revoke | token | …
+    "jutong.stack.cli",  # stack up | down | status
 )
 
 # The verb-first commands of earlier versions and the commands they are now. They keep working

@@ -70,6 +70,9 @@ class Settings:
     spark_master: str = "local[*]"
     spark_driver_memory: str = "4g"
     spark_shuffle_partitions: int = 8
+    # extra jars for every Spark session, comma-separated paths present on every node
+    # (driver and executor class path; e.g. hadoop-aws for s3a://)
+    spark_jars: str = ""
     # Airflow
     airflow_home: Path = field(default=Path())
     airflow_parallelism: int = 0  # 0 = sized for the machine (2 x cores, at least 4)

@@ -7,6 +7,49 @@ import sys
 
 from jutong.settings import Settings
 
+# Hadoop's S3A reads these as plain numbers only in the hadoop-aws 3.3 jars used on the stack
+# (Hadoop 3.5's defaults carry units, "30s", which 3.3 cannot parse); see docs/stack.md.
+S3A_DURATIONS = {
+    "connection.establish.timeout": "30000",
+    "connection.timeout": "200000",
+    "connection.ttl": "300000",
+    "threads.keepalivetime": "60",
+    "multipart.purge.age": "86400",
+}
+
+
+def object_store_conf(settings: Settings, environ: dict[str, str] | None = None) -> dict[str, str]:
+    """Spark options for ``settings.spark_jars`` and, when ``s3_endpoint`` is set, S3A on that
+    endpoint (path-style; ``s3://`` paths of the Iceberg catalog read through S3A too). The keys
+    come from ``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY`` of the environment, never from
+    the settings."""
+    env = os.environ if environ is None else environ
+    conf: dict[str, str] = {}
+    if settings.spark_jars:
+        # jars at the same paths on every node (the stack's worker is local): on the class
+        # path of driver and executors, nothing shipped (the AWS SDK bundle is 190 MB)
+        classpath = ":".join(j.strip() for j in settings.spark_jars.split(",") if j.strip())
+        conf["spark.driver.extraClassPath"] = classpath
+        conf["spark.executor.extraClassPath"] = classpath
+    if not settings.s3_endpoint:
+        return conf
+    h = "spark.hadoop.fs.s3a."
+    conf.update(
+        {
+            "spark.hadoop.fs.s3.impl": "org.apache.hadoop.fs.s3a.S3AFileSystem",
+            h + "endpoint": settings.s3_endpoint,
+            h + "endpoint.region": settings.s3_region or "us-east-1",
+            h + "path.style.access": "true",
+            h + "connection.ssl.enabled": str(settings.s3_endpoint.startswith("https")).lower(),
+            h + "aws.credentials.provider": "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider",
+            **{h + k: v for k, v in S3A_DURATIONS.items()},
+        }
+    )
+    if env.get("AWS_ACCESS_KEY_ID") and env.get("AWS_SECRET_ACCESS_KEY"):
+        conf[h + "access.key"] = env["AWS_ACCESS_KEY_ID"]
+        conf[h + "secret.key"] = env["AWS_SECRET_ACCESS_KEY"]
+    return conf
+
 
 def get_spark(settings: Settings, app_name: str = "jutong", **conf: str):
     """A Spark session on ``settings.spark_master`` with the options Jutong relies on.
@@ -40,7 +83,7 @@ def get_spark(settings: Settings, app_name: str = "jutong", **conf: str):
         # e.g. the lineage of every golden field, otherwise run interpreted: 5x slower).
         .config("spark.driver.extraJavaOptions", "-XX:-DontCompileHugeMethods")
     )
-    for key, value in conf.items():
+    for key, value in {**object_store_conf(settings), **conf}.items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")

@@ -90,6 +90,7 @@ TREE = {
         "token",
         "tokens",
     },
+    "stack": {"up", "down", "status"},
     "demo": None,
     "serve": None,
     "airflow": None,

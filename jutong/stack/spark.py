@@ -1,0 +1,163 @@
+"""Spark standalone: one master and one worker, started with ``sbin/spark-daemon.sh`` of the
+PySpark package (the wheel has no ``start-master.sh``).
+
+Executors run the driver's interpreter (``PYSPARK_PYTHON``, the project's environment) and find
+the project's code through ``PYTHONPATH`` (the checkout), set in the worker's environment. A
+worker on another machine needs the same environment installed, or the driver ships the
+packages with ``spark.submit.pyFiles`` (a zip of jutong/, spark_jobs/, masking/), see
+docs/stack.md.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+from jutong.stack.common import (
+    HOST,
+    ProcessStatus,
+    StackError,
+    pid_alive,
+    port_open,
+    read_pid,
+    stop_pid,
+    wait_until,
+)
+from jutong.stack.service import Context, Service
+
+MASTER = "org.apache.spark.deploy.master.Master"
+WORKER = "org.apache.spark.deploy.worker.Worker"
+IDENT = "jutong"
+
+
+def spark_home() -> Path:
+    """The installed ``pyspark`` folder (found without importing PySpark)."""
+    spec = importlib.util.find_spec("pyspark")
+    if spec is None or not spec.submodule_search_locations:
+        raise StackError("spark: the pyspark package is not installed: run 'make env'")
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+def master_url(ctx: Context) -> str:
+    return f"spark://{HOST}:{ctx.port('spark_master')}"
+
+
+class Spark(Service):
+    name = "spark"
+    ports = ("spark_master", "spark_master_ui", "spark_worker", "spark_worker_ui")
+
+    def _pidfile(self, ctx: Context, cls: str) -> Path:
+        return self.dir(ctx) / "run" / f"spark-{IDENT}-{cls}-1.pid"
+
+    def _log(self, ctx: Context, cls: str) -> Path:
+        return self.dir(ctx) / "logs" / f"spark-{IDENT}-{cls}-1-{os.uname().nodename}.out"
+
+    def status(self, ctx: Context) -> list[ProcessStatus]:
+        out = []
+        for proc, cls, port_name in (
+            ("master", MASTER, "spark_master"),
+            ("worker", WORKER, "spark_worker"),
+        ):
+            pid = read_pid(self._pidfile(ctx, cls))
+            alive = pid_alive(pid)
+            port = ctx.ports.get(port_name)
+            healthy = alive and port is not None and port_open(port)
+            ui = ctx.ports.get(f"{port_name}_ui")
+            out.append(
+                ProcessStatus(
+                    self.name,
+                    proc,
+                    pid if alive else None,
+                    port,
+                    healthy,
+                    str(self._log(ctx, cls)),
+                    f"UI on {ui}",
+                )
+            )
+        return out
+
+    def environ(self, ctx: Context) -> dict[str, str]:
+        d = self.dir(ctx)
+        for sub in ("run", "logs", "work", "local"):
+            (d / sub).mkdir(parents=True, exist_ok=True)
+        home = spark_home()
+        path = os.environ.get("PYTHONPATH", "")
+        return {
+            **os.environ,
+            "SPARK_HOME": str(home),
+            "SPARK_LOCAL_IP": HOST,
+            "SPARK_LOCAL_DIRS": str(d / "local"),
+            "SPARK_WORKER_DIR": str(d / "work"),
+            "SPARK_LOG_DIR": str(d / "logs"),
+            "SPARK_PID_DIR": str(d / "run"),
+            "SPARK_IDENT_STRING": IDENT,
+            "SPARK_DAEMON_MEMORY": ctx.options.get("spark_daemon_memory", "256m"),
+            "PYSPARK_PYTHON": sys.executable,
+            # executors import the project's code from the checkout
+            "PYTHONPATH": os.pathsep.join(p for p in (str(ctx.sd.home), path) if p),
+            "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]),
+        }
+
+    def _daemon(self, ctx: Context, action: str, cls: str, *args: str) -> None:
+        import subprocess
+
+        env = self.environ(ctx)
+        env.pop("SPARK_NO_DAEMONIZE", None)  # keeps it in the foreground, even empty
+        script = spark_home() / "sbin" / "spark-daemon.sh"
+        proc = subprocess.run(
+            ["bash", str(script), action, cls, "1", *args], env=env, capture_output=True, text=True
+        )
+        if proc.returncode != 0:
+            raise StackError(
+                f"spark: spark-daemon.sh {action} {cls} failed: "
+                f"{proc.stdout[-1500:]}{proc.stderr[-1500:]}"
+            )
+
+    def start(self, ctx: Context) -> None:
+        p = ctx.port
+        if not self.status(ctx)[0].healthy:
+            self._daemon(
+                ctx,
+                "start",
+                MASTER,
+                "--host",
+                HOST,
+                "--port",
+                str(p("spark_master")),
+                "--webui-port",
+                str(p("spark_master_ui")),
+            )
+            if not wait_until(lambda: port_open(p("spark_master")), 60):
+                raise StackError("spark: master not answering on its port")
+        cores = ctx.options.get("spark_worker_cores") or str(os.cpu_count() or 1)
+        memory = ctx.options.get("spark_worker_memory", "2g")
+        self._daemon(
+            ctx,
+            "start",
+            WORKER,
+            master_url(ctx),
+            "--host",
+            HOST,
+            "--port",
+            str(p("spark_worker")),
+            "--webui-port",
+            str(p("spark_worker_ui")),
+            "--cores",
+            cores,
+            "--memory",
+            memory,
+        )
+        if not wait_until(lambda: port_open(p("spark_worker")), 60):
+            raise StackError("spark: worker not answering on its port")
+
+    def stop(self, ctx: Context) -> str:
+        done = []
+        for cls in (WORKER, MASTER):
+            done.append(stop_pid(read_pid(self._pidfile(ctx, cls)), timeout=20))
+            self._pidfile(ctx, cls).unlink(missing_ok=True)
+        return ", ".join(dict.fromkeys(done))
+
+    def log(self, ctx: Context, process: str | None = None) -> Path:
+        return self._log(ctx, WORKER if process == "worker" else MASTER)
