@@ -12,10 +12,13 @@ Fellegi–Sunter as Splink implements it:
   identifier comparison, whose m probabilities EM learns on the unkeyed candidates;
 - the prior from the number of candidate entities (one of them, at most, is the one).
 
-Then ``predict_between`` scores unkeyed mentions against the known ones (never against each
-other: a shared placeholder or empty ID is never evidence, docs/base_databases.md). The caller
-decides with two thresholds (``catalog/matching.yaml``, ``jutong.catalog.matching``): merge
-at or above ``match_upper``, clerical review between, apart below ``match_lower``.
+Then ``predict_between`` scores unkeyed mentions against the known ones. The caller decides
+with two thresholds (``catalog/matching.yaml``, ``jutong.catalog.matching``): merge at or
+above ``match_upper``, clerical review between, apart below ``match_lower``. What is left is
+scored among itself by ``score_among`` (same model, ``dedupe_only``) and ``clusters`` groups
+the pairs that reach ``match_upper`` and agree on the name — one person's rows sharing a
+mistyped ID become one entity. A shared placeholder or empty ID is never evidence on either
+pass: it is not an ID to compare (docs/base_databases.md).
 """
 
 from __future__ import annotations

@@ -81,7 +81,7 @@ def pairwise(
     )
 
 
-def _match(kind: EntityKind, unkeyed, known, match: MatchSettings) -> dict[str, str]:
+def place_unkeyed(kind: EntityKind, unkeyed, known, match: MatchSettings) -> dict[str, str]:
     """Unkeyed mention -> where the matcher put it: a known entity (merged), or a cluster of
     unkeyed mentions (``c:`` + its smallest mention id), as the build does."""
     import pyarrow as pa
@@ -116,7 +116,7 @@ def evaluate_adversarial(
     out = []
     if people:
         adv = adversarial_people(people, seed=seed)
-        merged = _match(
+        merged = place_unkeyed(
             EntityKind.person, adv.unkeyed, adv.known, matching.get("population", DEFAULT)
         )
         out.append(
@@ -130,7 +130,7 @@ def evaluate_adversarial(
         )
     if orgs:
         org = adversarial_orgs(orgs, seed=seed)
-        merged = _match(
+        merged = place_unkeyed(
             EntityKind.org, org.unkeyed, org.known, matching.get("legal_entity", DEFAULT)
         )
         out.append(

@@ -13,6 +13,10 @@ Steps, all on one DataFrame of mentions (``spark_jobs.base.mentions``):
    above ``match_upper`` (catalog/matching.yaml), clerical review between the thresholds (decisions from
    ``jutong review`` are applied), apart below — an unkeyed mention that is not merged is
    quarantined with its reason, never dropped and never merged on a shared placeholder.
+   What is still unplaced gets a provisional key (``steps.provisional``): an organisation
+   known only by a legacy code becomes an entity under that code, and unkeyed mentions that
+   are one entity among themselves (the same mistyped ID, name, birth date) one under their
+   smallest mention id; a later credit code carrying a legacy code inherits its entity id.
 4. **Survivorship** (一数一源, GX-Reg art. 16): per golden field the value from the
    authoritative department (catalog ``authoritative_for``), otherwise the most recent
    non-null value (load time, then batch and row); each golden field carries its lineage

@@ -14,7 +14,7 @@ from jutong.base.matching import score_unkeyed
 from jutong.catalog.matching import DEFAULT
 from jutong.catalog.model import EntityKind
 from jutong.synth.adversarial import adversarial_people
-from jutong.synth.adversarial_eval import _match, pairwise
+from jutong.synth.adversarial_eval import pairwise, place_unkeyed
 from jutong.synth.adversarial_orgs import adversarial_orgs
 from spark_jobs.base.steps.probabilistic import decide
 
@@ -24,7 +24,7 @@ def outcome():
     """Unkeyed mention -> where the whole matcher put it: a known entity (Splink against the
     keyed mentions) or ``c:`` + a mention id (clustered among the unkeyed ones)."""
     adv = adversarial_people(2000, seed=7)
-    return adv, _match(EntityKind.person, adv.unkeyed, adv.known, DEFAULT)
+    return adv, place_unkeyed(EntityKind.person, adv.unkeyed, adv.known, DEFAULT)
 
 
 def test_precision_recall_and_no_twin_merged(outcome):

@@ -35,6 +35,20 @@ LINK_COLUMNS = (
 )
 
 
+# a mention with nothing but a name (a legal representative without an ID): a name alone
+# identifies nobody, so it is kept apart and says so
+NAME_ONLY = "only a name to compare"
+
+
+def _name_only():
+    """The mention's only compared feature is its name (sex aside)."""
+    others = [F.col(c).isNull() for c in ("id17", "m_birth", "m_division", "m_mobile", "m_rep")]
+    out = F.col("m_name").isNotNull()
+    for c in others:
+        out = out & c
+    return out
+
+
 def keyed_links(keyed: DataFrame, keymap: DataFrame) -> DataFrame:
     """The keyed mentions with their entity id (inner join on ``key``).
 
@@ -101,6 +115,10 @@ def unkeyed_links(
             .when(
                 F.col("is_pending"),
                 F.concat(reason_col, F.lit("; match in clerical review (jutong review list)")),
+            )
+            .when(
+                _name_only(),
+                F.concat(reason_col, F.lit(f"; {NAME_ONLY}; no match at or above {match_upper}")),
             )
             .otherwise(F.concat(reason_col, F.lit(f"; no match at or above {match_upper}"))),
         )

@@ -147,3 +147,79 @@ def test_legacy_mentions_follow_their_credit_code_once_it_is_known(mentions, spa
         None,
     )
     out.release()
+
+
+def _person(mid, row, **values):
+    return {
+        "mention_id": mid,
+        "dataset": "renshe.shebao",
+        "department": "renshe",
+        "batch_id": "b2",
+        "row_number": row,
+        "role": "employee",
+        "loaded_at": T2,
+        **values,
+    }
+
+
+KNOWN = [  # (resident ID, name, birth date, sex, county)
+    ("450102199001011234", "王伟", dt.date(1990, 1, 1), "1", "450102"),
+    ("450103198505052345", "李娜", dt.date(1985, 5, 5), "2", "450103"),
+    ("450202197203033456", "张军", dt.date(1972, 3, 3), "1", "450202"),
+    ("450304200011114567", "刘芳", dt.date(2000, 11, 11), "2", "450304"),
+    ("450405196507075678", "陈强", dt.date(1965, 7, 7), "1", "450405"),
+    ("450521198812126789", "杨丽", dt.date(1988, 12, 12), "2", "450521"),
+]
+
+
+def test_one_persons_rows_sharing_a_mistyped_id_become_one_entity(mentions, spark):
+    """Two social-insurance rows with one wrong-check ID and nobody keyed to match: one
+    entity under a provisional key, resident ID null (never the invalid one). Two legal
+    representatives known by a name only stay apart, with their reason."""
+    rows = []
+    # six keyed persons, two rows each (one with a mobile): what the model learns from
+    for i, (rid, name, birth, sex, county) in enumerate(KNOWN):
+        for k in range(2):
+            rows.append(
+                _person(f"k{i}{k}", 10 * i + k, key=rid, key_status="valid", id17=rid[:17],
+                        name=name, m_name=name, m_birth=birth, m_sex=sex, m_division=county,
+                        m_mobile=f"1380000000{i}" if k else None)
+            )  # fmt: skip
+    same = {
+        "key_status": "invalid",
+        "key_raw": "450721199701723630",
+        "id17": "45072119970172363",
+        "name": "帕提古丽·吐拉洪",
+        "m_name": "帕提古丽·吐拉洪",
+        "m_birth": dt.date(1997, 1, 22),
+        "m_sex": "2",
+        "m_division": "450721",
+    }
+    rows += [_person("w1", 101, **same), _person("w2", 102, **same)]
+    rows += [
+        _person(f"r{k}", 200 + k, key_status="missing", name="赵刚", m_name="赵刚") for k in (1, 2)
+    ]
+    df = mentions(EntityKind.person, rows)
+    keymap = spark.createDataFrame(
+        [(rid, f"P{i + 1:010d}", AS_OF) for i, (rid, *_) in enumerate(KNOWN)],
+        "key string, entity_id string, first_seen date",
+    )
+    out, _ = _resolve(df, keymap, EntityKind.person)
+    links = {r["mention_id"]: r for r in out.tables["population_links"].collect()}
+    assert links["w1"]["entity_id"] == links["w2"]["entity_id"] == "P0000000007"
+    assert links["w1"]["match_kind"] == "clustered"
+    for m in ("r1", "r2"):
+        assert links[m]["entity_id"] is None and links[m]["status"] == "quarantined"
+        assert links[m]["reason"] == (
+            "no identifier; only a name to compare; no match at or above 0.99"
+        )
+    golden = {r["person_id"]: r for r in out.current.collect()}
+    w = golden["P0000000007"]
+    assert (w["resident_id"], w["provisional_key"], w["name"]) == (
+        None,
+        "mentions:w1",
+        "帕提古丽·吐拉洪",
+    )
+    assert golden["P0000000001"]["provisional_key"] is None
+    assert out.summary["clustered"] == 2 and out.summary["entities"] == 7
+    out.release()
