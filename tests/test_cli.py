@@ -29,7 +29,7 @@ TREE = {
     "release": {"build", "list", "show", "suspend", "withdraw", "restore"},
     "workdays": {"add", "between", "check"},
     "synth": None,
-    "governance": {"upgrade", "status", "revision"},
+    "governance": {"upgrade", "status", "revision", "copy"},
     "audit": {"verify", "checkpoint", "export", "list"},
     "share": {
         "request",

@@ -96,9 +96,13 @@ def cmd_copy(args) -> int:
     from jutong.governance.transfer import copy_rows
 
     target = _settings()
-    source_uri = args.source if "://" in args.source else f"sqlite:///{Path(args.source).resolve()}"
-    if source_uri.startswith("sqlite:///") and not Path(source_uri[10:]).is_file():
-        return _fail(ValueError(f"no governance database at {source_uri[10:]}"))
+    if "://" in args.source:
+        source_uri = args.source
+    else:  # a file: the embedded SQLite database
+        path = Path(args.source).resolve()
+        if not path.is_file():
+            return _fail(ValueError(f"no governance database at {path}"))
+        source_uri = sa.engine.URL.create("sqlite", database=str(path)).render_as_string()
     source = replace(target, governance_db_uri=source_uri)
     if sa.engine.make_url(source_uri) == sa.engine.make_url(target.governance_db_uri):
         return _fail(ValueError("the source is the settings' own governance database"))

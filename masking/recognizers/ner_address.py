@@ -7,7 +7,8 @@ below the threshold there. LAC tags the pieces of such an address as LOCATION
 (``万秀区`` ``大学路``; ``南宁`` ``青秀区`` ``金浦路22号`` ``名都大厦``). Here a run of at least two
 LOCATION pieces — touching, or apart by one or two characters that are no particle
 (``七星区``+``穿``+``山东路12号``) — that holds or is followed by a house number (``3号``,
-``12号院``, then building, unit, floor, room) is an address at 0.7: a home down to its door.
+``12号院``, then building, unit, floor, room) and comes right after a word that says a home
+(住, 家在, 寄往, 送达, 搬到 …) is an address at 0.7: a home down to its door.
 A single place with a number (``大学路3号窗口``, an office) and places without a number
 (``民族大道与金湖路交叉口``) are left alone.
 
@@ -38,6 +39,11 @@ _TAIL = re.compile(
     f"(?:{_NUM}(?:号院|号楼|号|栋|幢|座|单元|楼|层|室|房)|[A-Za-z]?{_NUM}(?:室|房)?|[-－#]|(?<=号)院)+"
 )
 _PARTICLES = frozenset("的和与及在到从往向对是了或并但")
+# what precedes a home's address in running text (a place tag alone does not tell a home from
+# an office: 南宁市青秀区民族大道100号是自治区政府所在地 stays)
+_HOME_CUE = re.compile(
+    "(?:住在|住于|家住|家在|居住在|居住于|现住|暂住|住|寄往|寄到|寄至|送到|送至|送达|搬到|搬至|迁至|迁往)$"
+)
 _MAX_GAP = 2
 
 
@@ -58,7 +64,11 @@ def address_spans(clause: str, tags: list[Entity]) -> list[tuple[int, int]]:
         tail = _TAIL.match(clause, end)
         if tail:
             end = tail.end()
-        if len(run) >= 2 and _HOUSE.search(clause, start, end):
+        if (
+            len(run) >= 2
+            and _HOUSE.search(clause, start, end)
+            and _HOME_CUE.search(clause, max(0, start - 4), start)
+        ):
             out.append((start, end))
     return out
 

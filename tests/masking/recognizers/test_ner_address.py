@@ -26,6 +26,8 @@ from masking.recognizers.ner_address import address_spans
         ("请到大学路3号窗口办理", [(2, 7)], []),
         ("位于民族大道与金湖路交叉口", [(2, 6), (7, 10)], []),
         ("在万秀区的大学路3号", [(1, 4), (5, 8)], []),
+        # no word that says a home before it: an office's address is no finding
+        ("南宁市青秀区民族大道100号是政府所在地", [(0, 3), (3, 6), (6, 14)], []),
     ],
 )
 def test_address_spans(clause, tags, addresses):
