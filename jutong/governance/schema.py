@@ -201,6 +201,10 @@ case_clocks = sa.Table(
     # 0006: clock-hour deadlines (特急 12 hours, GX-Open art. 20(2)): the instant, naive UTC
     sa.Column("due_at", sa.DateTime, nullable=True),
     sa.Column("remaining_minutes", sa.Integer, nullable=True),  # a paused clock-hour deadline
+    # 0007: what a working-day clock counts (from this day, so many working days): a
+    # provisional due day is recomputed from them (jutong.governance.cases.recompute)
+    sa.Column("counted_from", sa.Date, nullable=True),
+    sa.Column("counted_days", sa.Integer, nullable=True),
 )
 
 share_deliveries = sa.Table(

@@ -4,7 +4,8 @@ Run every 15 minutes by the ``govern__sla_sweep`` DAG (and ``jutong cases sweep`
 each clock gets at most one reminder (when it is due soon or due today) and one escalation to
 the bureau (when it is overdue), each an audit event; the day's overdue report per department
 is rewritten in place. The sweep also makes provisional deadlines final once the calendar
-knows their days (``jutong.governance.deadlines``) and signs a checkpoint of the audit chain's
+knows their days (tickets: ``jutong.governance.deadlines``; notices; case clocks:
+``jutong.governance.cases.recompute``) and signs a checkpoint of the audit chain's
 head, so a truncated log is detectable (GX-Dispatch art. 42). Overdue steps count against the
 owing department in its evaluation (LZ-Rules art. 34; GX-Dispatch art. 9(3)).
 """
@@ -70,6 +71,10 @@ def sweep(
     from jutong.governance.opening.notices import recompute_provisional as notices_recompute
 
     res.recomputed += len(notices_recompute(settings, calendar, actor="sla-sweep"))
+    from jutong.governance.cases.recompute import recompute_clocks
+
+    clocks_changed, _ = recompute_clocks(settings, calendar, actor="sla-sweep")
+    res.recomputed += len(clocks_changed)
     overdue_by_dept: dict[str, list[dict]] = {}
     found = open_clocks(settings)
     res.open_clocks = len(found)

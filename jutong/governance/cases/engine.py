@@ -87,6 +87,8 @@ def _start_clock(
         "due_at": due_at,
         "provisional": due.provisional,
         "status": "running",
+        "counted_from": None if hours else day,
+        "counted_days": None if hours else days,
     }
     conn.execute(sa.insert(case_clocks).values(**values))
     return {
@@ -334,6 +336,8 @@ def fire(
                         due_on=due.day,
                         provisional=due.provisional,
                         remaining_days=None,
+                        counted_from=day,
+                        counted_days=paused.remaining_days or 0,
                     )
                 )
                 clock_note = {

@@ -178,6 +178,50 @@ def test_deadline_past_the_calendar_is_provisional(settings):
     assert c.provisional and c.due_on == D(2027, 1, 4)  # Jan 1 off, weekend off
 
 
+def test_provisional_clocks_are_recomputed_when_the_year_is_entered(settings):
+    """The bureau enters a (made-up) 2027 arrangement with Jan 4 off: the running provisional
+    clock becomes final on Jan 5, audited; a resumed clock counts from its resume day; the SLA
+    sweep does the same; nothing changes twice."""
+    from jutong.governance.cases.recompute import recompute_clocks
+    from jutong.governance.sla import sweep
+
+    case = _request(settings, day="2026-12-30")
+    other = _request(settings, day="2026-12-30", resource="gongan.huji")
+    fire(settings, other.ref, "pass", actor=BUREAU, at=at("2026-12-30", 11))
+    # provider 5 wd from 12-30: 12-31, (Jan 1 off), 1-4 … 1-7, provisional; paused the same day
+    # with 5 working days left, resumed on 12-31: 1-4 … 1-8, provisional
+    paused = fire(
+        settings, other.ref, "ask_info", actor=PROV, at=at("2026-12-30", 12), reason="缺少用途说明"
+    )
+    assert paused.state == "needs_info"
+    fire(settings, other.ref, "supplement", actor=REQ, at=at("2026-12-31", 9))
+    before = _clock(settings, other.ref, "provider_review")
+    assert before.provisional and before.due_on == D(2027, 1, 8)
+    assert recompute_clocks(settings) == ([], 0)  # nothing new known: no change, no event
+    path = settings.catalog_dir / "jurisdiction.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc["calendar"] = {
+        "extra_holidays": ["2027-01-01", "2027-01-04"],
+        "covered_through": "2027-12-31",
+    }
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    changed, unknown = recompute_clocks(settings, actor="王科长")
+    assert unknown == 0
+    got = {(r.case, r.state): (r.was, r.now, r.provisional) for r in changed}
+    assert got == {
+        (case.ref, "submitted"): (D(2027, 1, 4), D(2027, 1, 5), False),
+        # counted again from the resume day: 1-5 … 1-8, then 1-11 (Jan 4 off, a weekend)
+        (other.ref, "provider_review"): (D(2027, 1, 8), D(2027, 1, 11), False),
+    }
+    c = _clock(settings, case.ref, "submitted")
+    assert c.due_on == D(2027, 1, 5) and not c.provisional
+    evs = [e for e in events(settings, action="deadline.recompute") if e.subject == case.ref]
+    assert len(evs) == 1 and evs[0].actor == "王科长" and evs[0].data["to"] == "2027-01-05"
+    assert recompute_clocks(settings) == ([], 0)  # idempotent
+    assert sweep(settings, now=at("2027-01-02"), checkpoint=False).recomputed == 0
+    assert verify(settings).ok
+
+
 def test_due_soon_and_overdue(settings):
     case = _request(settings, day="2026-11-02")  # Mon: bureau due Wed 11-04
     cal = WorkCalendar.from_catalog(settings)
