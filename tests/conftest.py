@@ -2,7 +2,8 @@
 PostgreSQL cluster (started on first use) for the governance database on PostgreSQL.
 
 The governance database is SQLite in a test's home by default. Tests (or modules, with
-``pytestmark``) marked ``postgres`` run twice, ``[sqlite]`` and ``[postgresql]``: on PostgreSQL
+``pytestmark``) marked ``postgres`` run twice, ``[sqlite]`` and ``[postgresql]`` (the latter with
+the end-to-end tests, ``make test-e2e``): on PostgreSQL
 the ``settings`` fixture points ``governance_db_uri`` at a fresh database of the private cluster,
 already migrated to head (a copy of a template migrated once per session). Setting
 ``JUTONG_TEST_GOVERNANCE_DB=postgresql`` runs every test on PostgreSQL instead of SQLite.
@@ -75,7 +76,14 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.definition.get_closest_marker("postgres")
         and "governance_backend" in metafunc.fixturenames
     ):
-        metafunc.parametrize("governance_backend", BACKENDS, indirect=True)
+        # the PostgreSQL variants run with the end-to-end tests (`make test-e2e`, CI): `make
+        # test` keeps the tests that exist only for PostgreSQL (serve, migrations, concurrency,
+        # the Iceberg catalog) and stays under its time budget
+        metafunc.parametrize(
+            "governance_backend",
+            ["sqlite", pytest.param("postgresql", marks=pytest.mark.e2e)],
+            indirect=True,
+        )
 
 
 @pytest.fixture()
