@@ -10,7 +10,8 @@ import pytest
 from jutong.catalog.model import EntityKind
 from tests.spark_jobs.base.conftest import T1, T2
 
-pytestmark = pytest.mark.spark
+# whole base builds on Spark, four times: with the end-to-end tests (`make test-e2e`, CI)
+pytestmark = [pytest.mark.spark, pytest.mark.e2e]
 
 AS_OF = dt.date(2026, 11, 1)
 BUILT = dt.datetime(2026, 11, 1, 9, 30)
