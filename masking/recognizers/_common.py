@@ -343,3 +343,22 @@ class DigitRunRecognizer(_ScoredRecognizer):
 
 # Unified scores and thresholds (see docs/pii_recognizers.md).
 DEFAULT_THRESHOLD = 0.5
+
+
+def model_result(recognizer, entity: str, start: int, end: int, score: float, pattern: str):
+    """A ``RecognizerResult`` of a model-backed recognizer (names, addresses from LAC tags),
+    carrying the recognizer's name and id and which of its rules found it."""
+    from presidio_analyzer import RecognizerResult
+
+    return RecognizerResult(
+        entity,
+        start,
+        end,
+        score,
+        None,
+        {
+            RecognizerResult.RECOGNIZER_NAME_KEY: recognizer.name,
+            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: recognizer.id,
+            "pattern": pattern,
+        },
+    )

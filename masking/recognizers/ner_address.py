@@ -21,10 +21,10 @@ from __future__ import annotations
 import re
 import threading
 
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer import EntityRecognizer
 
 from masking.ner import Entity, get_tagger
-from masking.recognizers._common import LANGUAGE
+from masking.recognizers._common import LANGUAGE, model_result
 
 ENTITY = "CN_ADDRESS"
 SCORE = 0.7
@@ -108,17 +108,6 @@ class CnNerAddressRecognizer(EntityRecognizer):
         ):
             for start, end in address_spans(clause, tags):
                 results.append(
-                    RecognizerResult(
-                        ENTITY,
-                        offset + start,
-                        offset + end,
-                        SCORE,
-                        None,
-                        {
-                            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                            "pattern": "ner_address",
-                        },
-                    )
+                    model_result(self, ENTITY, offset + start, offset + end, SCORE, "ner_address")
                 )
         return results

@@ -36,11 +36,11 @@ import threading
 from collections.abc import Iterable
 from functools import cache
 
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer import EntityRecognizer
 
 from jutong.reference.surnames import compound_surnames, single_surnames
 from masking.ner import Entity, get_tagger
-from masking.recognizers._common import LANGUAGE
+from masking.recognizers._common import LANGUAGE, model_result
 from masking.recognizers.person_name import COMMON_WORDS, FOLLOW
 
 ENTITY = "CN_PERSON_NAME"
@@ -157,18 +157,7 @@ class CnNerPersonRecognizer(EntityRecognizer):
         ):
             for start, end in person_spans(window, tags):
                 results.append(
-                    RecognizerResult(
-                        ENTITY,
-                        offset + start,
-                        offset + end,
-                        SCORE,
-                        None,
-                        {
-                            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                            "pattern": "ner_person",
-                        },
-                    )
+                    model_result(self, ENTITY, offset + start, offset + end, SCORE, "ner_person")
                 )
         return results
 
