@@ -31,3 +31,15 @@
             || lpad(cast(cast(floor({{ age }} / 10) * 10 + 9 as integer) as {{ dbt.type_string() }}), 2, '0')
     end
 {%- endmacro %}
+
+{#- Five-year age band label as the open releases write it ('0-4', '5-9' … '80-84', '85+');
+    null for an unknown age (masking.columns.age_band, GX-Open art. 19 statistics). -#}
+{% macro age_band_5y(age) -%}
+    case
+        when {{ age }} is null or {{ age }} < 0 then null
+        when {{ age }} >= 85 then '85+'
+        else cast(cast(floor({{ age }} / 5) * 5 as integer) as {{ dbt.type_string() }})
+            || '-'
+            || cast(cast(floor({{ age }} / 5) * 5 + 4 as integer) as {{ dbt.type_string() }})
+    end
+{%- endmacro %}

@@ -36,7 +36,13 @@ def build_home(base: Path):
     from jutong.settings import reset_settings_cache
     from masking.release import build_release
     from tests.conftest import make_home, settings_for
-    from tests.masking.test_release import AS_OF, load_base, org_rows, population_rows
+    from tests.masking.test_release import (
+        AS_OF,
+        load_base,
+        load_population,
+        org_rows,
+        population_rows,
+    )
     from tests.web.browser.console_home import prepare
 
     home = make_home(base / "home")
@@ -45,7 +51,7 @@ def build_home(base: Path):
     reset_settings_cache()
     settings = settings_for(home)
     load_base(settings, "legal_entity", org_rows(40))
-    load_base(settings, "population", population_rows(240))
+    load_population(settings, population_rows(240))
     build_release(settings, "qiye_registrations", as_of=AS_OF, actor="screenshots")
     Lake(settings).table("base", "legal_entity").append(org_rows(45).slice(40))
     build_release(settings, "qiye_registrations", as_of=AS_OF, actor="screenshots")

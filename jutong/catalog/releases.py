@@ -80,6 +80,9 @@ class AggregateDef(_Strict):
     dimensions: list[str] = Field(min_length=1)
     threshold: int = Field(default=5, ge=2)
     count_column: str = "count"
+    # a source already aggregated (a theme mart's count column): cells sum this source column
+    # instead of counting rows; small-cell suppression applies to the sums all the same
+    weight: str | None = None
 
 
 class Source(_Strict):

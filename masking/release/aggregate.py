@@ -69,7 +69,21 @@ def count_cells(
     dims = d.aggregate.dimensions
     cnt = d.aggregate.count_column
     derived_t = pa.table(derived)
-    counts = derived_t.group_by(dims).aggregate([([], "count_all")])
+    weight = d.aggregate.weight
+    if weight:
+        w = C.as_array(source.column(weight))
+        if not pa.types.is_integer(w.type):
+            raise ReleaseError(
+                f"release '{d.id}': aggregate.weight '{weight}' is {w.type}, not a count"
+            )
+        if w.null_count or (len(w) and pc.min(w).as_py() < 0):
+            raise ReleaseError(
+                f"release '{d.id}': aggregate.weight '{weight}' has empty or negative counts"
+            )
+        weighted = derived_t.append_column("__weight", w.cast(pa.int64()))
+        counts = weighted.group_by(dims).aggregate([("__weight", "sum")])
+    else:
+        counts = derived_t.group_by(dims).aggregate([([], "count_all")])
     counts = counts.rename_columns([*dims, cnt])
     # the full cube of the dimensions' values: empty combinations count 0
     cube = None
@@ -110,6 +124,7 @@ def count_cells(
             {"column": c.name, "source": c.source_column, "derive": c.derive} for c in d.columns
         ],
         "note": "aggregate release: no person-level value is published",
+        **({"summed": weight} if weight else {}),
     }
     report["anonymity"] = {"method": "cell suppression", **crep.to_dict()}
     return out, labels

@@ -70,6 +70,8 @@ def read_source(settings: Settings, d: ReleaseDefinition) -> pa.Table:
         )
     table = lake.table(d.source.zone, d.source.table)
     wanted = sorted({c.source_column for c in d.columns})
+    if d.aggregate is not None and d.aggregate.weight:
+        wanted = sorted({*wanted, d.aggregate.weight})
     have = table.schema().column_names
     missing = [c for c in wanted if c not in have]
     if missing:

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
@@ -128,9 +129,47 @@ def load_base(settings, name: str, table: pa.Table) -> None:
     lake.ensure_table("base", name, table.schema).append(table)
 
 
+def population_mart(people: pa.Table, as_of: dt.date) -> pa.Table:
+    """What the dbt mart ``theme.pop_registered_by_county_sex_age`` holds for these persons
+    on ``as_of`` — the population release's source. tests/themes/test_build.py checks that
+    dbt's mart equals this computation on the themes' tiny lake."""
+    from jutong.reference import full_name, load_divisions
+    from masking import columns as C
+
+    divs = load_divisions()
+    keyed = pa.table(
+        {
+            "county_code": pc.fill_null(people.column("domicile_division"), "unknown"),
+            "sex_code": pc.fill_null(people.column("sex"), "unknown"),
+            "age_band": pc.fill_null(C.age_band(people.column("birth_date"), as_of), "unknown"),
+        }
+    )
+    counts = keyed.group_by(["county_code", "sex_code", "age_band"]).aggregate([([], "count_all")])
+    codes = counts.column("county_code").to_pylist()
+    return pa.table(
+        {
+            "county_code": counts.column("county_code"),
+            "county_name": pa.array([full_name(c) if c in divs else None for c in codes]),
+            "sex_code": counts.column("sex_code"),
+            "age_band": counts.column("age_band"),
+            "residents": counts.column("count_all").cast(pa.int64()),
+            "counted_on": pa.array([as_of] * counts.num_rows, pa.date32()),
+        }
+    )
+
+
+def load_population(settings, people: pa.Table, as_of: dt.date = AS_OF) -> None:
+    """The population base and the theme mart built from it (as ``build__themes`` would)."""
+    load_base(settings, "population", people)
+    mart = population_mart(people, as_of)
+    Lake(settings).ensure_table("theme", "pop_registered_by_county_sex_age", mart.schema).append(
+        mart
+    )
+
+
 @pytest.fixture()
 def lake(settings):
-    load_base(settings, "population", population_rows(240))
+    load_population(settings, population_rows(240))
     load_base(settings, "legal_entity", org_rows(40))
     return settings
 
@@ -221,6 +260,60 @@ def test_aggregate_release_suppresses_small_cells(lake):
     meta = json.loads((res.path / "metadata.json").read_text(encoding="utf-8"))
     assert meta["gx_open_art16"]["provider"] == "自治区公安厅"
     assert "小于5" in meta["gx_open_art16"]["open_conditions"]
+
+
+def _from_base(settings) -> D.ReleaseDefinition:
+    """The population release as it was before the population theme: rows of base.population
+    counted, age bands derived on the release date."""
+    body = yaml.safe_load(
+        (D.releases_dir(settings) / "population_by_county_sex_age.yaml").read_text("utf-8")
+    )
+    body["id"] = "population_from_base"
+    body["source"] = {"zone": "base", "table": "population"}
+    body["columns"] = [
+        {"name": "county_code", "source": "domicile_division", "derive": "division_code"},
+        {"name": "county", "source": "domicile_division", "derive": "division_name"},
+        {"name": "sex", "source": "sex", "derive": "sex_label"},
+        {"name": "age_band", "source": "birth_date", "derive": "age_band"},
+    ]
+    del body["aggregate"]["weight"]
+    return D.ReleaseDefinition.model_validate(body)
+
+
+def test_the_mart_based_population_release_equals_counting_the_base(lake):
+    mart = R.build_release(lake, "population_by_county_sex_age", as_of=AS_OF)
+    base = R.build_release(lake, "population_from_base", as_of=AS_OF, definition=_from_base(lake))
+    a = pq.read_table(mart.path / "data.parquet")
+    b = pq.read_table(base.path / "data.parquet")
+    assert a.num_rows == b.num_rows > 20
+    assert a.equals(b)
+    report = json.loads((mart.path / "report.json").read_text(encoding="utf-8"))
+    assert report["source"] == "theme.pop_registered_by_county_sex_age"
+    assert report["masking"]["summed"] == "residents"
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        (pa.array(["3", "4"]), "is string, not a count"),
+        (pa.array([3, None], pa.int64()), "has empty or negative counts"),
+        (pa.array([3, -1], pa.int64()), "has empty or negative counts"),
+    ],
+)
+def test_a_weight_that_is_no_count_is_refused(settings, values, message):
+    mart = pa.table(
+        {
+            "county_code": pa.array(["450102", "450103"]),
+            "sex_code": pa.array(["1", "2"]),
+            "age_band": pa.array(["30-34", "35-39"]),
+            "residents": values,
+        }
+    )
+    Lake(settings).ensure_table("theme", "pop_registered_by_county_sex_age", mart.schema).append(
+        mart
+    )
+    with pytest.raises(D.ReleaseError, match=f"aggregate.weight 'residents' {message}"):
+        R.build_release(settings, "population_by_county_sex_age", as_of=AS_OF)
 
 
 def write_definition(settings, body: dict) -> None:

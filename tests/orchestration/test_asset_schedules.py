@@ -59,7 +59,9 @@ def test_one_release_dag_per_definition_scheduled_on_the_base_asset(dags):
     assert q["schedule"] == "AssetTriggeredTimetable"
     assert q["assets"] == ["base.legal_entity"]
     assert q["outlets"] == ["release.qiye_registrations"]
-    assert releases["release__population_by_county_sex_age"]["assets"] == ["base.population"]
+    assert releases["release__population_by_county_sex_age"]["assets"] == [
+        "theme.pop_registered_by_county_sex_age"
+    ]
 
 
 def test_themes_scheduled_on_the_base_assets_emitting_one_asset_per_mart(dags):

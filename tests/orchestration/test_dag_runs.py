@@ -31,7 +31,8 @@ def _release_tables():
     spec = importlib.util.spec_from_file_location("_release_tables", path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    return mod.org_rows(30), mod.population_rows(120)
+    people = mod.population_rows(120)
+    return mod.org_rows(30), people, mod.population_mart(people, mod.AS_OF)
 
 
 def _staged_and_subscribed(s) -> str:
@@ -80,10 +81,11 @@ def _staged_and_subscribed(s) -> str:
 def ran(new_settings, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("dag_runs")
     s = new_settings(tmp / "home")
-    orgs, people = _release_tables()
+    orgs, people, mart = _release_tables()
     lake = Lake(s)
     lake.ensure_table("base", "legal_entity", orgs.schema).append(orgs)
     lake.ensure_table("base", "population", people.schema).append(people)
+    lake.ensure_table("theme", "pop_registered_by_county_sex_age", mart.schema).append(mart)
     shared = _staged_and_subscribed(s)
     overdue = request_share(
         s,

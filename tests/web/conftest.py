@@ -110,7 +110,13 @@ def released(tmp_path_factory: pytest.TempPathFactory) -> Released:
     # the release build and its test data load Presidio and pyiceberg: only when a test needs it
     from jutong.lake import Lake
     from masking.release import build_release
-    from tests.masking.test_release import AS_OF, load_base, org_rows, population_rows
+    from tests.masking.test_release import (
+        AS_OF,
+        load_base,
+        load_population,
+        org_rows,
+        population_rows,
+    )
 
     home = make_home(tmp_path_factory.mktemp("portal") / "home")
     settings = settings_for(home)
@@ -119,7 +125,7 @@ def released(tmp_path_factory: pytest.TempPathFactory) -> Released:
         mp.setenv("JUTONG_KEY_DIR", str(home / "keys"))
         reset_settings_cache()
         load_base(settings, "legal_entity", org_rows(40))
-        load_base(settings, "population", population_rows(240))
+        load_population(settings, population_rows(240))
         assert build_release(settings, QIYE, as_of=AS_OF, actor="tester").version == 1
         Lake(settings).table("base", "legal_entity").append(org_rows(45).slice(40))
         assert build_release(settings, QIYE, as_of=AS_OF, actor="tester").version == 2
