@@ -176,7 +176,7 @@ def run_demo(people: int, orgs: int, seed: int, with_broken: bool = True) -> int
         f"gate, base databases, theme databases, open releases (log: {log_file})"
     )
     t0 = time.perf_counter()
-    results = run_dags(settings, dag_ids, log_file)
+    results = run_dags(settings, dag_ids, log_file, clear_queue=True)
     unexpected = []
     quarantined_now = {s.dataset for s in dataset_status(settings, catalog) if s.quarantined}
     table = []
@@ -194,6 +194,8 @@ def run_demo(people: int, orgs: int, seed: int, with_broken: bool = True) -> int
             else:
                 unexpected.append(r)
                 note = f"failed tasks: {', '.join(r.failed_tasks) or '-'} {'; '.join(r.errors)}"
+        elif r.skipped_tasks and not r.asset_events:
+            note = "(nothing new: skipped, no Asset event)"
         table.append((r.dag_id, r.state, f"{r.seconds:.1f} s", note))
     for line in render(["DAG", "state", "time", ""], table, right=(2,)).splitlines():
         _say(f"      {line}")

@@ -23,17 +23,39 @@ def base_asset(base: str):
     return table_asset(Zone.base, base)
 
 
-def consumed(catalog: Catalog, base: BaseDatabase) -> list:
-    """The Assets a base database is built from."""
+def inputs(catalog: Catalog, base: BaseDatabase) -> list[tuple[Zone, str, str | None]]:
+    """The tables a base database is built from: (zone, table, catalog id or None)."""
     kind = base.entity_kind
     if kind is not None:
         entries = [e for e in catalog if any(m.kind is kind for m in e.base.mentions)]
-        return [table_asset(Zone.staging, e.table_name, catalog_id=e.id) for e in entries]
+        return [(Zone.staging, e.table_name, e.id) for e in entries]
     entries = [e for e in catalog if e.base.feeds is base]
     return [
-        *[table_asset(Zone.staging, e.table_name, catalog_id=e.id) for e in entries],
-        *[base_asset(up) for up in base.upstream],
+        *[(Zone.staging, e.table_name, e.id) for e in entries],
+        *[(Zone.base, up.value, None) for up in base.upstream],
     ]
+
+
+def consumed(catalog: Catalog, base: BaseDatabase) -> list:
+    """The Assets a base database is built from."""
+    return [
+        table_asset(z, name, catalog_id=cid) if cid else table_asset(z, name)
+        for z, name, cid in inputs(catalog, base)
+    ]
+
+
+def inputs_fingerprint(settings, catalog: Catalog, base: BaseDatabase, lake) -> str:
+    """What the build would read now (``jutong.orchestration.freshness``): the input tables'
+    snapshots, the catalog, and the clerical-review decisions of an entity base."""
+    from jutong.orchestration.freshness import fingerprint
+
+    extra = {}
+    if base.entity_kind is not None:
+        from jutong.base.review import decisions
+
+        extra["review"] = sorted(f"{m}|{e}|{s}" for (m, e), s in decisions(settings, base).items())
+    tables = [(z, name) for z, name, _ in inputs(catalog, base)]
+    return fingerprint(settings, lake, tables, extra=extra)
 
 
 def build_base_dag(base: BaseDatabase, catalog: Catalog):
@@ -62,12 +84,24 @@ def build_base_dag(base: BaseDatabase, catalog: Catalog):
         @task(task_id="build", outlets=[base_asset(base)])
         def build() -> dict:
             from airflow.sdk import get_current_context
+            from airflow.sdk.exceptions import AirflowSkipException
 
+            from jutong.lake import Lake
+            from jutong.orchestration.freshness import is_current, mark_built
             from spark_jobs.base.run import run_build
 
+            settings = get_settings()
+            lake = Lake(settings)
+            output = [(Zone.base, base.value)]
+            fp = inputs_fingerprint(settings, load_catalog(settings.catalog_dir), base, lake)
+            if is_current(lake, output, fp):
+                # nothing new since the current build: no build, no Asset event
+                raise AirflowSkipException(f"base.{base.value} is current: no input changed")
             run = get_current_context()["dag_run"]
             when = run.logical_date or run.run_after or dt.datetime.now(dt.UTC)
-            return run_build(get_settings(), base, when.date(), progress=print)
+            summary = run_build(settings, base, when.date(), progress=print)
+            mark_built(lake, output, fp)
+            return summary
 
         build()
     return dag

@@ -68,6 +68,11 @@ def build_ingest_dag(entry: CatalogEntry, catalog: Catalog):
             except ContractError as err:
                 raise AirflowFailException(f"refused and quarantined: {err}") from err
             print(result.message)
+            if result.status == "duplicate":
+                # a re-sent file: recognised, no new batch, so no Asset event downstream
+                from airflow.sdk.exceptions import AirflowSkipException
+
+                raise AirflowSkipException(result.message)
             return result.as_dict()
 
         ingest.expand(path=discover_files())

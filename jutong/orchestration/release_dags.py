@@ -65,6 +65,11 @@ def build_release_dag(definition):
             except ReleaseError as err:  # refused or suspended: retrying changes nothing
                 raise AirflowFailException(str(err)) from err
             print(res.summary())
+            if res.unchanged:
+                # the same data as the served version: no new version, no Asset event
+                from airflow.sdk.exceptions import AirflowSkipException
+
+                raise AirflowSkipException(f"{d.id}: unchanged, no new version")
             return {
                 "release_id": res.release_id,
                 "version": res.version,

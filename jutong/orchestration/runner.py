@@ -2,8 +2,13 @@
 
 ``run_dags`` starts one Python process with the Airflow environment of the settings, parses the
 DAG folder with Airflow's DagBag and runs each DAG with ``dag.test()`` (the embedded default:
-no scheduler to start). Airflow's own log goes to a file; the caller gets each run's state and
-its failed tasks.
+no scheduler to start). Airflow's own log goes to a file; the caller gets each run's state,
+its failed and skipped tasks and the Asset events it emitted.
+
+``dag.test()`` records each run's Asset events as the scheduler would, and Airflow queues
+them for the DAGs scheduled on those Assets. With ``clear_queue`` (the demo), the queue of the
+DAGs this chain ran anyway is emptied afterwards: a scheduler started later (``make
+airflow``) does not run them all again for events the chain already handled.
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ class DagRunResult:
     seconds: float
     failed_tasks: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    skipped_tasks: list[str] = field(default_factory=list)
+    asset_events: int = 0
 
 
 def airflow_environ(settings: Settings) -> dict[str, str]:
@@ -65,7 +72,9 @@ def ensure_airflow_db(settings: Settings) -> None:
     stamp.write_text(time.strftime("%Y-%m-%dT%H:%M:%S"))
 
 
-def run_dags(settings: Settings, dag_ids: list[str], log_file: Path) -> list[DagRunResult]:
+def run_dags(
+    settings: Settings, dag_ids: list[str], log_file: Path, *, clear_queue: bool = False
+) -> list[DagRunResult]:
     """Run the DAGs in order in one Airflow process; Airflow's output goes to ``log_file``."""
     ensure_airflow_db(settings)
     log_file.parent.mkdir(parents=True, exist_ok=True)
@@ -73,7 +82,14 @@ def run_dags(settings: Settings, dag_ids: list[str], log_file: Path) -> list[Dag
     result_file.unlink(missing_ok=True)
     with open(log_file, "w", encoding="utf-8") as log:
         proc = subprocess.run(
-            [sys.executable, "-m", "jutong.orchestration.runner", str(result_file), *dag_ids],
+            [
+                sys.executable,
+                "-m",
+                "jutong.orchestration.runner",
+                str(result_file),
+                *(["--clear-queue"] if clear_queue else []),
+                *dag_ids,
+            ],
             env=airflow_environ(settings),
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -86,7 +102,7 @@ def run_dags(settings: Settings, dag_ids: list[str], log_file: Path) -> list[Dag
     return [DagRunResult(**r) for r in json.loads(result_file.read_text(encoding="utf-8"))]
 
 
-def _main(result_file: str, dag_ids: list[str]) -> int:
+def _main(result_file: str, dag_ids: list[str], clear_queue: bool = False) -> int:
     # Runs inside the Airflow environment (see run_dags).
     from airflow.dag_processing.dagbag import DagBag
 
@@ -111,26 +127,60 @@ def _main(result_file: str, dag_ids: list[str]) -> int:
             continue
         t0 = time.perf_counter()
         dr = dag.test()
-        failed = []
-        errors = []
+        failed, skipped = [], []
         for ti in dr.get_task_instances():
+            name = ti.task_id + (
+                f"[{ti.map_index}]" if ti.map_index is not None and ti.map_index >= 0 else ""
+            )
             if ti.state in ("failed", "upstream_failed"):
-                name = ti.task_id + (
-                    f"[{ti.map_index}]" if ti.map_index is not None and ti.map_index >= 0 else ""
-                )
                 failed.append(name)
+            elif ti.state == "skipped":
+                skipped.append(name)
         results.append(
             {
                 "dag_id": dag_id,
                 "state": str(dr.state.value if hasattr(dr.state, "value") else dr.state),
                 "seconds": round(time.perf_counter() - t0, 1),
                 "failed_tasks": failed,
-                "errors": errors,
+                "errors": [],
+                "skipped_tasks": skipped,
+                "asset_events": _events_of(dag_id, dr.run_id),
             }
         )
+    if clear_queue:
+        _clear_queue([r["dag_id"] for r in results if r["state"] != "missing"])
     Path(result_file).write_text(json.dumps(results), encoding="utf-8")
     return 0
 
 
+def _events_of(dag_id: str, run_id: str) -> int:
+    """How many Asset events the run emitted."""
+    import sqlalchemy as sa
+    from airflow.models.asset import AssetEvent
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        return session.scalar(
+            sa.select(sa.func.count())
+            .select_from(AssetEvent)
+            .where(AssetEvent.source_dag_id == dag_id, AssetEvent.source_run_id == run_id)
+        )
+
+
+def _clear_queue(dag_ids: list[str]) -> None:
+    """Empty the Asset queue of DAGs the chain ran (see the module docstring)."""
+    import sqlalchemy as sa
+    from airflow.models.asset import AssetDagRunQueue
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        n = session.execute(
+            sa.delete(AssetDagRunQueue).where(AssetDagRunQueue.target_dag_id.in_(dag_ids))
+        ).rowcount
+    print(f"cleared {n} queued Asset event(s) of the {len(dag_ids)} DAG(s) this chain ran")
+
+
 if __name__ == "__main__":
-    sys.exit(_main(sys.argv[1], sys.argv[2:]))
+    args = sys.argv[2:]
+    clear_queue = "--clear-queue" in args
+    sys.exit(_main(sys.argv[1], [a for a in args if a != "--clear-queue"], clear_queue))

@@ -46,15 +46,26 @@ def build_standardize_dag(entry: CatalogEntry, catalog: Catalog):
             from dataclasses import asdict
 
             from airflow.sdk import get_current_context
+            from airflow.sdk.exceptions import AirflowSkipException
 
-            from spark_jobs.session import get_spark
-            from spark_jobs.standardize import run_standardize
+            from jutong.lake import Lake
+            from jutong.lake.repair import repair_before_job
+            from spark_jobs.standardize import dataset_tables, pending_batches, run_standardize
 
             settings = get_settings()
+            lake = Lake(settings)
+            repair_before_job(lake, dataset_tables(entry))
+            if not pending_batches(lake, entry):
+                # nothing new (e.g. an event already handled): no Spark, no Asset event
+                raise AirflowSkipException(f"{entry.id}: no new raw batch")
+            from spark_jobs.session import get_spark
+
             run = get_current_context()["dag_run"]
             when = run.logical_date or run.run_after or dt.datetime.now(dt.UTC)
             spark = get_spark(settings, f"standardize {entry.id}")
-            results = run_standardize(spark, settings, entry, when.date(), progress=print)
+            results = run_standardize(
+                spark, settings, entry, when.date(), lake=lake, progress=print
+            )
             if not results:
                 print(f"{entry.id}: no new raw batch")
             return [asdict(r) for r in results]

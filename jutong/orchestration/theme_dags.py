@@ -26,23 +26,45 @@ from jutong.settings import get_settings
 DAG_ID = "build__themes"
 
 
-def consumed() -> list:
-    """The Assets the themes are built from: the base databases, and the registers' staging
+def input_tables() -> list[tuple[Zone, str]]:
+    """The tables the themes are built from: the base databases, and the registers' staging
     tables they read (``jutong.themes.sources``)."""
     from jutong.themes.sources import TABLES
 
     registers = [t for t in TABLES if t.zone is Zone.staging]
-    return [
-        *[table_asset(Zone.base, b.value) for b in BASES],
-        *[table_asset(Zone.staging, t.name) for t in registers],
-    ]
+    return [*[(Zone.base, b.value) for b in BASES], *[(Zone.staging, t.name) for t in registers]]
 
 
-def mart_assets(settings) -> list:
+def consumed() -> list:
+    """The Assets of ``input_tables``."""
+    return [table_asset(z, name) for z, name in input_tables()]
+
+
+def mart_names_of(settings) -> list[str]:
     from jutong.themes.policies import mart_names
     from jutong.themes.project import project_dir
 
-    return [table_asset(Zone.theme, m) for m in mart_names(project_dir(settings))]
+    return mart_names(project_dir(settings))
+
+
+def project_digest(settings) -> str:
+    """SHA-256 over the dbt project's models, macros and tests (a changed model builds anew)."""
+    import hashlib
+
+    from jutong.themes.project import project_dir
+
+    root = project_dir(settings)
+    h = hashlib.sha256()
+    for sub in ("models", "macros", "tests", "dbt_project.yml"):
+        paths = [root / sub] if (root / sub).is_file() else sorted((root / sub).rglob("*"))
+        for path in paths:
+            if path.is_file():
+                h.update(str(path.relative_to(root)).encode("utf-8") + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def mart_assets(settings) -> list:
+    return [table_asset(Zone.theme, m) for m in mart_names_of(settings)]
 
 
 def build_themes_dag(settings):
@@ -69,16 +91,31 @@ def build_themes_dag(settings):
         @task(task_id="build", outlets=mart_assets(settings))
         def build() -> dict:
             from airflow.sdk import get_current_context
-            from airflow.sdk.exceptions import AirflowFailException
+            from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
+            from jutong.lake import Lake
+            from jutong.orchestration.freshness import fingerprint, is_current, mark_built
             from jutong.themes.build import ThemeBuildError, build_themes
 
+            settings = get_settings()
+            lake = Lake(settings)
             run = get_current_context()["dag_run"]
             when = run.logical_date or run.run_after or dt.datetime.now(dt.UTC)
+            outputs = [(Zone.theme, m) for m in mart_names_of(settings)]
+            # the marts' ages and windows are counted on the build day: a new day builds anew
+            fp = fingerprint(
+                settings,
+                lake,
+                input_tables(),
+                extra={"as_of": when.date().isoformat(), "project": project_digest(settings)},
+            )
+            if is_current(lake, outputs, fp):
+                raise AirflowSkipException("themes are current: no input changed")
             try:
-                res = build_themes(get_settings(), as_of=when.date(), progress=print)
+                res = build_themes(settings, as_of=when.date(), lake=lake, progress=print)
             except ThemeBuildError as err:
                 raise AirflowFailException(str(err)) from err
+            mark_built(lake, outputs, fp)
             return res.as_dict()
 
         build()

@@ -194,6 +194,12 @@ def test_extracts_land_through_airflow_and_redelivery_adds_nothing(tmp_path, new
             lake.table("staging", e.table_name).scan(selected_fields=("_row_number",)).to_arrow()
         )
         assert staged.num_rows == expected[e.id], e.id
+    assert all(r.asset_events == 1 and not r.skipped_tasks for r in results)
+    # run again with nothing new: skipped before Spark starts, no Asset event (no storm)
+    again = run_dags(s, [e.standardize_dag_id for e in std], tmp_path / "std2.log")
+    assert [(r.state, r.skipped_tasks, r.asset_events) for r in again] == [
+        ("success", ["standardize"], 0)
+    ] * len(std)
 
     # the same extracts delivered again: recognised, no second batch, all runs green
     snapshots = {
@@ -202,6 +208,9 @@ def test_extracts_land_through_airflow_and_redelivery_adds_nothing(tmp_path, new
     deliver(s, province, with_broken=False)
     results = run_dags(s, [e.dag_id for e in catalog], tmp_path / "run2.log")
     assert {r.state for r in results} == {"success"}
+    # a re-sent file emits no Asset event: nothing downstream runs for it
+    assert {r.asset_events for r in results} == {0}
+    assert all(t.startswith("ingest[") for r in results for t in r.skipped_tasks)
     for e in catalog:
         assert lake.table("raw", e.table_name).current_snapshot().snapshot_id == snapshots[e.id]
         (m,) = manifests(s, e)

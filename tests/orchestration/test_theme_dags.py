@@ -20,8 +20,11 @@ def test_the_dag_builds_and_publishes_the_marts(new_settings, tmp_path):
     s = new_settings(tmp_path / "home")
     tiny_lake.build_lake(Lake(s))
     log = tmp_path / "themes.log"
-    (result,) = run_dags(s, ["build__themes"], log)
+    # twice: the second run finds nothing new, skips and emits no Asset event (no storm)
+    result, again = run_dags(s, ["build__themes", "build__themes"], log)
     assert result.state == "success", (result, log.read_text(encoding="utf-8")[-3000:])
+    assert result.asset_events == len(mart_names(CHECKOUT_PROJECT))
+    assert (again.state, again.skipped_tasks, again.asset_events) == ("success", ["build"], 0)
     lake = Lake(s)
     assert lake.tables(Zone.theme) == mart_names(CHECKOUT_PROJECT)
     rows = lake.table(Zone.theme, "nr_parcels_holder_not_found").scan().to_arrow().to_pylist()
