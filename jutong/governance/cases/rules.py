@@ -32,6 +32,7 @@ from jutong.governance.cases.flow_model import (
     Transition,
 )
 from jutong.governance.cases.opening_rules import opening_flows
+from jutong.governance.cases.quality_rules import quality_flows
 
 __all__ = [
     "FLOWS",
@@ -241,7 +242,9 @@ def _liuzhou() -> Flow:
     )
 
 
-FLOWS: dict[str, Flow] = {f.name: f for f in (_region(), _city(), _liuzhou(), *opening_flows())}
+FLOWS: dict[str, Flow] = {
+    f.name: f for f in (_region(), _city(), _liuzhou(), *opening_flows(), *quality_flows())
+}
 
 
 def flow(name: str) -> Flow:
@@ -272,8 +275,8 @@ def rules_rows(name: str | None = None) -> list[tuple[str, ...]]:
                     t.state,
                     t.event,
                     t.to,
-                    t.party.value,
-                    ",".join(r.value for r in t.roles),
+                    "|".join(p.value for p, _ in t.grants),
+                    "|".join(",".join(r.value for r in roles) for _, roles in t.grants),
                     needs,
                     due,
                     t.basis,
