@@ -35,7 +35,7 @@ from jutong.governance.cases.model import (
     utc_naive,
 )
 from jutong.governance.cases.queries import get_case
-from jutong.governance.cases.rules import RESUME, Flow, Transition, flow
+from jutong.governance.cases.rules import ANY_DEPARTMENT, RESUME, Flow, Party, Transition, flow
 from jutong.governance.db import engine
 from jutong.governance.schema import case_clocks, cases, share_deliveries
 from jutong.settings import Settings
@@ -295,17 +295,21 @@ def open_many(
 def may_fire(case: Case, t: Transition, actor: Actor) -> bool:
     """Whether ``actor`` is one of the parties (department and role) the rule names."""
     return any(
-        actor.role in roles and actor.department == case.party_department(party)
+        actor.role in roles and case.party_department(party) in (actor.department, ANY_DEPARTMENT)
         for party, roles in t.grants
     )
 
 
 def _who(case: Case, t: Transition) -> str:
-    return " or ".join(
-        f"the {party.value} ({case.party_department(party)}) as "
-        f"{' or '.join(r.value for r in roles)}"
-        for party, roles in t.grants
-    )
+    def one(party: Party, roles: tuple) -> str:
+        where = (
+            "any department"
+            if party is Party.any
+            else f"the {party.value} ({case.party_department(party)})"
+        )
+        return f"{where} as {' or '.join(r.value for r in roles)}"
+
+    return " or ".join(one(party, roles) for party, roles in t.grants)
 
 
 def _deny(settings: Settings, case: Case, event: str, actor: Actor, why: str) -> None:

@@ -17,6 +17,12 @@ class Party(StrEnum):
     centre = (
         "centre"  # the information centre's normative review (自治区信息中心, GX-Open art. 20(2))
     )
+    # any department: a record of no department, e.g. a base build's clerical review item,
+    # which a quality owner of any department may decide (catalog/roles.yaml, review.decide)
+    any = "any"
+
+
+ANY_DEPARTMENT = "*"  # what ``Case.party_department(Party.any)`` answers
 
 
 class Role(StrEnum):

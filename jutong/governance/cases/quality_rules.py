@@ -10,8 +10,9 @@
   bureau's administrator or quality owner (DOMAIN: quality owners handle correction tickets).
   The case's reference is the ticket's id (``T-000123``), so its audit trail is the ticket's.
 - ``review`` — a clerical review item of a base build (人工复核; ``jutong.base.review``): a
-  grey-zone match (review subject, candidate entity) the bureau's quality owner merges or keeps
-  apart (GX-Reg art. 23–24: base databases, quality checks and correction). No regulation
+  grey-zone match (review subject, candidate entity) a quality owner merges or keeps apart
+  (GX-Reg art. 23–24: base databases, quality checks and correction): the bureau's quality
+  owner or administrator, or a quality owner of any department (the item belongs to none). No regulation
   sets a deadline, so the step has no clock. An item the next build no longer proposes (its
   rows found a key or a better match) is superseded by the build. The case's reference is
   ``review:<item id>``.
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 from jutong.governance.cases.flow_model import Clock, Flow, Party, Role, Transition
 
-B, P = Party.bureau, Party.provider
+B, P, A = Party.bureau, Party.provider, Party.any
 PROVIDER = (Role.provider_staff, Role.quality_owner)
 BUREAU = (Role.bureau_admin, Role.quality_owner)
 QUALITY = (Role.quality_owner, Role.bureau_admin)
@@ -60,9 +61,12 @@ def _ticket() -> Flow:
 
 def _review() -> Flow:
     a = REVIEW_BASIS
+    # a review item belongs to no department: the bureau's quality owner or administrator, or
+    # a quality owner of any department, decides it (catalog/roles.yaml: review.decide)
+    anyone = ((A, (Role.quality_owner,)),)
     ts = (
-        Transition("pending", "accepted", "merged", B, QUALITY, a),
-        Transition("pending", "rejected", "kept_apart", B, QUALITY, a),
+        Transition("pending", "accepted", "merged", B, QUALITY, a, also=anyone),
+        Transition("pending", "rejected", "kept_apart", B, QUALITY, a, also=anyone),
         # fired by the base build (acting for the bureau) when it no longer proposes the pair
         Transition("pending", "supersede", "superseded", B, (Role.bureau_admin,), a),
     )

@@ -23,6 +23,7 @@ LZ-Rules art. 26 in Liuzhou):
 from __future__ import annotations
 
 from jutong.governance.cases.flow_model import (
+    ANY_DEPARTMENT,
     RESUME,
     URGENCY,
     Clock,
@@ -35,6 +36,7 @@ from jutong.governance.cases.opening_rules import opening_flows
 from jutong.governance.cases.quality_rules import quality_flows
 
 __all__ = [
+    "ANY_DEPARTMENT",
     "FLOWS",
     "RESUME",
     "URGENCY",
