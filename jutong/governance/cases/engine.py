@@ -254,8 +254,9 @@ def open_many(
         )
     ins = sa.insert(cases).returning(cases.c.seq, sort_by_parameter_order=True)
     seqs = [r[0] for r in conn.execute(ins, rows)]
+    counted = _SameDays(calendar)  # a batch opened on one day counts one due day
     made = [
-        _clock(seq, f, f.initial, r["opened_at"], calendar, r["data"].get("urgency"))
+        _clock(seq, f, f.initial, r["opened_at"], counted, r["data"].get("urgency"))
         for seq, r in zip(seqs, rows, strict=True)
     ]
     if any(made):
@@ -290,6 +291,19 @@ def open_many(
         ],
     )
     return seqs
+
+
+class _SameDays:
+    """``calendar.due`` remembered per (start, working days) for one batch."""
+
+    def __init__(self, calendar: WorkCalendar):
+        self.calendar, self.seen = calendar, {}
+
+    def due(self, start: dt.date, n: int) -> Due:
+        key = (start, n)
+        if key not in self.seen:
+            self.seen[key] = self.calendar.due(start, n)
+        return self.seen[key]
 
 
 def may_fire(case: Case, t: Transition, actor: Actor) -> bool:

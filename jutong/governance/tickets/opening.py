@@ -125,13 +125,16 @@ def _insert_tickets(
         existing = _fetch_by_refs(conn, [c["source_ref"] for c in clean])
         new_rows: list[dict] = []
         seen: set[str] = set(existing)
+        dues: dict = {}
         for c in clean:
             if c["source_ref"] in seen:  # idempotent; repeats within specs keep the first
                 continue
             seen.add(c["source_ref"])
             opened_at = c["opened_at"] or now
             received = beijing_day(opened_at)
-            due = calendar.due(received, VERIFY_WORKING_DAYS)
+            if received not in dues:  # one count per day of receipt in the batch
+                dues[received] = calendar.due(received, VERIFY_WORKING_DAYS)
+            due = dues[received]
             new_rows.append(
                 {
                     **c,
