@@ -19,7 +19,10 @@ def cmd_rules(args) -> int:
         return fail("cases", err)
     for name in [args.flow] if args.flow else FLOWS:
         f = FLOWS[name]
-        print(f"{f.name}: {f.title}; pauses in {', '.join(sorted(f.pausing))}")
+        pauses = ", ".join(sorted(f.pausing)) or "no state"
+        first = f.clocks.get(f.initial)
+        due = f" ({first.party.value} {first.describe()}, {first.basis})" if first else ""
+        print(f"{f.name}: {f.title}; opens in {f.initial}{due}; pauses in {pauses}")
     print(
         render(
             ["flow", "state", "event", "next", "party", "roles", "needs", "next deadline", "basis"],

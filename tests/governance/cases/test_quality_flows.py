@@ -85,6 +85,7 @@ def test_the_rules_print_the_ticket_and_review_flows(capsys):
     assert main(["cases", "rules", "--flow", "ticket"]) == 0
     out = capsys.readouterr().out
     assert "Correction ticket" in out and "GX-Reg art. 18" in out and "+1–5 wd" in out
+    assert "opens in open (provider 5 wd, GX-Reg art. 18)" in out
 
 
 def test_ticket_open_extend_resolve_across_national_day(settings):
