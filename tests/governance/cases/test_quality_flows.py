@@ -340,3 +340,28 @@ def test_a_pair_no_longer_proposed_is_superseded_and_its_id_never_reused(setting
     again = review.list_items(settings)[-1]
     assert again.id > second.id and get_case(settings, f"review:{again.id}").state == "pending"
     assert verify(settings).ok
+
+
+def test_an_extension_in_time_leaves_the_first_clock_extended(settings):
+    from jutong.governance.db import utcnow
+
+    t = _ticket(settings, "gate:gongan.huji:today", at=utcnow())
+    extend_ticket(settings, t.id, days=5, approved_by="刘科长", reason="r", actor=PROVIDER)
+    first, second = clocks_of(settings, t.id)
+    assert (first.status, second.status) == ("extended", "running")
+    assert second.due_on > first.due_on and second.started_on == first.closed_on
+
+
+def test_the_sla_sweep_reminds_the_provider_and_escalates_an_overdue_ticket(settings):
+    from jutong.governance.sla import sweep
+
+    t = _ticket(settings)
+    cn = dt.timezone(dt.timedelta(hours=8))
+    due_day = sweep(settings, now=dt.datetime(2026, 10, 12, 9, 0, tzinfo=cn), checkpoint=False)
+    assert f"{t.id} open" in due_day.reminders
+    late = sweep(settings, now=dt.datetime(2026, 10, 13, 9, 0, tzinfo=cn), checkpoint=False)
+    assert late.escalations == [f"{t.id} open"]
+    [ev] = list(events(settings, action="sla.escalate"))
+    assert (ev.subject, ev.department, ev.data["owed_by"]) == (t.id, "dashuju", "gongan")
+    again = sweep(settings, now=dt.datetime(2026, 10, 13, 9, 15, tzinfo=cn), checkpoint=False)
+    assert again.escalations == []  # idempotent
