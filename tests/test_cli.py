@@ -51,7 +51,7 @@ TREE = {
         "show",
         "deliver",
     },
-    "cases": {"rules", "overdue", "sweep"},
+    "cases": {"rules", "show", "overdue", "sweep"},
     "open": {
         "account",
         "request",

@@ -329,10 +329,27 @@ def covered_rows(mentions: list[str], shown: int = 3) -> str:
 def _cmd_decide(decision: str):
     def run(args) -> int:
         from jutong.base import review
+        from jutong.catalog.loader import load_catalog
+        from jutong.governance.cases.actors import ActorError, parse_actor
+        from jutong.governance.cases.model import CaseError
 
         try:
-            item = review.decide(get_settings(), args.id, decision, by=args.by, note=args.note)
-        except review.ReviewError as exc:
+            settings = get_settings()
+            role = department = None
+            by = args.by
+            if args.as_:  # who decides, in which role and department (the case rules say who)
+                actor = parse_actor(args.as_, load_catalog(settings.catalog_dir).departments)
+                role, department, by = actor.role.value, actor.department, by or actor.user
+            item = review.decide(
+                settings,
+                args.id,
+                decision,
+                by=by or getpass.getuser(),
+                note=args.note,
+                role=role,
+                department=department,
+            )
+        except (review.ReviewError, CaseError, ActorError) as exc:
             print(f"jutong base review: {exc}", file=sys.stderr)
             return 1
         n = len(item.mentions)
@@ -419,8 +436,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     for name, decision in (("accept", "accepted"), ("reject", "rejected")):
         r = rs.add_parser(name, help=f"{name} one item (all its rows); the next build applies it")
         r.add_argument("id", type=int)
-        r.add_argument("--by", default=getpass.getuser(), help="who decides (default: you)")
-        r.add_argument("--note")
+        r.add_argument("--by", help="who decides (default: the --as user, else you)")
+        r.add_argument("--note", help="the reasons (same person, different persons, …)")
+        r.add_argument(
+            "--as",
+            dest="as_",
+            metavar="USER:ROLE@DEPT",
+            help="the bureau's quality_owner or bureau_admin (default: the bureau's "
+            "administrator; `jutong cases rules --flow review`)",
+        )
         r.set_defaults(func=_cmd_decide(decision))
 
     ev = bs.add_parser(

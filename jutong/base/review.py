@@ -23,10 +23,17 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from jutong.governance.audit import log as audit
+from jutong.base.review_case import FLOW, KIND, PREFIX, build_actor, case_item, case_ref
+from jutong.catalog.loader import load_catalog
+from jutong.governance.cases.actors import Actor
+from jutong.governance.cases.engine import fire, fire_in, open_many
+from jutong.governance.cases.model import CaseError, PermissionDenied
+from jutong.governance.cases.rules import Role
 from jutong.governance.db import engine, utcnow
-from jutong.governance.schema import review_items
+from jutong.governance.schema import cases, review_items
+from jutong.governance.sharing.requests import bureau_department
 from jutong.settings import Settings
+from jutong.workdays import WorkCalendar
 
 STATUSES = ("pending", "accepted", "rejected")
 
@@ -97,10 +104,16 @@ def sync_pending(
     now = utcnow()
     wanted = {(p["mention_id"], p["entity_id"]): p for p in pairs}
     t = review_items
+    catalog = load_catalog(settings.catalog_dir)
+    bureau = bureau_department(catalog)
+    build = build_actor(bureau)
+    calendar = WorkCalendar.from_catalog(catalog)
     with eng.begin() as c:
         existing = {
             (r.mention_id, r.entity_id): r for r in c.execute(sa.select(t).where(t.c.base == base))
         }
+        next_id = _next_id(c)
+        opened: list[dict] = []
         for key, p in wanted.items():
             row = existing.get(key)
             values = {
@@ -109,8 +122,11 @@ def sync_pending(
                 "last_seen": now,
             }
             if row is None:
+                # an id never used before, also by an item since dropped: the case's reference
+                # ``review:<id>`` is the item's for good
                 c.execute(
                     t.insert().values(
+                        id=next_id,
                         base=base,
                         mention_id=key[0],
                         entity_id=key[1],
@@ -119,6 +135,8 @@ def sync_pending(
                         **values,
                     )
                 )
+                opened.append(case_item(next_id, base, key[0], key[1], bureau))
+                next_id += 1
             elif row.status == "pending":
                 c.execute(t.update().where(t.c.id == row.id).values(**values))
         for (subject, _), r in existing.items():
@@ -133,7 +151,36 @@ def sync_pending(
                     .where(t.c.id == r.id)
                     .values(details=json.dumps(details, ensure_ascii=False, default=str))
                 )
+        if opened and c.dialect.name == "postgresql":  # ids given: the sequence follows
+            c.execute(
+                sa.text(
+                    "SELECT setval(pg_get_serial_sequence('review_items', 'id'), "
+                    "(SELECT max(id) FROM review_items))"
+                )
+            )
+        # the build puts the new items in the queue: one case each, one audit event for all
+        open_many(
+            c,
+            kind=KIND,
+            flow_name=FLOW,
+            actor=build,
+            items=opened,
+            calendar=calendar,
+            at=now,
+            batch_subject=f"review-queue:{base}",
+            batch_data={"base": base},
+        )
         stale = [r.id for k, r in existing.items() if r.status == "pending" and k not in wanted]
+        for item_id in stale:  # no longer proposed: its case is superseded, the row dropped
+            fire_in(
+                c,
+                case_ref(item_id),
+                "supersede",
+                actor=build,
+                calendar=calendar,
+                at=now,
+                reason="no longer proposed by the build (a key or a better match was found)",
+            )
         if stale:
             c.execute(t.delete().where(t.c.id.in_(stale)))
         return c.execute(
@@ -168,23 +215,36 @@ def decide(
     department: str | None = None,
 ) -> ReviewItem:
     """Accept or reject one pending item — every row it covers; the next build applies it
-    (and every later one, also to rows that join the subject). The decision is an audit
-    event (``review.accepted`` / ``review.rejected``) written in the same transaction."""
+    (and every later one, also to rows that join the subject). The decision fires the
+    item's case (``review:<id>``, flow ``review``: pending -> merged | kept_apart) as ``by``
+    in ``role`` and ``department`` (default: the bureau's administrator); the case's state,
+    the item's status and the audit event (``review.accepted`` / ``review.rejected``, with
+    who decided) are written in one transaction."""
     if decision not in ("accepted", "rejected"):
         raise ReviewError(f"decision must be accepted or rejected, not '{decision}'")
     if not by or not by.strip():
         raise ReviewError("a decision needs the name of who made it (--by)")
-    eng = _engine(settings)
+    by = by.strip()
     t = review_items
-    with eng.begin() as c:
+    with _engine(settings).connect() as c:
         row = c.execute(sa.select(t).where(t.c.id == item_id)).first()
-        if row is None:
-            raise ReviewError(f"no review item {item_id}")
-        if row.status != "pending":
-            raise ReviewError(
-                f"review item {item_id} was already {row.status} by {row.decided_by} "
-                f"at {row.decided_at:%Y-%m-%d %H:%M}"
-            )
+    if row is None:
+        raise ReviewError(f"no review item {item_id}")
+    if row.status != "pending":
+        raise ReviewError(
+            f"review item {item_id} was already {row.status} by {row.decided_by} "
+            f"at {row.decided_at:%Y-%m-%d %H:%M}"
+        )
+    catalog = load_catalog(settings.catalog_dir)
+    if role is None:  # the command line's embedded default: the bureau's administrator
+        role, department = Role.bureau_admin.value, bureau_department(catalog)
+    try:
+        actor = Actor(by, Role(role), department or "")
+    except ValueError:
+        raise ReviewError(f"unknown role '{role}'") from None
+    now = utcnow()
+
+    def effects(c: sa.Connection, _seq: int, _case) -> dict:
         if decision == "accepted":
             # one entity per subject: accepting a pair settles the subject's other pairs
             other = c.execute(
@@ -199,20 +259,27 @@ def decide(
                     f"the rows of review item {item_id} are already merged by review item "
                     f"{other.id}"
                 )
-        c.execute(
+        done = c.execute(
             t.update()
-            .where(t.c.id == item_id)
-            .values(status=decision, decided_by=by.strip(), decided_at=utcnow(), note=note)
+            .where(t.c.id == item_id, t.c.status == "pending")
+            .values(status=decision, decided_by=by, decided_at=now, note=note)
         )
-        row = c.execute(sa.select(t).where(t.c.id == item_id)).one()
-        audit.append(
-            c,
-            actor=by.strip(),
-            role=role,
-            department=department,
-            action=f"review.{decision}",
-            subject=f"review:{item_id}",
-            data={
+        if done.rowcount != 1:
+            raise ReviewError(f"review item {item_id} was decided meanwhile; look again")
+        return {"review_item": item_id, "status": decision}
+
+    try:  # one transaction: the case's state, the item's decision and the audit event
+        fire(
+            settings,
+            case_ref(item_id),
+            decision,
+            actor=actor,
+            reason=note,
+            at=now,
+            calendar=WorkCalendar.from_catalog(catalog),
+            effects=effects,
+            kind=KIND,
+            audit_data={
                 "base": row.base,
                 "subject": row.mention_id,
                 "entity_id": row.entity_id,
@@ -220,4 +287,18 @@ def decide(
                 "note": note,
             },
         )
-    return ReviewItem.from_row(row)
+    except PermissionDenied:
+        raise
+    except CaseError as err:
+        raise ReviewError(str(err)) from None
+    with _engine(settings).connect() as c:
+        return ReviewItem.from_row(c.execute(sa.select(t).where(t.c.id == item_id)).one())
+
+
+def _next_id(c: sa.Connection) -> int:
+    """One more than any review item id there is or was (the cases keep dropped items')."""
+    t = review_items
+    top = c.execute(sa.select(sa.func.max(t.c.id))).scalar() or 0
+    number = sa.cast(sa.func.substr(cases.c.ref, len(PREFIX) + 1), sa.Integer)
+    top_case = c.execute(sa.select(sa.func.max(number)).where(cases.c.kind == KIND)).scalar()
+    return max(top, top_case or 0) + 1

@@ -1,5 +1,6 @@
-"""``jutong cases rules | overdue | sweep``: the case rules as tables, steps overdue or due soon
-and who owes them, and the SLA sweep by hand (GX-Dispatch art. 29–30; LZ-Rules art. 26)."""
+"""``jutong cases rules | show | overdue | sweep``: the case rules as tables, one case with its
+deadlines and history, steps overdue or due soon and who owes them, and the SLA sweep by hand
+(GX-Dispatch art. 29–30; LZ-Rules art. 26; GX-Reg art. 18 for correction tickets)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,10 @@ def cmd_rules(args) -> int:
         return fail("cases", err)
     for name in [args.flow] if args.flow else FLOWS:
         f = FLOWS[name]
-        print(f"{f.name}: {f.title}; pauses in {', '.join(sorted(f.pausing))}")
+        pauses = ", ".join(sorted(f.pausing)) or "no state"
+        first = f.clocks.get(f.initial)
+        due = f" ({first.party.value} {first.describe()}, {first.basis})" if first else ""
+        print(f"{f.name}: {f.title}; opens in {f.initial}{due}; pauses in {pauses}")
     print(
         render(
             ["flow", "state", "event", "next", "party", "roles", "needs", "next deadline", "basis"],
@@ -105,6 +109,66 @@ def cmd_overdue(args) -> int:
     return 0
 
 
+def cmd_show(args) -> int:
+    """Any case — share request, opening, correction ticket, review item — with its clocks
+    and its history (the audit events whose subject is its reference)."""
+    from jutong.governance.audit import events
+    from jutong.governance.cases.model import dumps
+    from jutong.governance.cases.queries import clocks_of, get_case
+    from jutong.workdays import WorkCalendar
+
+    try:
+        settings = settings_()
+        calendar = WorkCalendar.from_catalog(settings)
+        as_of = day(args.as_of) or today()
+        case = get_case(settings, args.ref)
+        clocks = clocks_of(settings, case.ref)
+        history = list(events(settings, subject=case.ref))
+    except user_errors() as err:
+        return fail("cases", err)
+    if args.json:
+        print(
+            dumps(
+                {
+                    **case.to_dict(),
+                    "clocks": [{**k.__dict__, "shown": k.shown(calendar, as_of)} for k in clocks],
+                    "history": [e.to_dict() for e in history],
+                }
+            )
+        )
+        return 0
+    print(f"{case.ref}  {case.title}")
+    print(f"  kind       {case.kind}   flow {case.flow}   version {case.version}")
+    print(f"  state      {case.state}{' (closed)' if case.closed else ''}")
+    print(f"  requester  {case.requester}   provider {case.provider}   bureau {case.bureau}")
+    print(f"  resource   {case.resource}")
+    if clocks:
+        print(f"  deadlines (as of {as_of}):")
+        rows = [
+            (k.state, k.label, k.party, k.started_on, k.shown(calendar, as_of), k.basis)
+            for k in clocks
+        ]
+        head = ["step", "what", "owed by", "received", "clock", "basis"]
+        for line in render(head, rows).splitlines():
+            print("    " + line)
+    print("  history:")
+    rows = [
+        (
+            e.seq,
+            e.at.isoformat(timespec="minutes"),
+            f"{e.actor} ({e.role or '-'}@{e.department or '-'})",
+            e.action.split(".", 1)[-1],
+            " -> ".join(x for x in (e.data.get("from"), e.data.get("to")) if x),
+            " · ".join(str(x) for x in (e.data.get("reason"), e.data.get("legal_basis")) if x),
+        )
+        for e in history
+    ]
+    head = ["#", "at (UTC)", "who", "what", "state", "reasons / basis"]
+    for line in render(head, rows).splitlines():
+        print("    " + line)
+    return 0
+
+
 def cmd_sweep(args) -> int:
     from jutong.governance.sla import sweep
 
@@ -129,9 +193,16 @@ def register(sub) -> None:
     cr.add_argument(
         "--flow",
         help="region | city | liuzhou | open_conditional | open_on_request | complaint | "
-        "catalog_update_* | catalog_offline* | data_offline*",
+        "catalog_update_* | catalog_offline* | data_offline* | ticket | review",
     )
     cr.set_defaults(func=cmd_rules)
+    ch = cv.add_parser(
+        "show", help="one case (SR-000001, T-000001, review:12, …): state, deadlines, history"
+    )
+    ch.add_argument("ref")
+    ch.add_argument("--as-of", help="judge deadlines as of YYYY-MM-DD (default today, Beijing)")
+    ch.add_argument("--json", action="store_true")
+    ch.set_defaults(func=cmd_show)
     co = cv.add_parser("overdue", help="steps overdue or due soon, with who owes them")
     co.add_argument("--as-of")
     co.add_argument("--department", help="only steps this department owes")

@@ -165,6 +165,7 @@ def upgrade(settings: Settings, revision: str = "head") -> UpgradeResult:
         if before is None:
             adopted = check_legacy(conn, baseline_tables(ScriptDirectory.from_config(cfg)))
         cfg.attributes["connection"] = conn
+        cfg.attributes["settings"] = settings  # a data migration may read the jurisdiction
         try:
             command.upgrade(cfg, revision)
         except CommandError as exc:

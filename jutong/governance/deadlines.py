@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from jutong.governance.audit import log as audit
 from jutong.governance.db import engine
+from jutong.governance.schema import case_clocks, cases
 from jutong.governance.schema import tickets as tickets_table
 from jutong.governance.tickets.model import VERIFY_WORKING_DAYS, format_id
 from jutong.settings import Settings
@@ -67,6 +68,9 @@ def recompute_provisional(
                     due_note=due.note or original.note,
                 )
             )
+            # the ticket's case clock counts the same days (received + 5 + extension): it
+            # follows in this transaction, under this one audit event
+            _follow_case_clock(conn, format_id(seq), due.day, provisional)
             audit.append(
                 conn,
                 actor=actor,
@@ -83,6 +87,17 @@ def recompute_provisional(
             )
             changed.append(Recomputed(format_id(seq), dept, due_on, due.day, provisional))
     return changed
+
+
+def _follow_case_clock(conn: sa.Connection, ref: str, due_on: dt.date, provisional: bool) -> None:
+    seq = conn.execute(sa.select(cases.c.seq).where(cases.c.ref == ref)).scalar()
+    if seq is None:
+        return
+    conn.execute(
+        sa.update(case_clocks)
+        .where(case_clocks.c.case_seq == seq, case_clocks.c.status == "running")
+        .values(due_on=due_on, provisional=provisional)
+    )
 
 
 def provisional_count(settings: Settings) -> int:

@@ -106,7 +106,7 @@ def evaluate_departments(
             s.steps_closed += 1
             s.steps_met += r.status == "met"
             s.answer_days.append(working_days_left(calendar, r.started_on, r.closed_on))
-        else:
+        elif r.status in ("running", "paused"):  # not a clock an extension replaced
             s.open_steps += 1
             st = clock_state(calendar, status=r.status, due_on=r.due_on, as_of=as_of)
             s.overdue_now += st == "overdue"

@@ -1,7 +1,8 @@
 """``jutong tickets list | resolve | extend | report-error``: correction tickets.
 
 GX-Reg art. 18: the provider department verifies reported data within 5 working days,
-extendable once by up to 5 more with its head's approval; every correction is traceable.
+extendable once by up to 5 more with its head's approval; every correction is traceable. Each
+ticket is a case (``jutong cases show T-000001``); resolve and extend fire its events.
 """
 
 from __future__ import annotations
@@ -32,10 +33,30 @@ def _settings():
 
 def _user_errors() -> tuple[type[BaseException], ...]:
     from jutong.catalog.loader import CatalogError
+    from jutong.governance.cases.actors import ActorError
+    from jutong.governance.cases.model import CaseError
     from jutong.governance.tickets import TicketError
     from jutong.workdays import CalendarConfigError, CalendarRangeError
 
-    return (TicketError, CalendarRangeError, CalendarConfigError, CatalogError)
+    return (
+        TicketError,
+        CaseError,
+        ActorError,
+        CalendarRangeError,
+        CalendarConfigError,
+        CatalogError,
+    )
+
+
+def _actor(text: str | None, settings):
+    """``--as USER:ROLE@DEPARTMENT`` (who records the step), else None: the named person as
+    the bureau's administrator (the case engine's embedded default)."""
+    if not text:
+        return None
+    from jutong.catalog.loader import load_catalog
+    from jutong.governance.cases.actors import parse_actor
+
+    return parse_actor(text, load_catalog(settings.catalog_dir).departments)
 
 
 def _fail(err: BaseException) -> int:
@@ -127,7 +148,10 @@ def cmd_resolve(args) -> int:
     from jutong.governance.tickets import resolve_ticket
 
     try:
-        t = resolve_ticket(_settings(), args.id, note=args.note, resolved_by=args.by or _os_user())
+        settings = _settings()
+        actor = _actor(args.as_, settings)
+        by = args.by or (actor.user if actor else _os_user())
+        t = resolve_ticket(settings, args.id, note=args.note, resolved_by=by, actor=actor)
     except _user_errors() as err:
         return _fail(err)
     print(f"{t.id} resolved by {t.resolved_by}: {t.resolution_note}")
@@ -138,8 +162,14 @@ def cmd_extend(args) -> int:
     from jutong.governance.tickets import extend_ticket
 
     try:
+        settings = _settings()
         t = extend_ticket(
-            _settings(), args.id, days=args.days, approved_by=args.approved_by, reason=args.reason
+            settings,
+            args.id,
+            days=args.days,
+            approved_by=args.approved_by,
+            reason=args.reason,
+            actor=_actor(args.as_, settings),
         )
     except _user_errors() as err:
         return _fail(err)
@@ -183,6 +213,13 @@ def cmd_report_error(args) -> int:
     return 0
 
 
+_AS_HELP = (
+    "who records it: the provider's provider_staff or quality_owner, or the bureau's "
+    "bureau_admin or quality_owner (default: the bureau's administrator; `jutong cases rules "
+    "--flow ticket`)"
+)
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``jutong tickets`` and its commands to the top-level ``subparsers``."""
     p = subparsers.add_parser(
@@ -200,7 +237,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     rp = sub.add_parser("resolve", help="record who fixed a ticket and how")
     rp.add_argument("id", help="ticket id, e.g. T-000123")
     rp.add_argument("--note", required=True, help="what was verified or corrected")
-    rp.add_argument("--by", help="who resolved it (default: the OS user)")
+    rp.add_argument("--by", help="who resolved it (default: the --as user, else the OS user)")
+    rp.add_argument("--as", dest="as_", metavar="USER:ROLE@DEPT", help=_AS_HELP)
     rp.set_defaults(func=cmd_resolve)
 
     ep = sub.add_parser(
@@ -210,6 +248,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ep.add_argument("--days", type=int, required=True, help="working days, 1–5")
     ep.add_argument("--approved-by", required=True, help="the department head who approved")
     ep.add_argument("--reason", required=True)
+    ep.add_argument("--as", dest="as_", metavar="USER:ROLE@DEPT", help=_AS_HELP)
     ep.set_defaults(func=cmd_extend)
 
     xp = sub.add_parser(

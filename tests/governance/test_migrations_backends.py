@@ -21,7 +21,7 @@ from tests.conftest import REPO, settings_for
 
 pytestmark = pytest.mark.postgres
 
-EARLIER = ["0001", "0002", "0003", "0004", "0005"]
+EARLIER = ["0001", "0002", "0003", "0004", "0005", "0006", "0007"]
 
 
 @pytest.fixture()
@@ -117,10 +117,22 @@ def test_each_earlier_revision_with_rows_upgrades_to_head(home, empty_uri, revis
         assert ticket.subject == "身份证号校验位错误" and ticket.details == {"rows": 3}
         assert ticket.due_provisional is False  # 0003's server default on an existing row
         cases = conn.execute(sa.select(schema.cases)).all()
+        shares = [(c.ref, c.version, c.closed) for c in cases if c.kind == "share_request"]
         if revision >= "0004":
-            assert [(c.ref, c.version, c.closed) for c in cases] == [("SR-000001", 1, False)]
+            assert shares == [("SR-000001", 1, False)]
         else:
-            assert cases == []
+            assert shares == []
+        # 0008: the ticket is a case (its id the reference), open, its clock running
+        [tc] = [c for c in cases if c.kind == "ticket"]
+        assert (tc.ref, tc.state, tc.provider, tc.closed) == ("T-000001", "open", "gongan", False)
+        [clock] = conn.execute(
+            sa.select(schema.case_clocks).where(schema.case_clocks.c.case_seq == tc.seq)
+        ).all()
+        assert (clock.state, clock.status, clock.due_on) == (
+            "open",
+            "running",
+            dt.date(2026, 10, 12),
+        )
     _assert_schema_is_the_metadata(s)
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from jutong.catalog import load_catalog
 from jutong.demo import deliver_bad_batch
+from jutong.governance.cases.queries import get_case
 from jutong.governance.tickets import get_ticket
 from jutong.ingest import ingest_file
 from jutong.lake import AuditError, Lake
@@ -154,6 +155,9 @@ def test_clean_batch_passes_bad_batch_is_blocked(spark, settings, province, tmp_
     t = get_ticket(settings, blocked.ticket)
     assert t.department == "renshe" and t.kind == "blocked_batch"
     assert t.source_ref == f"gate:renshe.shebao:{blocked.batch_id}"
+    # the ticket is a case of the case engine (flow ticket, GX-Reg art. 18), owed by renshe
+    case = get_case(settings, t.id)
+    assert (case.kind, case.state, case.provider) == ("ticket", "open", "renshe")
 
     recorded = {r.batch_id: r for r in runs(settings)}
     assert recorded[clean.batch_id].status == "passed"

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 
 from jutong.base.review import STATUSES, ReviewError, decide, list_items
+from jutong.governance.cases.model import PermissionDenied
 from web.api.pagination import Page, PageParams, page_params, paginate
 from web.api.serialize import jsonable
 from web.auth import Principal, principal, require
@@ -71,6 +72,8 @@ def decision(item_id: int, body: DecisionIn, ctx: Ctx, p: Caller) -> dict:
             role=actor.role.value,
             department=actor.department,
         )
+    except PermissionDenied as err:  # the case rules: the bureau's quality owner or admin
+        raise ApiError(403, str(err)) from None
     except ReviewError as err:
         raise ApiError(409, str(err), code="refused") from None
     return _json(item)

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
+from jutong.governance.cases.model import PermissionDenied
 from jutong.governance.tickets import (
     TicketError,
     extend_ticket,
@@ -45,12 +46,17 @@ def _json(t, as_of: dt.date) -> dict:
 
 
 def _ticket(ctx: Context, p: Principal, ticket_id: str, permission: str):
+    t, _ = _ticket_and_actor(ctx, p, ticket_id, permission)
+    return t
+
+
+def _ticket_and_actor(ctx: Context, p: Principal, ticket_id: str, permission: str):
+    """The ticket and the caller's actor allowed ``permission`` on it (else 404 / 403)."""
     try:
         t = get_ticket(ctx.settings, ticket_id)
     except TicketError as err:
         raise ApiError(404, str(err)) from None
-    require(ctx, p, permission, departments=[t.department], subject=t.id)
-    return t
+    return t, require(ctx, p, permission, departments=[t.department], subject=t.id)
 
 
 @router.get("", summary="Tickets (open ones by default)", response_model=Page)
@@ -93,9 +99,13 @@ def get(ticket_id: str, ctx: Ctx, p: Caller) -> dict:
 
 @router.post("/{ticket_id}/resolve", summary="Record who fixed the ticket and how")
 def resolve(ticket_id: str, body: ResolveIn, ctx: Ctx, p: Caller) -> dict:
-    t = _ticket(ctx, p, ticket_id, "tickets.manage")
-    try:
-        t = resolve_ticket(ctx.settings, t.id, note=body.note, resolved_by=p.name)
+    t, actor = _ticket_and_actor(ctx, p, ticket_id, "tickets.manage")
+    try:  # fires the ticket's case as the caller's role (jutong cases rules --flow ticket)
+        t = resolve_ticket(
+            ctx.settings, t.id, note=body.note, resolved_by=p.name, actor=actor, catalog=ctx.catalog
+        )
+    except PermissionDenied as err:
+        raise ApiError(403, str(err)) from None
     except TicketError as err:
         raise ApiError(409, str(err), code="refused") from None
     return _json(t, ctx.today())
@@ -103,7 +113,7 @@ def resolve(ticket_id: str, body: ResolveIn, ctx: Ctx, p: Caller) -> dict:
 
 @router.post("/{ticket_id}/extend", summary="Extend once by 1–5 working days (GX-Reg art. 18)")
 def extend(ticket_id: str, body: ExtendIn, ctx: Ctx, p: Caller) -> dict:
-    t = _ticket(ctx, p, ticket_id, "tickets.manage")
+    t, actor = _ticket_and_actor(ctx, p, ticket_id, "tickets.manage")
     try:
         t = extend_ticket(
             ctx.settings,
@@ -112,7 +122,11 @@ def extend(ticket_id: str, body: ExtendIn, ctx: Ctx, p: Caller) -> dict:
             approved_by=body.approved_by,
             reason=body.reason,
             calendar=ctx.calendar,
+            actor=actor,
+            catalog=ctx.catalog,
         )
+    except PermissionDenied as err:
+        raise ApiError(403, str(err)) from None
     except (TicketError, CalendarRangeError) as err:
         raise ApiError(409, str(err), code="refused") from None
     return _json(t, ctx.today())

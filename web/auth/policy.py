@@ -15,6 +15,7 @@ from jutong.governance.access import allowed, authorize
 from jutong.governance.access import visible_departments as _visible
 from jutong.governance.audit import log as audit
 from jutong.governance.cases.actors import Actor
+from jutong.governance.cases.engine import may_fire
 from jutong.governance.cases.model import Case, PermissionDenied
 from jutong.governance.cases.rules import flow
 from web.auth.principal import Principal
@@ -94,9 +95,8 @@ def actor_for_event(p: Principal, case: Case, event: str) -> Actor | None:
     actors = p.actors()
     t = flow(case.flow).find(case.state, event)
     if t is not None:
-        dept = case.party_department(t.party)
         for a in actors:
-            if a.role in t.roles and a.department == dept:
+            if may_fire(case, t, a):
                 return a
     return actors[0] if actors else None
 
@@ -108,7 +108,7 @@ def events_for(p: Principal, case: Case) -> list[dict]:
     out = []
     for t in f.allowed(case.state):
         dept = case.party_department(t.party)
-        who = next((a for a in p.actors() if a.role in t.roles and a.department == dept), None)
+        who = next((a for a in p.actors() if may_fire(case, t, a)), None)
         nxt = f.clocks.get(t.to)
         out.append(
             {

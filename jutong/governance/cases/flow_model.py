@@ -17,6 +17,12 @@ class Party(StrEnum):
     centre = (
         "centre"  # the information centre's normative review (自治区信息中心, GX-Open art. 20(2))
     )
+    # any department: a record of no department, e.g. a base build's clerical review item,
+    # which a quality owner of any department may decide (catalog/roles.yaml, review.decide)
+    any = "any"
+
+
+ANY_DEPARTMENT = "*"  # what ``Case.party_department(Party.any)`` answers
 
 
 class Role(StrEnum):
@@ -52,6 +58,14 @@ class Transition:
     # only once the public notice of the case has run its period (``data["notice_until"]``),
     # e.g. removal after 30 days of notice (GX-Dispatch art. 22)
     after_notice: bool = False
+    # other parties that may fire it too, each with its roles: a correction ticket is resolved
+    # by the provider's staff or quality owner, or by the bureau (GX-Reg art. 18)
+    also: tuple[tuple[Party, tuple[Role, ...]], ...] = ()
+
+    @property
+    def grants(self) -> tuple[tuple[Party, tuple[Role, ...]], ...]:
+        """Every (party, roles) that may fire this transition, the first one first."""
+        return ((self.party, self.roles), *self.also)
 
 
 # Urgency levels of a conditional-open request (GX-Open art. 20(1): 特急, 加急)
@@ -70,6 +84,10 @@ class Clock:
     hours: int = 0  # clock hours instead of working days when > 0
     # per-urgency spans: (level, working_days, hours); a level not listed uses the default
     urgency: tuple[tuple[str, int, int], ...] = ()
+    # an extension of the running clock: counted on from its due day by the working days the
+    # event gives (``data["days"]``, 1 to ``working_days``), e.g. one extension of up to 5 wd
+    # approved by the provider's head (GX-Reg art. 18)
+    extends: bool = False
 
     def span(self, urgency: str | None = None) -> tuple[int, int]:
         """(working days, clock hours) for this urgency level."""
@@ -82,6 +100,8 @@ class Clock:
         def one(days: int, hours: int) -> str:
             return f"{hours} h" if hours else f"{days} wd"
 
+        if self.extends:
+            return f"+1–{self.working_days} wd"
         text = one(self.working_days, self.hours)
         for level, days, hours in self.urgency:
             text += f" / {URGENCY.get(level, level)} {one(days, hours)}"

@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from jutong.governance.cases.clocks import clock_state
-from jutong.governance.cases.rules import Party
+from jutong.governance.cases.rules import ANY_DEPARTMENT, Party
 from jutong.governance.db import utcnow
 from jutong.workdays import CHINA_TZ, WorkCalendar
 
@@ -57,6 +57,8 @@ class Case:
         the information centre (``data["centre"]``, else the bureau) or the bureau."""
         if party is Party.centre:
             return self.data.get("centre") or self.bureau
+        if party is Party.any:
+            return ANY_DEPARTMENT
         return {Party.requester: self.requester, Party.provider: self.provider}.get(
             party, self.bureau
         )

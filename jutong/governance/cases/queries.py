@@ -11,9 +11,11 @@ from jutong.settings import Settings
 
 
 def get_case(settings: Settings, ref: str) -> Case:
-    key = (ref or "").strip().upper()
-    with engine(settings).connect() as conn:
-        row = conn.execute(sa.select(cases).where(cases.c.ref == key)).first()
+    key = (ref or "").strip()
+    with engine(settings).connect() as conn:  # SR-000001 (sr-000001 too), review:12
+        row = conn.execute(sa.select(cases).where(cases.c.ref == key.upper())).first()
+        if row is None:
+            row = conn.execute(sa.select(cases).where(cases.c.ref == key.lower())).first()
     if row is None:
         raise CaseError(f"case {ref}: no such case")
     return row_case(row)

@@ -49,6 +49,8 @@ def recompute_clocks(
                 case_clocks.c.status == "running",
                 case_clocks.c.provisional.is_(True),
                 case_clocks.c.due_at.is_(None),
+                # a ticket's clock is recomputed with its ticket (jutong.governance.deadlines)
+                cases.c.kind != "ticket",
             )
             .order_by(case_clocks.c.id)
         ).all()

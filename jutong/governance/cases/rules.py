@@ -23,6 +23,7 @@ LZ-Rules art. 26 in Liuzhou):
 from __future__ import annotations
 
 from jutong.governance.cases.flow_model import (
+    ANY_DEPARTMENT,
     RESUME,
     URGENCY,
     Clock,
@@ -32,8 +33,10 @@ from jutong.governance.cases.flow_model import (
     Transition,
 )
 from jutong.governance.cases.opening_rules import opening_flows
+from jutong.governance.cases.quality_rules import quality_flows
 
 __all__ = [
+    "ANY_DEPARTMENT",
     "FLOWS",
     "RESUME",
     "URGENCY",
@@ -241,7 +244,9 @@ def _liuzhou() -> Flow:
     )
 
 
-FLOWS: dict[str, Flow] = {f.name: f for f in (_region(), _city(), _liuzhou(), *opening_flows())}
+FLOWS: dict[str, Flow] = {
+    f.name: f for f in (_region(), _city(), _liuzhou(), *opening_flows(), *quality_flows())
+}
 
 
 def flow(name: str) -> Flow:
@@ -272,8 +277,8 @@ def rules_rows(name: str | None = None) -> list[tuple[str, ...]]:
                     t.state,
                     t.event,
                     t.to,
-                    t.party.value,
-                    ",".join(r.value for r in t.roles),
+                    "|".join(p.value for p, _ in t.grants),
+                    "|".join(",".join(r.value for r in roles) for _, roles in t.grants),
                     needs,
                     due,
                     t.basis,

@@ -1,7 +1,9 @@
 """A ticket's life after opening: look-up, history, one extension, resolution, listing.
 
 GX-Reg art. 18: the deadline may be extended **once** by **up to 5** working days with the
-head's approval. Every change is recorded with who and when in ``quality_ticket_events``.
+head's approval. Every change is a transition of the ticket's case (flow ``ticket``,
+``jutong.governance.tickets.case``): the case's state and clock, the ticket row, its
+``quality_ticket_events`` row and the audit event are written in one transaction.
 """
 
 from __future__ import annotations
@@ -10,10 +12,15 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from jutong.governance.audit import log as audit
+from jutong.governance.cases.actors import Actor
+from jutong.governance.cases.engine import fire
+from jutong.governance.cases.model import CaseError, PermissionDenied
+from jutong.governance.cases.quality_rules import TICKET_BASIS
 from jutong.governance.db import utcnow
+from jutong.governance.schema import case_clocks
 from jutong.governance.schema import ticket_events as ticket_events_table
 from jutong.governance.schema import tickets as tickets_table
+from jutong.governance.tickets.case import KIND, default_actor
 from jutong.governance.tickets.model import (
     MAX_EXTENSION_DAYS,
     STATUSES,
@@ -25,7 +32,7 @@ from jutong.governance.tickets.model import (
     row_to_ticket,
     today_cn,
 )
-from jutong.governance.tickets.store import tables
+from jutong.governance.tickets.store import load_catalog, tables
 from jutong.settings import Settings
 from jutong.workdays import WorkCalendar
 
@@ -67,8 +74,14 @@ def extend_ticket(
     approved_by: str,
     reason: str,
     calendar: WorkCalendar | None = None,
+    actor: Actor | None = None,
+    catalog=None,
 ) -> Ticket:
-    """Extend once by 1–5 working days, approved by the department head (GX-Reg art. 18)."""
+    """Extend once by 1–5 working days, approved by the department head (GX-Reg art. 18).
+
+    Fires ``extend`` on the ticket's case: the approving head is the audit event's actor, in
+    the role and department of ``actor`` who records it (default: the bureau's
+    administrator); the case's clock continues from the due day, the ticket row follows."""
     approved_by = _require_text(approved_by, "approved_by")
     reason = _require_text(reason, "reason")
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_EXTENSION_DAYS:
@@ -86,18 +99,21 @@ def extend_ticket(
         )
     if t.due_on is None:
         raise TicketError(f"ticket {t.id}: has no deadline to extend: {t.due_note}")
-    calendar = calendar or WorkCalendar.from_catalog(settings)
-    new_due = calendar.due(t.due_on, days)  # provisional past the calendar's data
+    catalog = load_catalog(settings, catalog)
+    calendar = calendar or WorkCalendar.from_catalog(catalog)
+    recorder = actor or default_actor(approved_by, catalog)
     now = utcnow()
     tt = tickets_table
-    with tables(settings).begin() as conn:
+
+    def effects(conn: sa.Connection, case_seq: int, _case) -> dict:
+        clock = _running_clock(conn, case_seq)
         res = conn.execute(
             sa.update(tt)
             .where(tt.c.seq == parse_id(t.id), tt.c.status == "open", tt.c.extension_days.is_(None))
             .values(
-                due_on=new_due.day,
-                due_provisional=t.due_provisional or new_due.provisional,
-                due_note=new_due.note or t.due_note,
+                due_on=clock.due_on,
+                due_provisional=t.due_provisional or clock.provisional,
+                due_note=_note(calendar, clock) or t.due_note,
                 extension_days=days,
                 extension_approved_by=approved_by,
                 extension_reason=reason,
@@ -113,31 +129,43 @@ def extend_ticket(
                 at=now,
                 by=approved_by,
                 note=reason,
-                data={"days": days, "from": t.due_on.isoformat(), "to": new_due.day.isoformat()},
+                data={"days": days, "from": t.due_on.isoformat(), "to": clock.due_on.isoformat()},
             )
         )
-        audit.append(
-            conn,
-            actor=approved_by,
-            department=t.department,
-            action="ticket.extend",
-            subject=t.id,
-            data={
-                "days": days,
-                "from": t.due_on,
-                "to": new_due.day,
-                "provisional": new_due.provisional,
-                "reason": reason,
-                "basis": "GX-Reg art. 18",
-            },
-        )
+        return {
+            "days": days,
+            "from": t.due_on,
+            "to": clock.due_on,
+            "provisional": clock.provisional,
+        }
+
+    _fire(
+        settings,
+        t,
+        "extend",
+        Actor(approved_by, recorder.role, recorder.department),
+        reason=reason,
+        data={"days": days, "approved_by": approved_by},
+        calendar=calendar,
+        effects=effects,
+        audit_data={"reason": reason, "basis": TICKET_BASIS, "recorded_by": str(recorder)},
+        at=now,
+    )
     return get_ticket(settings, t.id)
 
 
 def resolve_ticket(
-    settings: Settings, ticket_id: str | int, *, note: str, resolved_by: str
+    settings: Settings,
+    ticket_id: str | int,
+    *,
+    note: str,
+    resolved_by: str,
+    actor: Actor | None = None,
+    catalog=None,
 ) -> Ticket:
-    """Record who fixed what; a ticket is resolved once."""
+    """Record who fixed what; a ticket is resolved once. Fires ``resolve`` on the ticket's
+    case as ``actor`` (default: ``resolved_by`` as the bureau's administrator); the clock is
+    closed met or missed, the ticket row follows."""
     note = _require_text(note, "note")
     resolved_by = _require_text(resolved_by, "resolved_by")
     t = get_ticket(settings, ticket_id)
@@ -145,9 +173,12 @@ def resolve_ticket(
         raise TicketError(
             f"ticket {t.id}: already resolved by {t.resolved_by} on {t.resolved_at:%Y-%m-%d}"
         )
+    catalog = load_catalog(settings, catalog)
+    who = actor or default_actor(resolved_by, catalog)
     now = utcnow()
     tt = tickets_table
-    with tables(settings).begin() as conn:
+
+    def effects(conn: sa.Connection, _seq: int, _case) -> dict:
         res = conn.execute(
             sa.update(tt)
             .where(tt.c.seq == parse_id(t.id), tt.c.status == "open")
@@ -162,15 +193,45 @@ def resolve_ticket(
                 ticket_seq=parse_id(t.id), event="resolve", at=now, by=resolved_by, note=note
             )
         )
-        audit.append(
-            conn,
-            actor=resolved_by,
-            department=t.department,
-            action="ticket.resolve",
-            subject=t.id,
-            data={"note": note},
-        )
+        return {"ticket": t.id, "status": "resolved"}
+
+    _fire(
+        settings,
+        t,
+        "resolve",
+        Actor(resolved_by, who.role, who.department),
+        reason=note,
+        calendar=WorkCalendar.from_catalog(catalog),
+        effects=effects,
+        audit_data={"note": note},
+        at=now,
+    )
     return get_ticket(settings, t.id)
+
+
+def _running_clock(conn: sa.Connection, case_seq: int):
+    return conn.execute(
+        sa.select(case_clocks).where(
+            case_clocks.c.case_seq == case_seq, case_clocks.c.status == "running"
+        )
+    ).one()
+
+
+def _note(calendar: WorkCalendar, clock) -> str | None:
+    if not clock.provisional:
+        return None
+    return calendar.due(clock.counted_from, clock.counted_days).note
+
+
+def _fire(settings: Settings, t: Ticket, event: str, actor: Actor, **kw):
+    """Fire ``event`` on the ticket's case; a refusal of the case engine is a ``TicketError``
+    (a permission denial stays a ``PermissionDenied``, audited by the engine)."""
+    try:
+        return fire(settings, t.id, event, actor=actor, kind=KIND, **kw)
+    except PermissionDenied:
+        raise
+    except CaseError as err:
+        raise TicketError(str(err)) from None
 
 
 def list_tickets(

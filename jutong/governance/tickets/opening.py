@@ -14,10 +14,11 @@ from collections.abc import Iterable, Sequence
 
 import sqlalchemy as sa
 
-from jutong.governance.audit import log as audit
+from jutong.governance.cases.engine import open_many
 from jutong.governance.db import utcnow
 from jutong.governance.schema import ticket_events as ticket_events_table
 from jutong.governance.schema import tickets as tickets_table
+from jutong.governance.tickets.case import FLOW, KIND, bureau_of, case_item, opener
 from jutong.governance.tickets.model import (
     KINDS,
     VERIFY_WORKING_DAYS,
@@ -108,26 +109,32 @@ def open_tickets(
         for i, s in enumerate(specs)
     ]
     try:
-        return _insert_tickets(settings, clean, calendar)
+        return _insert_tickets(settings, clean, calendar, catalog)
     except sa.exc.IntegrityError:
         # another process opened one of these source_refs meanwhile: its ticket is returned
-        return _insert_tickets(settings, clean, calendar)
+        return _insert_tickets(settings, clean, calendar, catalog)
 
 
-def _insert_tickets(settings: Settings, clean: list[dict], calendar: WorkCalendar) -> list[Ticket]:
+def _insert_tickets(
+    settings: Settings, clean: list[dict], calendar: WorkCalendar, catalog
+) -> list[Ticket]:
     now = utcnow()
+    bureau = bureau_of(catalog)
     eng = tables(settings)
     with eng.begin() as conn:
         existing = _fetch_by_refs(conn, [c["source_ref"] for c in clean])
         new_rows: list[dict] = []
         seen: set[str] = set(existing)
+        dues: dict = {}
         for c in clean:
             if c["source_ref"] in seen:  # idempotent; repeats within specs keep the first
                 continue
             seen.add(c["source_ref"])
             opened_at = c["opened_at"] or now
             received = beijing_day(opened_at)
-            due = calendar.due(received, VERIFY_WORKING_DAYS)
+            if received not in dues:  # one count per day of receipt in the batch
+                dues[received] = calendar.due(received, VERIFY_WORKING_DAYS)
+            due = dues[received]
             new_rows.append(
                 {
                     **c,
@@ -159,24 +166,21 @@ def _insert_tickets(settings: Settings, clean: list[dict], calendar: WorkCalenda
                     for seq, r in zip(seqs, new_rows, strict=True)
                 ],
             )
-            audit.append_many(
+            # each ticket is a case (flow ``ticket``) with its deadline clock, opened and
+            # audited (``ticket.open``) in this transaction
+            open_many(
                 conn,
-                [
+                kind=KIND,
+                flow_name=FLOW,
+                actor=opener("jutong", catalog),
+                items=[
                     {
-                        "actor": r["opened_by"],
-                        "department": r["department"],
-                        "action": "ticket.open",
-                        "subject": format_id(seq),
-                        "data": {
-                            "kind": r["kind"],
-                            "source_ref": r["source_ref"],
-                            "due_on": r["due_on"],
-                            "provisional": r["due_provisional"],
-                            "basis": "GX-Reg art. 18",
-                        },
+                        **case_item(format_id(seq), r, bureau),
+                        "actor": opener(r["opened_by"], catalog),
                     }
                     for seq, r in zip(seqs, new_rows, strict=True)
                 ],
+                calendar=calendar,
             )
             existing.update(_fetch_by_refs(conn, [r["source_ref"] for r in new_rows]))
     return [existing[c["source_ref"]] for c in clean]
