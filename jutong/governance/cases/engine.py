@@ -437,11 +437,40 @@ def fire(
     t = _check(
         settings, case, f.find(case.state, event), event, actor, reason, basis, f, at, calendar
     )
+    effects = _with_process_effects(settings, case, event, actor, reason, at, calendar, effects)
     with engine(settings).begin() as conn:
         _apply(
             conn, case, t, f, event, actor, reason, basis, data, at, calendar, effects, audit_data
         )
     return get_case(settings, case.ref)
+
+
+def _with_process_effects(
+    settings: Settings,
+    case: Case,
+    event: str,
+    actor: Actor,
+    reason: str | None,
+    at: dt.datetime,
+    calendar: WorkCalendar,
+    effects: Effects | None,
+) -> Effects | None:
+    """The caller's effects plus what the process itself does on this event, whoever fires
+    it (CLI, API, console): a share request's doubt opens a correction ticket, its fix
+    resolves it (``jutong.governance.sharing.doubts``)."""
+    from jutong.governance.sharing.doubts import effects_for
+
+    own = effects_for(settings, case, event, actor, reason, at, calendar)
+    if own is None:
+        return effects
+    if effects is None:
+        return own
+
+    def both(conn: sa.Connection, seq: int, c: Case) -> dict | None:
+        notes = {**(effects(conn, seq, c) or {}), **(own(conn, seq, c) or {})}
+        return notes or None
+
+    return both
 
 
 def fire_in(

@@ -118,71 +118,83 @@ def open_tickets(
 def _insert_tickets(
     settings: Settings, clean: list[dict], calendar: WorkCalendar, catalog
 ) -> list[Ticket]:
-    now = utcnow()
-    bureau = bureau_of(catalog)
     eng = tables(settings)
     with eng.begin() as conn:
-        existing = _fetch_by_refs(conn, [c["source_ref"] for c in clean])
-        new_rows: list[dict] = []
-        seen: set[str] = set(existing)
-        dues: dict = {}
-        for c in clean:
-            if c["source_ref"] in seen:  # idempotent; repeats within specs keep the first
-                continue
-            seen.add(c["source_ref"])
-            opened_at = c["opened_at"] or now
-            received = beijing_day(opened_at)
-            if received not in dues:  # one count per day of receipt in the batch
-                dues[received] = calendar.due(received, VERIFY_WORKING_DAYS)
-            due = dues[received]
-            new_rows.append(
+        return insert_tickets_in(conn, clean, calendar, catalog)
+
+
+def open_ticket_in(conn: sa.Connection, spec: dict, calendar: WorkCalendar, catalog) -> Ticket:
+    """Open one ticket (and its case) inside the caller's transaction — a process whose own
+    transition opens a correction ticket (a share request's doubt, GX-Dispatch art. 40)."""
+    clean = _validate_spec(dict(spec), catalog.departments, f"ticket ({spec.get('source_ref')!r})")
+    return insert_tickets_in(conn, [clean], calendar, catalog)[0]
+
+
+def insert_tickets_in(
+    conn: sa.Connection, clean: list[dict], calendar: WorkCalendar, catalog
+) -> list[Ticket]:
+    """The rows, events and cases of validated ticket specs, in ``conn``'s transaction."""
+    now = utcnow()
+    bureau = bureau_of(catalog)
+    existing = _fetch_by_refs(conn, [c["source_ref"] for c in clean])
+    new_rows: list[dict] = []
+    seen: set[str] = set(existing)
+    dues: dict = {}
+    for c in clean:
+        if c["source_ref"] in seen:  # idempotent; repeats within specs keep the first
+            continue
+        seen.add(c["source_ref"])
+        opened_at = c["opened_at"] or now
+        received = beijing_day(opened_at)
+        if received not in dues:  # one count per day of receipt in the batch
+            dues[received] = calendar.due(received, VERIFY_WORKING_DAYS)
+        due = dues[received]
+        new_rows.append(
+            {
+                **c,
+                "opened_at": opened_at,
+                "received_on": received,
+                "original_due_on": due.day,
+                "due_on": due.day,
+                "due_note": due.note,
+                "due_provisional": due.provisional,
+                "status": "open",
+            }
+        )
+    if new_rows:
+        ins = sa.insert(tickets_table).returning(tickets_table.c.seq, sort_by_parameter_order=True)
+        seqs = [row[0] for row in conn.execute(ins, new_rows)]
+        conn.execute(
+            sa.insert(ticket_events_table),
+            [
                 {
-                    **c,
-                    "opened_at": opened_at,
-                    "received_on": received,
-                    "original_due_on": due.day,
-                    "due_on": due.day,
-                    "due_note": due.note,
-                    "due_provisional": due.provisional,
-                    "status": "open",
+                    "ticket_seq": seq,
+                    "event": "open",
+                    "at": now,
+                    "by": r["opened_by"],
+                    "note": r["subject"],
+                    "data": {"kind": r["kind"], "source_ref": r["source_ref"]},
                 }
-            )
-        if new_rows:
-            ins = sa.insert(tickets_table).returning(
-                tickets_table.c.seq, sort_by_parameter_order=True
-            )
-            seqs = [row[0] for row in conn.execute(ins, new_rows)]
-            conn.execute(
-                sa.insert(ticket_events_table),
-                [
-                    {
-                        "ticket_seq": seq,
-                        "event": "open",
-                        "at": now,
-                        "by": r["opened_by"],
-                        "note": r["subject"],
-                        "data": {"kind": r["kind"], "source_ref": r["source_ref"]},
-                    }
-                    for seq, r in zip(seqs, new_rows, strict=True)
-                ],
-            )
-            # each ticket is a case (flow ``ticket``) with its deadline clock, opened and
-            # audited (``ticket.open``) in this transaction
-            open_many(
-                conn,
-                kind=KIND,
-                flow_name=FLOW,
-                actor=opener("jutong", catalog),
-                items=[
-                    {
-                        **case_item(format_id(seq), r, bureau),
-                        "actor": opener(r["opened_by"], catalog),
-                    }
-                    for seq, r in zip(seqs, new_rows, strict=True)
-                ],
-                calendar=calendar,
-            )
-            existing.update(_fetch_by_refs(conn, [r["source_ref"] for r in new_rows]))
+                for seq, r in zip(seqs, new_rows, strict=True)
+            ],
+        )
+        # each ticket is a case (flow ``ticket``) with its deadline clock, opened and
+        # audited (``ticket.open``) in this transaction
+        open_many(
+            conn,
+            kind=KIND,
+            flow_name=FLOW,
+            actor=opener("jutong", catalog),
+            items=[
+                {
+                    **case_item(format_id(seq), r, bureau),
+                    "actor": opener(r["opened_by"], catalog),
+                }
+                for seq, r in zip(seqs, new_rows, strict=True)
+            ],
+            calendar=calendar,
+        )
+        existing.update(_fetch_by_refs(conn, [r["source_ref"] for r in new_rows]))
     return [existing[c["source_ref"]] for c in clean]
 
 

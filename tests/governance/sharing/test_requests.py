@@ -54,6 +54,40 @@ def _clock(settings, ref, state):
     return [c for c in clocks_of(settings, ref) if c.state == state][-1]
 
 
+def test_a_doubt_opens_a_correction_ticket_for_the_provider_and_the_fix_resolves_it(settings):
+    from jutong.governance.tickets import get_ticket, list_tickets
+
+    case = _request(settings, day="2026-11-02")
+    for ev, who, day in (
+        ("pass", BUREAU, "2026-11-02"),
+        ("approve", PROV, "2026-11-03"),
+        ("push", BUREAU, "2026-11-03"),
+        ("subscribe", REQ, "2026-11-04"),
+    ):
+        fire(settings, case.ref, ev, actor=who, at=at(day))
+    assert list_tickets(settings) == []
+    fire(settings, case.ref, "doubt", actor=REQ, reason="部分身份证号缺失", at=at("2026-11-05"))
+    (t,) = list_tickets(settings)
+    assert (t.department, t.kind, t.status) == ("gongan", "reported_error", "open")
+    assert t.source_ref == f"{case.ref}:doubt:1" and case.ref in t.subject
+    assert t.details["share_request"] == case.ref and t.details["requester"] == "minzheng"
+    assert t.due_on == D(2026, 11, 12)  # GX-Reg art. 18: 5 working days
+    # the ticket is a case of its own; the share transition's audit event names it
+    assert get_case(settings, t.id).state == "open"
+    (doubt,) = [e for e in events(settings, subject=case.ref) if e.action.endswith(".doubt")]
+    assert doubt.data["effects"]["ticket"] == t.id
+
+    fire(settings, case.ref, "fix", actor=PROV, reason="已补齐", at=at("2026-11-06"))
+    t = get_ticket(settings, t.id)
+    assert (t.status, t.resolved_by) == ("resolved", "张警官")
+    assert get_case(settings, t.id).state == "resolved"
+    # a second doubt: a second ticket, the first stays resolved
+    fire(settings, case.ref, "doubt", actor=REQ, reason="地址字段为空", at=at("2026-11-09"))
+    refs = sorted(x.source_ref for x in list_tickets(settings, status=None))
+    assert refs == [f"{case.ref}:doubt:1", f"{case.ref}:doubt:2"]
+    assert verify(settings).ok
+
+
 def test_region_flow_across_national_day(settings):
     case = _request(settings)  # Tue 2026-09-29
     assert (case.ref, case.state, case.flow) == ("SR-000001", "submitted", "region")
