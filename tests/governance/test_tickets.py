@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import pytest
 import sqlalchemy as sa
@@ -102,15 +101,33 @@ def test_open_many_in_one_transaction(settings):
         for i in range(2000)
     ]
     specs.append(dict(specs[0]))  # a repeat within the batch returns the same ticket
-    t0 = time.perf_counter()
-    tickets = open_tickets(settings, specs)
-    elapsed = time.perf_counter() - t0
+    statements: list[str] = []
+    commits: list[int] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    def commit(conn):
+        commits.append(1)
+
+    eng = engine(settings)
+    sa.event.listen(eng, "before_cursor_execute", count)
+    sa.event.listen(eng, "commit", commit)
+    try:
+        tickets = open_tickets(settings, specs)
+    finally:
+        sa.event.remove(eng, "before_cursor_execute", count)
+        sa.event.remove(eng, "commit", commit)
     assert len(tickets) == 2001 and tickets[-1] == tickets[0]
     assert len({t.id for t in tickets}) == 2000
     assert [t.details["group"] for t in tickets[:3]] == [0, 1, 2]
     # Received Thu 2026-02-12: Fri 13, Sat 14 (make-up), Feb 15–23 off, 24, 25, 26.
     assert {t.due_on for t in tickets} == {D(2026, 2, 26)}
-    assert elapsed < 10, f"opening 2000 tickets took {elapsed:.1f}s"
+    # one transaction; on a server, batched rather than one round trip per ticket (an
+    # executemany counts once; SQLite runs in-process). Timings: bench/quality_cases.py
+    assert len(commits) == 1
+    if eng.dialect.name == "postgresql":
+        assert len(statements) < 60, f"{len(statements)} statements for 2000 tickets"
     # again: all exist, nothing new
     again = open_tickets(settings, specs[:10])
     assert [t.id for t in again] == [t.id for t in tickets[:10]]
