@@ -103,9 +103,13 @@ def build_parser() -> argparse.ArgumentParser:
         __import__(mod, fromlist=["register"]).register(sub)
 
     dp = sub.add_parser("demo", help="generate a province, ingest it through Airflow, summarise")
-    dp.add_argument("--people", type=int, default=20_000)
-    dp.add_argument("--orgs", type=int, default=3_000)
-    dp.add_argument("--seed", type=int, default=42)
+    dp.add_argument(
+        "--people", type=int, default=20_000, help="persons in the synthetic province (20000)"
+    )
+    dp.add_argument("--orgs", type=int, default=3_000, help="organisations (3000)")
+    dp.add_argument(
+        "--seed", type=int, default=42, help="random seed: the same seed, the same province (42)"
+    )
     dp.add_argument(
         "--no-broken", action="store_true", help="do not deliver the deliberately broken extract"
     )
