@@ -20,6 +20,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from jutong.charts import SPARK_CSS, sparkline
 from jutong.governance.audit.log import events
 from jutong.governance.cases.clocks import clock_state, working_days_left
 from jutong.governance.cases.rules import Party
@@ -44,6 +45,8 @@ class DepartmentScore:
     ratings: int = 0  # ratings of its opened data (GX-Open art. 20(7))
     rating_mean: float | None = None  # mean of the six dimensions, 1–5
     rating_dimensions: dict[str, float] = field(default_factory=dict)
+    # month (YYYY-MM, Beijing day the step closed) -> [steps closed, met]: the trend
+    monthly: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def met_rate(self) -> float | None:
@@ -53,9 +56,22 @@ class DepartmentScore:
     def median_answer_days(self) -> float | None:
         return statistics.median(self.answer_days) if self.answer_days else None
 
+    def trend(self, months: list[str]) -> list[float | None]:
+        """Share of deadlines met (0–100) per month; None for a month with no step closed."""
+        out: list[float | None] = []
+        for m in months:
+            closed, met = self.monthly.get(m, (0, 0))
+            out.append(100.0 * met / closed if closed else None)
+        return out
+
     def to_dict(self) -> dict:
         out = asdict(self)
         out.pop("answer_days")
+        out.pop("monthly")
+        out["trend"] = {
+            m: {"closed": c, "met": k, "met_rate": k / c}
+            for m, (c, k) in sorted(self.monthly.items())
+        }
         out["met_rate"] = self.met_rate
         out["median_answer_days"] = self.median_answer_days
         return out
@@ -105,6 +121,10 @@ def evaluate_departments(
         if r.status in ("met", "missed"):
             s.steps_closed += 1
             s.steps_met += r.status == "met"
+            if r.closed_on is not None:
+                month = s.monthly.setdefault(r.closed_on.strftime("%Y-%m"), [0, 0])
+                month[0] += 1
+                month[1] += r.status == "met"
             s.answer_days.append(working_days_left(calendar, r.started_on, r.closed_on))
         elif r.status in ("running", "paused"):  # not a clock an extension replaced
             s.open_steps += 1
@@ -134,8 +154,38 @@ def _bar(value: float | None, width: int = 160) -> str:
     )
 
 
+def last_months(as_of: dt.date, n: int = 12) -> list[str]:
+    """The ``n`` months up to ``as_of``'s, oldest first (``YYYY-MM``)."""
+    y, m = as_of.year, as_of.month
+    out = []
+    for _ in range(n):
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+    return out[::-1]
+
+
+def _trend_rows(scores: list[DepartmentScore], months: list[str]) -> str:
+    rows = []
+    for s in scores:
+        values = s.trend(months)
+        if all(v is None for v in values):
+            continue
+        titles = [
+            f"{m}: {s.monthly[m][1]}/{s.monthly[m][0]} met" if m in s.monthly else f"{m}: —"
+            for m in months
+        ]
+        rows.append(
+            f"<tr><td>{html.escape(s.department)}</td><td>{html.escape(s.name)}</td>"
+            f"<td>{sparkline(values, width=360, height=60, titles=titles)}</td></tr>"
+        )
+    return "".join(rows) or '<tr><td colspan="3">no step closed in these months</td></tr>'
+
+
 def write_html(scores: list[DepartmentScore], path: Path, *, as_of: dt.date) -> Path:
-    """A self-contained page (inline SVG bars, a CJK font stack, no external asset)."""
+    """A self-contained page (inline SVG bars and trend lines, a CJK font stack, no external
+    asset)."""
+    months = last_months(as_of)
+    trend = _trend_rows(scores, months)
     rows = "".join(
         "<tr>"
         f"<td>{html.escape(s.department)}</td><td>{html.escape(s.name)}</td>"
@@ -155,6 +205,7 @@ body {{ font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC",
   "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif; margin: 2em; }}
 table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ccc; padding: 4px 8px; }}
 th {{ background: #f5f5f5; }}
+{SPARK_CSS}
 </style></head><body>
 <h1>数据共享考核 Department evaluation</h1>
 <p>As of {as_of}. Steps owed in share cases (LZ-Rules art. 34; GX-Dispatch art. 9(3)):
@@ -165,6 +216,11 @@ answer.</p>
 <th>refusals with legal basis</th><th>doubts fixed in time</th>
 <th>public rating 1–5 (n)</th></tr></thead>
 <tbody>{rows}</tbody></table>
+<h2>趋势 Trend: deadlines met per month, {months[0]} – {months[-1]}</h2>
+<p>Share of the steps closed in each month that met their deadline (0–100 %; hover a point for
+met/closed; a gap: no step closed that month).</p>
+<table><thead><tr><th>department</th><th>name</th><th>deadlines met per month</th></tr></thead>
+<tbody>{trend}</tbody></table>
 </body></html>
 """
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,7 @@ import datetime as dt
 import html
 from pathlib import Path
 
+from jutong.charts import SPARK_CSS, sparkline
 from jutong.quality.scores import DIMENSIONS, FORMULAS
 from jutong.quality.store import runs
 from jutong.settings import Settings
@@ -66,24 +67,6 @@ def build_report(settings: Settings) -> dict:
     }
 
 
-def _sparkline(values: list[float], width: int = 160, height: int = 36) -> str:
-    if not values:
-        return ""
-    n = len(values)
-    xs = [4 + (width - 8) * (i / (n - 1) if n > 1 else 0.5) for i in range(n)]
-    ys = [height - 4 - (height - 8) * (v / 100.0) for v in values]
-    pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys, strict=True))
-    dots = "".join(
-        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5"><title>{v:.2f}</title></circle>'
-        for x, y, v in zip(xs, ys, values, strict=True)
-    )
-    return (
-        f'<svg width="{width}" height="{height}" role="img" class="spark">'
-        f'<line x1="0" y1="4" x2="{width}" y2="4" class="grid"/>'
-        f'<polyline points="{pts}" fill="none"/>{dots}</svg>'
-    )
-
-
 def _bar(value: float, width: int = 120) -> str:
     w = width * max(0.0, min(value, 100.0)) / 100.0
     cls = "good" if value >= 95 else "warn" if value >= 80 else "bad"
@@ -102,8 +85,7 @@ def render_html(report: dict) -> str:
         "table{border-collapse:collapse;"
         "margin-bottom:1.5em}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}"
         ".track{fill:#eee}.good{fill:#2e7d32}.warn{fill:#f9a825}.bad{fill:#c62828}"
-        ".spark polyline{stroke:#1565c0;stroke-width:1.5}.spark circle{fill:#1565c0}"
-        ".spark .grid{stroke:#ddd}.blocked{color:#c62828;font-weight:bold}",
+        f"{SPARK_CSS}.blocked{{color:#c62828;font-weight:bold}}",
         "</style></head><body>",
         "<h1>数据质量评分卡 Data quality scorecard</h1>",
         f"<p>Generated {e(report['generated_at'])}. Six dimensions of GX-Open art. 20(7), "
@@ -123,7 +105,7 @@ def render_html(report: dict) -> str:
             s = d["scores"][k]
             parts.append(
                 f"<tr><td>{e(label)} {k}</td><td>{s:.2f}</td><td>{_bar(s)}</td>"
-                f"<td>{_sparkline(d['trend'][k])}</td></tr>"
+                f"<td>{sparkline(d['trend'][k])}</td></tr>"
             )
         parts.append("</table><table><tr><th>dataset</th><th>batch</th><th>gate</th>")
         parts.append("<th>rows in</th><th>published</th><th>quarantined</th><th>why</th></tr>")

@@ -72,3 +72,44 @@ def test_scores_per_department(settings, capsys):
     assert main(["evaluate", "departments", "--as-of", "2026-11-20", "--json"]) == 0
     doc = {d["department"]: d for d in json.loads(capsys.readouterr().out)}
     assert doc["gongan"]["overdue_now"] == 1
+
+
+def test_the_trend_counts_deadlines_met_per_month(settings):
+    from jutong.charts import sparkline
+    from jutong.governance.evaluation import last_months, write_html
+
+    # October: met (passed on receipt + 1 wd); November: missed (passed 6 wd late)
+    a = request_share(
+        settings,
+        actor=REQ,
+        resource="gongan.huji",
+        items=["姓名"],
+        purpose="核查",
+        at=at("2026-10-12"),
+    ).ref
+    fire(settings, a, "pass", actor=BUREAU, at=at("2026-10-13"))
+    b = request_share(
+        settings,
+        actor=REQ,
+        resource="gongan.huji",
+        items=["姓名"],
+        purpose="核查",
+        at=at("2026-11-02"),
+    ).ref
+    fire(settings, b, "pass", actor=BUREAU, at=at("2026-11-12"))
+    as_of = dt.date(2026, 11, 20)
+    scores = {s.department: s for s in evaluate_departments(settings, as_of=as_of)}
+    bureau = scores["dashuju"]
+    assert bureau.monthly == {"2026-10": [1, 1], "2026-11": [1, 0]}
+    months = last_months(as_of)
+    assert (len(months), months[0], months[-1]) == (12, "2025-12", "2026-11")
+    assert bureau.trend(months)[-2:] == [100.0, 0.0] and bureau.trend(months)[0] is None
+    assert bureau.to_dict()["trend"]["2026-11"] == {"closed": 1, "met": 0, "met_rate": 0.0}
+    page = write_html(list(scores.values()), settings.home / "e.html", as_of=as_of).read_text(
+        encoding="utf-8"
+    )
+    assert "Trend" in page and "2026-10: 1/1 met" in page and "2026-11: 0/1 met" in page
+    # a month with no closed step breaks the line: two points, no polyline between gaps
+    line = sparkline([None, 50.0, None, 80.0])
+    assert line.count("<circle") == 2 and "<polyline" not in line
+    assert sparkline([None, None]) == ""
