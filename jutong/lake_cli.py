@@ -1,4 +1,5 @@
-"""``jutong lake status|repair``: what the lake holds, what is inconsistent, and repair.
+"""``jutong lake status|repair|rollback``: what the lake holds, what is inconsistent, repair,
+and rolling a table back to an earlier snapshot (``jutong.lake.rollback``, audited).
 
 ``repair`` settles what crashed runs left behind (``jutong.lake.repair``); it also runs, for
 the tables concerned, before every ingest, standardize and base build.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from jutong.lake import Lake, Zone
 from jutong.lake.repair import all_tables, repair
@@ -95,6 +97,61 @@ def cmd_status(args) -> int:
     return 0
 
 
+def cmd_rollback(args) -> int:
+    import os
+
+    from jutong.catalog.loader import load_catalog
+    from jutong.governance.access import authorize
+    from jutong.governance.audit import log as audit
+    from jutong.governance.cases.actors import parse_actor
+    from jutong.governance.cases.model import PermissionDenied
+    from jutong.governance.db import engine
+    from jutong.lake import LakeError
+    from jutong.lake.rollback import plan, rollback
+
+    settings = get_settings()
+    lake = Lake(settings)
+    try:
+        if args.dry_run:
+            rb = plan(lake, args.table, args.to)
+        else:
+            catalog = load_catalog(settings.catalog_dir)
+            text = args.as_ or os.environ.get("JUTONG_AS")
+            who = parse_actor(text, catalog.departments) if text else None
+            if who is not None:
+                authorize(settings, who, "lake.rollback", subject=args.table)
+
+            def record(data: dict) -> None:
+                with engine(settings).begin() as conn:
+                    audit.append(
+                        conn,
+                        actor=who.user if who else os.environ.get("USER", "jutong"),
+                        role=who.role.value if who else "bureau_admin",
+                        department=who.department if who else None,
+                        action="lake.rollback",
+                        subject=args.table,
+                        data=data,
+                    )
+
+            rb = rollback(
+                settings, args.table, args.to, reason=args.reason, audit=record, lake=lake
+            )
+    except (LakeError, PermissionDenied) as err:
+        print(f"jutong lake rollback: {err}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(rb.__dict__, ensure_ascii=False, indent=2, default=str))
+    else:
+        for line in rb.lines():
+            print(("would roll back " if args.dry_run else "") + line)
+        if not args.dry_run:
+            print(
+                "audited (lake.rollback); undo with --to the tagged snapshot. Tables built from "
+                "these are rebuilt on their next run (jutong.built_from was cleared)."
+            )
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     lp = sub.add_parser("lake", help="what the lake holds; repair what crashed runs left")
     ls = lp.add_subparsers(dest="lake_cmd", required=True)
@@ -120,3 +177,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     rp.add_argument("--json", action="store_true")
     rp.set_defaults(func=cmd_repair)
+    rb = ls.add_parser(
+        "rollback",
+        help="make an earlier snapshot of a table (and the rest of its unit) current again; "
+        "the later history is tagged, nothing is deleted; audited (LZ-Rules art. 29)",
+    )
+    rb.add_argument("table", help="zone.table, e.g. base.population (not raw)")
+    rb.add_argument(
+        "--to",
+        required=True,
+        help="a snapshot id, or a day YYYY-MM-DD (the newest snapshot by its end, Beijing time)",
+    )
+    rb.add_argument("--reason", help="why (required unless --dry-run)")
+    rb.add_argument("--dry-run", action="store_true", help="say what would move")
+    rb.add_argument("--as", dest="as_", metavar="USER:ROLE@DEPT", help="who (default: $JUTONG_AS)")
+    rb.add_argument("--json", action="store_true")
+    rb.set_defaults(func=cmd_rollback)

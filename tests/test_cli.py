@@ -17,7 +17,7 @@ from jutong.cli import ALIASES, build_parser, has_command, main, resolve_alias
 TREE = {
     "catalog": {"list", "show", "validate"},
     "raw": {"ingest", "status"},
-    "lake": {"status", "repair"},
+    "lake": {"status", "repair", "rollback"},
     "staging": {"standardize", "status"},
     "base": {"build", "status", "show", "conflicts", "review", "evaluate"},
     "themes": {"sources", "build", "status", "policies"},
