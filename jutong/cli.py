@@ -51,7 +51,8 @@ def _cmd_demo(args) -> int:
 COMMAND_MODULES = (
     "jutong.catalog.cli",
     "jutong.ingest.cli",  # raw
-    "jutong.lake_cli",  # lake status | repair
+    "jutong.lake_cli",  # lake status | repair | rollback
+    "jutong.backup.cli",  # backup; restore
     "jutong.staging_cli",  # staging
     "jutong.base.cli",  # base
     "jutong.themes.cli",  # themes sources | build | status; sql

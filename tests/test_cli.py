@@ -18,6 +18,8 @@ TREE = {
     "catalog": {"list", "show", "validate"},
     "raw": {"ingest", "status"},
     "lake": {"status", "repair", "rollback"},
+    "backup": None,
+    "restore": None,
     "staging": {"standardize", "status"},
     "base": {"build", "status", "show", "conflicts", "review", "evaluate"},
     "themes": {"sources", "build", "status", "policies"},
