@@ -176,7 +176,7 @@ def run_demo(people: int, orgs: int, seed: int, with_broken: bool = True) -> int
         f"gate, base databases, theme databases, open releases (log: {log_file})"
     )
     t0 = time.perf_counter()
-    results = run_dags(settings, dag_ids, log_file, clear_queue=True)
+    results = run_dags(settings, dag_ids, log_file, clear_queue=True, progress=_dag_progress)
     unexpected = []
     quarantined_now = {s.dataset for s in dataset_status(settings, catalog) if s.quarantined}
     table = []
@@ -248,6 +248,18 @@ def run_demo(people: int, orgs: int, seed: int, with_broken: bool = True) -> int
         _say(f"\n{len(unexpected)} DAG run(s) failed unexpectedly; see {log_file}")
         return 1
     return 0
+
+
+def _dag_progress(event: dict) -> None:
+    """One line per DAG run as it starts and ends (a large province runs for many minutes)."""
+    where = f"[{event['index']}/{event['total']}]"
+    if event["event"] == "start":
+        _say(f"      {where} {event['dag_id']} …")
+        return
+    note = ""
+    if event.get("skipped_tasks") and not event.get("asset_events"):
+        note = " (nothing new)"
+    _say(f"      {where} {event['dag_id']}: {event['state']} in {event['seconds']:.1f} s{note}")
 
 
 def _section(settings: Settings, module: str) -> None:

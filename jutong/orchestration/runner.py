@@ -18,6 +18,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,15 +74,26 @@ def ensure_airflow_db(settings: Settings) -> None:
 
 
 def run_dags(
-    settings: Settings, dag_ids: list[str], log_file: Path, *, clear_queue: bool = False
+    settings: Settings,
+    dag_ids: list[str],
+    log_file: Path,
+    *,
+    clear_queue: bool = False,
+    progress: Callable[[dict], None] | None = None,
 ) -> list[DagRunResult]:
-    """Run the DAGs in order in one Airflow process; Airflow's output goes to ``log_file``."""
+    """Run the DAGs in order in one Airflow process; Airflow's output goes to ``log_file``.
+
+    ``progress(event)`` is called as the runs go: ``{"event": "start", "dag_id", "index",
+    "total"}`` when a DAG starts and ``{"event": "end", **result, "index", "total"}`` when it
+    ended (read from a progress file the Airflow process appends to)."""
     ensure_airflow_db(settings)
     log_file.parent.mkdir(parents=True, exist_ok=True)
     result_file = log_file.with_suffix(".results.json")
+    progress_file = log_file.with_suffix(".progress.jsonl")
     result_file.unlink(missing_ok=True)
+    progress_file.unlink(missing_ok=True)
     with open(log_file, "w", encoding="utf-8") as log:
-        proc = subprocess.run(
+        proc = subprocess.Popen(
             [
                 sys.executable,
                 "-m",
@@ -94,12 +106,40 @@ def run_dags(
             stdout=log,
             stderr=subprocess.STDOUT,
         )
+        seen = 0
+        while True:
+            done = proc.poll() is not None
+            seen = _follow(progress_file, seen, progress)
+            if done:
+                break
+            time.sleep(0.5)
     if not result_file.exists():
         tail = log_file.read_text(encoding="utf-8", errors="replace")[-3000:]
         raise RuntimeError(
             f"the Airflow run failed before running DAGs (exit {proc.returncode}); log {log_file}:\n{tail}"
         )
     return [DagRunResult(**r) for r in json.loads(result_file.read_text(encoding="utf-8"))]
+
+
+def _follow(path: Path, seen: int, progress: Callable[[dict], None] | None) -> int:
+    """Pass the progress lines after the first ``seen`` to ``progress``; returns lines seen."""
+    if progress is None or not path.exists():
+        return seen
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    complete = lines if text.endswith("\n") else lines[:-1]  # a line being written waits
+    for line in complete[seen:]:
+        progress(json.loads(line))
+    return max(seen, len(complete))
+
+
+def _announce(result_file: str, event: dict) -> None:
+    """Append one progress line (see ``run_dags``)."""
+    path = Path(result_file).with_name(
+        Path(result_file).name.replace(".results.json", ".progress.jsonl")
+    )
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(json.dumps(event, ensure_ascii=False) + "\n")
 
 
 def _main(result_file: str, dag_ids: list[str], clear_queue: bool = False) -> int:
@@ -112,7 +152,9 @@ def _main(result_file: str, dag_ids: list[str], clear_queue: bool = False) -> in
     if bag.import_errors:
         for path, err in bag.import_errors.items():
             print(f"DAG import error in {path}:\n{err}")
-    for dag_id in dag_ids:
+    total = len(dag_ids)
+    for index, dag_id in enumerate(dag_ids, 1):
+        _announce(result_file, {"event": "start", "dag_id": dag_id, "index": index, "total": total})
         dag = bag.get_dag(dag_id)
         if dag is None:
             errs = [f"{p}: {e.strip().splitlines()[-1]}" for p, e in bag.import_errors.items()]
@@ -124,6 +166,7 @@ def _main(result_file: str, dag_ids: list[str], clear_queue: bool = False) -> in
                     "errors": errs or ["no such DAG"],
                 }
             )
+            _announce(result_file, {"event": "end", **results[-1], "index": index, "total": total})
             continue
         t0 = time.perf_counter()
         dr = dag.test()
@@ -147,6 +190,7 @@ def _main(result_file: str, dag_ids: list[str], clear_queue: bool = False) -> in
                 "asset_events": _events_of(dag_id, dr.run_id),
             }
         )
+        _announce(result_file, {"event": "end", **results[-1], "index": index, "total": total})
     if clear_queue:
         _clear_queue([r["dag_id"] for r in results if r["state"] != "missing"])
     Path(result_file).write_text(json.dumps(results), encoding="utf-8")

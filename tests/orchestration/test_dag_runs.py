@@ -98,7 +98,14 @@ def ran(new_settings, tmp_path_factory):
     dispose_all()
     log = tmp / "dags.log"
     # the release DAGs twice: the second run finds the same data (no storm, see below)
-    runs = run_dags(s, [SLA_SWEEP_DAG_ID, SHARE_DELIVER_DAG_ID, *RELEASE_DAGS, *RELEASE_DAGS], log)
+    seen: list[dict] = []
+    runs = run_dags(
+        s,
+        [SLA_SWEEP_DAG_ID, SHARE_DELIVER_DAG_ID, *RELEASE_DAGS, *RELEASE_DAGS],
+        log,
+        progress=seen.append,
+    )
+    s.home.joinpath("progress.json").write_text(json.dumps(seen), encoding="utf-8")
     first = {}
     for r in runs[: -len(RELEASE_DAGS)]:
         first.setdefault(r.dag_id, r)
@@ -122,6 +129,19 @@ def test_sla_sweep_escalates_and_share_deliver_delivers(ran):
     [delivered] = list(events(s, action="share_request.deliver"))
     assert delivered.subject == shared and delivered.data["rows"]["delivered"] == 2
     assert list((s.home / "reports" / "overdue").glob("*/dashuju.csv"))
+
+
+def test_progress_is_reported_as_each_run_starts_and_ends(ran):
+    s, runs, *_ = ran
+    seen = json.loads(s.home.joinpath("progress.json").read_text(encoding="utf-8"))
+    total = 2 + 2 * len(RELEASE_DAGS)
+    assert [(e["event"], e["index"]) for e in seen] == [
+        (ev, i) for i in range(1, total + 1) for ev in ("start", "end")
+    ]
+    assert all(e["total"] == total for e in seen)
+    ends = [e for e in seen if e["event"] == "end"]
+    assert ends[0]["dag_id"] == SLA_SWEEP_DAG_ID and ends[0]["state"] == "success"
+    assert ends[0]["seconds"] == runs[SLA_SWEEP_DAG_ID].seconds
 
 
 def test_a_release_run_with_nothing_new_emits_no_asset_event(ran):

@@ -59,3 +59,17 @@ def test_every_output_must_carry_the_mark(settings):
     F.mark_built(lake, outs, "fp")
     assert F.is_current(lake, outs, "fp")
     assert not F.is_current(lake, [], "fp")
+
+
+def test_the_runner_passes_only_whole_progress_lines(tmp_path):
+    from jutong.orchestration.runner import _follow
+
+    path = tmp_path / "dags.progress.jsonl"
+    got: list[dict] = []
+    assert _follow(path, 0, got.append) == 0  # no file yet
+    path.write_text('{"event": "start", "index": 1}\n{"event": "end", "ind', encoding="utf-8")
+    assert _follow(path, 0, got.append) == 1 and got == [{"event": "start", "index": 1}]
+    path.write_text(
+        '{"event": "start", "index": 1}\n{"event": "end", "index": 1}\n', encoding="utf-8"
+    )
+    assert _follow(path, 1, got.append) == 2 and got[-1] == {"event": "end", "index": 1}
