@@ -44,8 +44,12 @@ class Rollback:
 
     def lines(self) -> list[str]:
         out = [
-            f"{ident}: snapshot {old} -> {new}"
-            + (f" (tagged {self.tags[ident]})" if ident in self.tags else "")
+            (
+                f"{ident}: snapshot {new} is already current"
+                if old == new
+                else f"{ident}: snapshot {old} -> {new}"
+                + (f" (tagged {self.tags[ident]})" if ident in self.tags else "")
+            )
             for ident, (old, new) in self.moves.items()
         ]
         if self.unit:
@@ -88,10 +92,20 @@ def resolve_target(table, to: str) -> int:
         raise LakeError(f"--to '{to}': a snapshot id or a day YYYY-MM-DD") from None
     end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), BEIJING)
     end_ms = int(end.timestamp() * 1000)
+    oldest = None
     for snap in ancestry(table):
         if snap.timestamp_ms < end_ms:
             return snap.snapshot_id
-    raise LakeError(f"no snapshot of this table was committed by the end of {day}")
+        oldest = snap
+    first = (
+        dt.datetime.fromtimestamp(oldest.timestamp_ms / 1000, BEIJING).strftime("%Y-%m-%d %H:%M")
+        if oldest is not None
+        else "-"
+    )
+    raise LakeError(
+        f"no snapshot of this table was committed by the end of {day} (Beijing time); its "
+        f"oldest is from {first}"
+    )
 
 
 def _props(snap) -> dict[str, str]:
