@@ -6,8 +6,16 @@
 #   <ROLE>_DB_PASSWORD is set (iceberg, airflow, governance), so the database URIs of the
 #   JUTONG_* settings carry no password, as in .stack/jutong.toml;
 # - $AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE: {"admin": $AIRFLOW_ADMIN_PASSWORD}.
+# It also sets SPARK_LOCAL_IP to the container's address when unset: spark_jobs.session
+# defaults it to 127.0.0.1 (right on one machine), which would make the Spark driver in the
+# Celery worker unreachable for the executors in spark-worker.
 set -eu
 umask 077
+
+if [ -z "${SPARK_LOCAL_IP:-}" ]; then
+    SPARK_LOCAL_IP=$(hostname -i 2>/dev/null | awk '{print $1}')
+    [ -n "$SPARK_LOCAL_IP" ] && export SPARK_LOCAL_IP
+fi
 
 if [ -n "${PGPASSFILE:-}" ]; then
     mkdir -p "$(dirname "$PGPASSFILE")"

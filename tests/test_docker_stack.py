@@ -314,18 +314,28 @@ def test_entrypoint_writes_private_pgpass_and_admin_password(tmp_path):
         "AIRFLOW_ADMIN_PASSWORD": 'x"y',
     }
     done = subprocess.run(
-        ["sh", str(DOCKER / "entrypoint.sh"), "sh", "-c", "echo ran $0", "ok"],
+        ["sh", str(DOCKER / "entrypoint.sh"), "sh", "-c", "echo ran $0 $SPARK_LOCAL_IP", "ok"],
         env=env,
         capture_output=True,
         text=True,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "ran ok"
+    # the Spark driver binds to the container's address, not spark_jobs.session's 127.0.0.1
+    address = subprocess.run(["hostname", "-i"], capture_output=True, text=True).stdout.split()
+    assert done.stdout.split() == ["ran", "ok", *address[:1]]
     # no governance line: its password is not set in this environment
     assert pgpass.read_text().splitlines() == ["*:*:*:iceberg:ice", r"*:*:*:airflow:a\:b\\c"]
     assert json.loads(pwfile.read_text()) == {"admin": 'x"y'}
     for path in (pgpass, pwfile):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    # an address given is kept
+    done = subprocess.run(
+        ["sh", str(DOCKER / "entrypoint.sh"), "sh", "-c", "echo $SPARK_LOCAL_IP"],
+        env={**env, "SPARK_LOCAL_IP": "10.1.2.3"},
+        capture_output=True,
+        text=True,
+    )
+    assert done.stdout.strip() == "10.1.2.3"
 
 
 @pytest.fixture(scope="module")
