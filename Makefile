@@ -20,7 +20,7 @@ PEOPLE ?= 20000
 ORGS ?= 3000
 SEED ?= 42
 
-.PHONY: help env demo test test-e2e test-fast test-stack stack stack-jars stack-down stack-status lint format airflow bench clean clean-lake
+.PHONY: help env demo test test-e2e test-fast test-stack stack stack-jars stack-down stack-status compose-check lint format airflow bench clean clean-lake
 .DEFAULT_GOAL := help
 
 help:
@@ -31,6 +31,7 @@ help:
 	@echo "              standalone, Redis, Airflow with Celery); then: source .stack/env (docs/stack.md)"
 	@echo "make stack-down  stop the stack (data stays in .stack/)"
 	@echo "make test-stack  the stack tests: start a whole stack in a temporary folder, probe it, stop it"
+	@echo "make compose-check  validate docker/docker-compose.yml (docker-compose config, no engine needed)"
 	@echo "make airflow  start the Airflow UI (airflow standalone) on http://localhost:8080"
 	@echo "make lint     ruff check + format check + import contracts (lint-imports)"
 	@echo "make bench    run the benchmarks in bench/ (not part of the tests)"
@@ -89,6 +90,22 @@ stack-down:
 
 stack-status:
 	$(VENV)/bin/jutong stack status
+
+# docker/docker-compose.yml validated without a container engine: docker-compose 1.29.2 from
+# PyPI in its own environment .tools/compose (its PyYAML<6 pin clashes with the project's),
+# built with cython<3 (PyYAML 5.4's sdist does not build with Cython 3). tests/test_docker_stack.py
+# runs the same check when that environment exists (CI_REQUIRE_COMPOSE=1: required).
+COMPOSE := $(TOOLS)/compose/bin/docker-compose
+compose-check: $(COMPOSE)
+	$(COMPOSE) -f docker/docker-compose.yml --env-file docker/.env.example config -q
+	@echo "docker/docker-compose.yml: valid (docker-compose config -q)"
+
+$(COMPOSE):
+	@test -n "$(PYTHON)" || { echo "Python 3.11 is required"; exit 1; }
+	$(PYTHON) -m venv $(TOOLS)/compose
+	echo 'cython<3' > $(TOOLS)/compose/constraints.txt
+	PIP_CONSTRAINT="$(CURDIR)/$(TOOLS)/compose/constraints.txt" $(TOOLS)/compose/bin/pip install \
+		--quiet --disable-pip-version-check "docker-compose==1.29.2"
 
 lint: env
 	$(VENV)/bin/ruff check .
