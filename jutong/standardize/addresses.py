@@ -57,11 +57,31 @@ def _parent_city(code: str) -> str | None:
     return parent.code if parent and parent.level == "city" else None
 
 
+@cache
+def _index_by_level() -> dict[str, tuple[tuple[int, ...], dict[str, tuple[str, ...]]]]:
+    """level -> (name lengths, longest first; name -> its codes in the order of
+    ``_names_by_level``): a dictionary look-up per length instead of a scan of every name."""
+    out = {}
+    for level, names in _names_by_level().items():
+        by_name: dict[str, list[str]] = {}
+        for name, code in names:
+            by_name.setdefault(name, []).append(code)
+        lengths = tuple(sorted({len(n) for n in by_name}, reverse=True))
+        out[level] = (lengths, {n: tuple(c) for n, c in by_name.items()})
+    return out
+
+
 def _match(text: str, level: str, within: str | None) -> tuple[str, str] | None:
     """(name as written, code) of the longest division name of ``level`` starting ``text``."""
-    for name, code in _names_by_level()[level]:
-        if text.startswith(name) and (within is None or code.startswith(within)):
-            return name, code
+    lengths, by_name = _index_by_level()[level]
+    for n in lengths:
+        if n > len(text):
+            continue
+        codes = by_name.get(text[:n])
+        if codes:
+            for code in codes:
+                if within is None or code.startswith(within):
+                    return text[:n], code
     return None
 
 
