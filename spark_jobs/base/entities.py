@@ -13,6 +13,10 @@ Steps, all on one DataFrame of mentions (``spark_jobs.base.mentions``):
    above ``match_upper`` (catalog/matching.yaml), clerical review between the thresholds (decisions from
    ``jutong review`` are applied), apart below — an unkeyed mention that is not merged is
    quarantined with its reason, never dropped and never merged on a shared placeholder.
+   What is still unplaced gets a provisional key (``steps.provisional``): an organisation
+   known only by a legacy code becomes an entity under that code, and unkeyed mentions that
+   are one entity among themselves (the same mistyped ID, name, birth date) one under their
+   smallest mention id; a later credit code carrying a legacy code inherits its entity id.
 4. **Survivorship** (一数一源, GX-Reg art. 16): per golden field the value from the
    authoritative department (catalog ``authoritative_for``), otherwise the most recent
    non-null value (load time, then batch and row); each golden field carries its lineage
@@ -52,6 +56,7 @@ from spark_jobs.base.resolve import EntityOutputs, resolve_entities
 from spark_jobs.base.steps import history
 from spark_jobs.base.steps.ids import ID_COLUMN, ID_PREFIX, canonical_keys, highest_number, new_keys
 from spark_jobs.base.steps.ledger import imbalance_message
+from spark_jobs.base.steps.provisional import inherit_legacy
 from spark_jobs.lake import count_at, publish_tables, read_table, write_table
 
 log = logging.getLogger(__name__)
@@ -70,6 +75,8 @@ class EntityBuild:
     legacy_code: int = 0
     probabilistic: int = 0
     reviewed: int = 0
+    legacy_key: int = 0
+    clustered: int = 0
     duplicates: int = 0
     quarantined: int = 0
     review_pending: int = 0
@@ -85,7 +92,8 @@ class EntityBuild:
     @property
     def merged(self) -> int:
         """Mentions folded into an entity that already had one (mentions - entities)."""
-        return self.exact + self.legacy_code + self.probabilistic + self.reviewed - self.entities
+        placed = self.exact + self.legacy_code + self.probabilistic + self.reviewed
+        return placed + self.legacy_key + self.clustered - self.entities
 
     def as_dict(self) -> dict:
         d = asdict(self)
@@ -119,14 +127,21 @@ def assign_ids(
     spark: SparkSession, lake: Lake, kind: EntityKind, keys: DataFrame, as_of: dt.date
 ) -> tuple[DataFrame, int]:
     """The key map with ids for every key in ``keys``: existing ids kept, new keys
-    numbered after the highest id, in key order (``steps.ids.new_keys``). Publishes the new
-    keys (before any id is used); returns (key map of all keys, number of new ids)."""
+    numbered after the highest id, in key order (``steps.ids.new_keys``) — a new credit code
+    whose organisation code or registration number (``keys.registration_no``) is a
+    legacy-code-only organisation's takes that organisation's id
+    (``steps.provisional.inherit_legacy``). Publishes the new keys (before any id is used);
+    returns (key map of all keys, number of new ids)."""
     name = f"{kind.base}_keys"
     existing = read_table(spark, lake, BASE_ZONE, name)
     if existing is None:
         existing = spark.createDataFrame([], "key string, entity_id string, first_seen date")
     existing = existing.cache()
-    new = new_keys(keys, existing, ID_PREFIX[kind], as_of, highest_number(existing)).cache()
+    new = new_keys(keys, existing, ID_PREFIX[kind], as_of, highest_number(existing))
+    if kind is EntityKind.org and "registration_no" in keys.columns:
+        # a credit code carrying a legacy-code-only organisation's code takes its id
+        new = inherit_legacy(new, existing, keys)
+    new = new.cache()
     n_new = new.count()
     if n_new:
         write_table(
@@ -138,6 +153,14 @@ def assign_ids(
             properties={"jutong.as_of": as_of.isoformat(), "jutong.new_keys": str(n_new)},
         )
     return existing.unionByName(new), n_new
+
+
+def _assign_provisional(spark, lake, kind, keys: DataFrame, as_of, res: EntityBuild):
+    """Ids for the provisional keys of a build (legacy codes, clusters of unkeyed mentions),
+    published in the key map like any key; counted in ``res.new_ids``."""
+    keymap, n_new = assign_ids(spark, lake, kind, keys, as_of)
+    res.new_ids += n_new
+    return keymap
 
 
 # ---- the build -------------------------------------------------------------------------
@@ -186,6 +209,7 @@ def build_entities(
         built_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
         progress=say,
         match=catalog.match_settings(base),
+        assign=lambda keys: _assign_provisional(spark, lake, kind, keys, as_of, res),
     )
     res = replace(res, **outputs.summary)
     res.review_pending = review.sync_pending(settings, base, outputs.pending, outputs.covered)
