@@ -95,8 +95,45 @@ def resolve_entities(
     ones (``spark_jobs.base.entities``); without it, new ids are numbered after ``keymap``'s
     highest, in memory.
     """
-    base = kind.base
     cached: list[DataFrame] = []
+    try:
+        return _resolve(
+            mentions,
+            canon,
+            keymap,
+            kind,
+            as_of,
+            cached,
+            decisions=decisions,
+            history_so_far=history_so_far,
+            built_at=built_at,
+            progress=progress,
+            match=match,
+            assign=assign,
+        )
+    except BaseException:
+        for df in cached:  # nothing of a failed resolution stays cached
+            df.unpersist()
+        raise
+
+
+def _resolve(
+    mentions: DataFrame,
+    canon: DataFrame,
+    keymap: DataFrame,
+    kind: EntityKind,
+    as_of: dt.date,
+    cached: list[DataFrame],
+    *,
+    decisions: dict[tuple[str, str], str],
+    history_so_far: DataFrame | None,
+    built_at: dt.datetime,
+    progress: Callable[[str], None],
+    match: MatchSettings,
+    assign: Callable[[DataFrame], DataFrame] | None,
+) -> EntityOutputs:
+    """``resolve_entities``; every frame it caches is appended to ``cached``."""
+    base = kind.base
 
     def keep(df: DataFrame) -> DataFrame:
         cached.append(df)
