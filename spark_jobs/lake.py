@@ -93,8 +93,9 @@ def write_files(
         raise AuditError(f"{Zone(zone).value}.{name}: Spark wrote no data file in {folder}")
     files = [f"{folder}/{n}" for n in names]
     table = lake.table_or_none(zone, name)
-    if table is None:
-        schema = pq.read_schema(f"{fpath}/{names[0]}", filesystem=fs)
+    schema = pq.read_schema(f"{fpath}/{names[0]}", filesystem=fs)
+    if table is None or any(f.name not in table.schema().column_names for f in schema):
+        # created, or evolved with the columns a newer build adds (e.g. ``provisional_key``)
         table = lake.ensure_table(
             zone,
             name,

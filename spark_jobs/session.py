@@ -51,13 +51,29 @@ def object_store_conf(settings: Settings, environ: dict[str, str] | None = None)
     return conf
 
 
+# What the driver keeps about finished work (the UI is off, but its status store still records
+# every SQL execution, job, stage and task): a long-lived session — the test suite's, a worker
+# building several bases — otherwise grows its heap with the plans of every past query until
+# aggregations fail for want of memory (AGGREGATE_OUT_OF_MEMORY). The context cleaner's
+# periodic GC lets the JVM release broadcasts and shuffles of collected DataFrames sooner.
+STATUS_RETENTION = {
+    "spark.sql.ui.retainedExecutions": "50",
+    "spark.ui.retainedJobs": "100",
+    "spark.ui.retainedStages": "100",
+    "spark.ui.retainedTasks": "2000",
+    "spark.ui.dagGraph.retainedRootRDDs": "100",
+    "spark.cleaner.periodicGC.interval": "2min",
+}
+
+
 def get_spark(settings: Settings, app_name: str = "jutong", **conf: str):
     """A Spark session on ``settings.spark_master`` with the options Jutong relies on.
 
     - UI and console progress off (headless runs, Airflow logs);
     - TIMESTAMP_MICROS Parquet output, which pyiceberg accepts (INT96 it refuses);
     - Arrow for pandas UDFs; small shuffle partition count on one machine;
-    - the JIT compiles large generated methods (``-XX:-DontCompileHugeMethods``).
+    - the JIT compiles large generated methods (``-XX:-DontCompileHugeMethods``);
+    - bounded status retention (``STATUS_RETENTION``).
     """
     from pyspark.sql import SparkSession
 
@@ -83,7 +99,7 @@ def get_spark(settings: Settings, app_name: str = "jutong", **conf: str):
         # e.g. the lineage of every golden field, otherwise run interpreted: 5x slower).
         .config("spark.driver.extraJavaOptions", "-XX:-DontCompileHugeMethods")
     )
-    for key, value in {**object_store_conf(settings), **conf}.items():
+    for key, value in {**STATUS_RETENTION, **object_store_conf(settings), **conf}.items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")

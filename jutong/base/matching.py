@@ -12,16 +12,19 @@ Fellegi–Sunter as Splink implements it:
   identifier comparison, whose m probabilities EM learns on the unkeyed candidates;
 - the prior from the number of candidate entities (one of them, at most, is the one).
 
-Then ``predict_between`` scores unkeyed mentions against the known ones (never against each
-other: a shared placeholder or empty ID is never evidence, docs/base_databases.md). The caller
-decides with two thresholds (``catalog/matching.yaml``, ``jutong.catalog.matching``): merge
-at or above ``match_upper``, clerical review between, apart below ``match_lower``.
+Then ``predict_between`` scores unkeyed mentions against the known ones. The caller decides
+with two thresholds (``catalog/matching.yaml``, ``jutong.catalog.matching``): merge at or
+above ``match_upper``, clerical review between, apart below ``match_lower``. What is left is
+scored among itself by ``score_among`` (same model, ``dedupe_only``) and ``clusters`` groups
+the pairs that reach ``match_upper`` and agree on the name — one person's rows sharing a
+mistyped ID become one entity. A shared placeholder or empty ID is never evidence on either
+pass: it is not an ID to compare (docs/base_databases.md).
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyarrow as pa
 
@@ -47,6 +50,18 @@ class MatchModel:
     unkeyed: int
     pairs_scored: int
     match_weights: dict[str, dict[str, float]]
+    # the trained Splink settings (for ``score_among``); not part of the report
+    splink_settings: dict | None = field(default=None, repr=False, compare=False)
+
+    def report(self) -> dict:
+        """What the build report shows (without the Splink settings)."""
+        return {
+            "kind": self.kind,
+            "candidates": self.candidates,
+            "unkeyed": self.unkeyed,
+            "pairs_scored": self.pairs_scored,
+            "match_weights": self.match_weights,
+        }
 
 
 def _settings(kind: EntityKind, link_type: str, prior: float, *, scoring: bool):
@@ -178,7 +193,130 @@ def score_unkeyed(
         }
     )
     weights = _learned_weights(model)
-    return out, MatchModel(kind.value, n_entities, unkeyed.num_rows, len(pairs), weights)
+    return out, MatchModel(
+        kind.value, n_entities, unkeyed.num_rows, len(pairs), weights, splink_settings=model
+    )
+
+
+# suffix of the second row of a subject that stands for several mentions (``score_among``)
+_TWIN_ROW = "~copy"
+
+
+def score_among(
+    kind: EntityKind,
+    unkeyed: pa.Table,
+    model: MatchModel,
+    *,
+    match: MatchSettings = DEFAULT_MATCHING,
+) -> pa.Table:
+    """Score the unkeyed mentions (or review subjects) among themselves with the model
+    ``score_unkeyed`` trained (Splink ``dedupe_only``, same comparisons, blocking and prior).
+
+    Input: ``mention_id`` + the kind's features, and optionally ``members`` (how many mentions
+    a subject stands for). A subject of several mentions is scored against itself too — its
+    rows agree on every compared feature, which is evidence only as far as those features go
+    (two rows with only a name and a shared placeholder ID never reach the threshold).
+    Output: ``mention_id_l``, ``mention_id_r``, ``match_probability`` for the pairs at or
+    above ``match.match_upper``; a self pair (``l == r``) says the subject's own mentions are
+    one entity."""
+    from splink import Linker
+    from splink.backends.duckdb import DuckDBAPI
+
+    empty = pa.table(
+        {
+            "mention_id_l": pa.array([], pa.string()),
+            "mention_id_r": pa.array([], pa.string()),
+            "match_probability": pa.array([], pa.float64()),
+        }
+    )
+    if model.splink_settings is None or unkeyed.num_rows == 0:
+        return empty
+    cols = list(features(kind))
+    ids = unkeyed.column("mention_id").to_pylist()
+    members = (
+        unkeyed.column("members").to_pylist()
+        if "members" in unkeyed.column_names
+        else [1] * len(ids)
+    )
+    rows = unkeyed.select(["mention_id", *cols])
+    again = [i for i, n in enumerate(members) if (n or 1) > 1]
+    if again:
+        second = rows.take(pa.array(again))
+        second = second.set_column(
+            0, "mention_id", pa.array([ids[i] + _TWIN_ROW for i in again], pa.string())
+        )
+        rows = pa.concat_tables([rows, second])
+    if rows.num_rows < 2:
+        return empty
+    rows = rows.rename_columns(["uid", *cols])
+    settings = dict(model.splink_settings)
+    settings["link_type"] = "dedupe_only"
+    settings["retain_intermediate_calculation_columns"] = True
+    settings["retain_matching_columns"] = True
+    db = DuckDBAPI()
+    linker = Linker(db.register(rows, table_name="unkeyed_among"), settings, log_level=None)
+    pred = linker.inference.predict(threshold_match_probability=match.match_upper)
+    pairs = pred.as_duckdbpyrelation().arrow() if hasattr(pred, "as_duckdbpyrelation") else None
+    if pairs is None:
+        pairs = pa.Table.from_pandas(pred.as_pandas_dataframe(), preserve_index=False)
+    if hasattr(pairs, "read_all"):
+        pairs = pairs.read_all()
+    keep = [i for i, ok in enumerate(_names_agree(kind, pairs)) if ok]
+    pairs = pairs.take(pa.array(keep, pa.int64()))
+    left = [u.removesuffix(_TWIN_ROW) for u in pairs.column("uid_l").to_pylist()]
+    right = [u.removesuffix(_TWIN_ROW) for u in pairs.column("uid_r").to_pylist()]
+    return pa.table(
+        {
+            "mention_id_l": pa.array(left, pa.string()),
+            "mention_id_r": pa.array(right, pa.string()),
+            "match_probability": pairs.column("match_probability").cast(pa.float64()),
+        }
+    )
+
+
+# the gamma (comparison level, counted from the bottom) a pair of unkeyed mentions must reach
+# on the name: persons equal; organisations equal or equal without province, city and form
+_NAME_GAMMA = {EntityKind.person: 2, EntityKind.org: 3}
+
+
+def _names_agree(kind: EntityKind, pairs) -> list[bool]:
+    """Per scored pair of unkeyed mentions: may it cluster? Neither side has a valid key, so
+    no identifier digits may outweigh a different name (twins differ by the given name and
+    their mistyped IDs can be one digit apart), nor a different birth date or sex."""
+    name = pairs.column("gamma_m_name").to_pylist()
+    ok = [g is not None and g >= _NAME_GAMMA[kind] for g in name]
+    if kind is EntityKind.person:
+        for col in ("gamma_m_birth", "gamma_m_sex"):
+            ok = [a and g != 0 for a, g in zip(ok, pairs.column(col).to_pylist(), strict=True)]
+    return ok
+
+
+def clusters(pairs: pa.Table, threshold: float) -> dict[str, str]:
+    """Connected components of the pairs at or above ``threshold`` (``score_among``'s
+    output): mention (or subject) id -> its cluster's smallest id. Only ids in some pair are
+    in the result (a self pair puts its id in a cluster of its own)."""
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b, p in zip(
+        pairs.column("mention_id_l").to_pylist(),
+        pairs.column("mention_id_r").to_pylist(),
+        pairs.column("match_probability").to_pylist(),
+        strict=True,
+    ):
+        if p is None or p < threshold:
+            continue
+        parent.setdefault(a, a)
+        parent.setdefault(b, b)
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return {x: root(x) for x in parent}
 
 
 def _one_row_per_entity(rows: pa.Table, cols: list[str]) -> pa.Table:

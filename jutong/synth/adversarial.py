@@ -10,7 +10,11 @@ features of each mention, ``jutong.base.comparisons.PERSON_FEATURES``):
 - **check character only** wrong;
 - **namesake groups**: several people with one name and birth year;
 - **Excel-damaged** IDs: ``4.50721E+17`` (nothing left: no ID) and lost precision (the
-  last digits turned to zeros).
+  last digits turned to zeros);
+- **unkeyed-only persons** (one in forty more, from a second random stream so that the
+  figures above stay comparable): no valid ID in any row, two or three rows sharing one
+  written ID (wrong check character or one wrong digit) — one person's monthly social-insurance
+  rows; twins among them, each twin's rows with the twin's own name.
 
 Every person has one to three mentions with a valid ID (the keyed, known side: some with a
 homophone given name, another county, no mobile); the planted dirt is on the unkeyed side,
@@ -36,6 +40,8 @@ FEMALE = tuple(pools.GIVEN_FEMALE_NEW) + tuple(pools.GIVEN_FEMALE_OLD)
 VARIANTS = {**pools.GIVEN_MALE_NEW, **pools.GIVEN_MALE_OLD, **pools.GIVEN_FEMALE_NEW,
             **pools.GIVEN_FEMALE_OLD}  # fmt: skip
 DIRT = ("check_only", "transposed", "one_digit", "twin_trap", "excel_sci", "excel_lossy")
+# persons with no valid ID anywhere, known only by two or three rows that share one written ID
+UNKEYED_ONLY_SHARE = 1 / 40
 
 
 @dataclass
@@ -144,6 +150,39 @@ def _typo(rid: str, kind: str, rng: np.random.Generator) -> str | None:
     return None  # excel_sci: 4.50721E+17
 
 
+def _unkeyed_only(people, twins, rows, truth, dirt, n: int, seed: int) -> None:
+    """Append the unkeyed-only persons' rows (ids ``B…``) to ``rows``, ``truth``, ``dirt``
+    and their twin pairs to ``twins``."""
+    rng = np.random.default_rng([seed, 1])
+    taken = {p.rid[:17] for p in people}
+    extra, extra_twins = _people(max(2, int(n * UNKEYED_ONLY_SHARE)), rng)
+    ok = {p.pid for p in extra if p.rid[:17] not in taken}
+    twins.update(
+        frozenset("B" + x[1:] for x in pair) for pair in extra_twins if all(x in ok for x in pair)
+    )
+    for p in extra:
+        if p.pid not in ok:
+            continue
+        pid = "B" + p.pid[1:]
+        kind = "check_only" if rng.random() < 0.5 else "one_digit"
+        id17 = _typo(p.rid, kind, rng)  # one written ID, copied into every row
+        for _ in range(2 + int(rng.random() < 0.3)):
+            mid = f"u{len(rows):06d}"
+            rows.append(
+                {
+                    "mention_id": mid,
+                    "id17": id17,
+                    "m_name": p.surname + p.given,
+                    "m_birth": p.birth,
+                    "m_sex": p.sex,
+                    "m_division": p.division if rng.random() < 0.9 else None,
+                    "m_mobile": p.mobile if rng.random() < 0.3 else None,
+                }
+            )
+            truth[mid] = pid
+            dirt[mid] = f"unkeyed_only_{kind}"
+
+
 def adversarial_people(n: int = 2000, seed: int = 7) -> AdversarialPeople:
     rng = np.random.default_rng(seed)
     people, twins = _people(n, rng)
@@ -201,6 +240,8 @@ def adversarial_people(n: int = 2000, seed: int = 7) -> AdversarialPeople:
         )
         truth[mid] = p.pid
         dirt[mid] = kind
+
+    _unkeyed_only(people, twins, unkeyed_rows, truth, dirt, n, seed)
 
     schema = {
         "id17": pa.string(),

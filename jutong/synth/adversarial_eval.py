@@ -54,7 +54,8 @@ def pairwise(
 ) -> AdversarialScore:
     """Pairwise precision and recall over every mention: ``known_ids`` (the entity of each
     keyed mention), ``truth`` (unkeyed mention -> its entity), ``merged`` (unkeyed mention
-    -> the entity the matcher put it in)."""
+    -> the entity the matcher put it in, or ``c:`` + a mention id for a cluster of unkeyed
+    mentions)."""
     cells = Counter((e, e) for e in known_ids)
     cells.update((t, merged.get(m, m)) for m, t in truth.items())
     true = Counter()
@@ -63,7 +64,10 @@ def pairwise(
         true[t] += n
         found[p] += n
     correct = _pairs(cells)
-    wrong = [m for m, e in merged.items() if truth[m] != e]
+    # where each placed mention went, as a true entity: a cluster of unkeyed mentions
+    # (``c:`` + a mention id) stands for the entity of that mention
+    went = {m: truth[e[2:]] if e.startswith("c:") else e for m, e in merged.items()}
+    wrong = [m for m, e in went.items() if truth[m] != e]
     return AdversarialScore(
         kind=kind,
         entities=len(true),
@@ -73,17 +77,28 @@ def pairwise(
         precision=correct / _pairs(found) if _pairs(found) else 1.0,
         recall=correct / _pairs(true) if _pairs(true) else 1.0,
         wrong_merges=len(wrong),
-        trap_merges=sum(1 for m in wrong if frozenset((truth[m], merged[m])) in traps),
+        trap_merges=sum(1 for m in wrong if frozenset((truth[m], went[m])) in traps),
     )
 
 
-def _match(kind: EntityKind, unkeyed, known, match: MatchSettings) -> dict[str, str]:
-    from jutong.base.matching import score_unkeyed
+def place_unkeyed(kind: EntityKind, unkeyed, known, match: MatchSettings) -> dict[str, str]:
+    """Unkeyed mention -> where the matcher put it: a known entity (merged), or a cluster of
+    unkeyed mentions (``c:`` + its smallest mention id), as the build does."""
+    import pyarrow as pa
+
+    from jutong.base.matching import clusters, score_among, score_unkeyed
     from spark_jobs.base.steps.probabilistic import decide
 
-    pairs, _ = score_unkeyed(kind, unkeyed, known, match=match)
-    merged, _ = decide(pairs, {}, match)
-    return {m: e for m, (e, _, _) in merged.items()}
+    pairs, model = score_unkeyed(kind, unkeyed, known, match=match)
+    merged, pending = decide(pairs, {}, match)
+    out = {m: e for m, (e, _, _) in merged.items()}
+    waiting = {p["mention_id"] for p in pending}
+    ids = unkeyed.column("mention_id").to_pylist()
+    rest = [i for i, m in enumerate(ids) if m not in out and m not in waiting]
+    among = score_among(kind, unkeyed.take(pa.array(rest, pa.int64())), model, match=match)
+    for m, c in clusters(among, match.match_upper).items():
+        out[m] = f"c:{c}"
+    return out
 
 
 def evaluate_adversarial(
@@ -101,7 +116,7 @@ def evaluate_adversarial(
     out = []
     if people:
         adv = adversarial_people(people, seed=seed)
-        merged = _match(
+        merged = place_unkeyed(
             EntityKind.person, adv.unkeyed, adv.known, matching.get("population", DEFAULT)
         )
         out.append(
@@ -115,7 +130,7 @@ def evaluate_adversarial(
         )
     if orgs:
         org = adversarial_orgs(orgs, seed=seed)
-        merged = _match(
+        merged = place_unkeyed(
             EntityKind.org, org.unkeyed, org.known, matching.get("legal_entity", DEFAULT)
         )
         out.append(

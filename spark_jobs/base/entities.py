@@ -13,6 +13,10 @@ Steps, all on one DataFrame of mentions (``spark_jobs.base.mentions``):
    above ``match_upper`` (catalog/matching.yaml), clerical review between the thresholds (decisions from
    ``jutong review`` are applied), apart below — an unkeyed mention that is not merged is
    quarantined with its reason, never dropped and never merged on a shared placeholder.
+   What is still unplaced gets a provisional key (``steps.provisional``): an organisation
+   known only by a legacy code becomes an entity under that code, and unkeyed mentions that
+   are one entity among themselves (the same mistyped ID, name, birth date) one under their
+   smallest mention id; a later credit code carrying a legacy code inherits its entity id.
 4. **Survivorship** (一数一源, GX-Reg art. 16): per golden field the value from the
    authoritative department (catalog ``authoritative_for``), otherwise the most recent
    non-null value (load time, then batch and row); each golden field carries its lineage
@@ -48,10 +52,12 @@ from jutong.catalog.model import EntityKind
 from jutong.lake import AuditError, Lake, Zone, table_id
 from jutong.settings import Settings
 from spark_jobs.base.mentions import authoritative_fields, mention_frame, mentions_of
+from spark_jobs.base.release import releases_jvm_objects
 from spark_jobs.base.resolve import EntityOutputs, resolve_entities
 from spark_jobs.base.steps import history
 from spark_jobs.base.steps.ids import ID_COLUMN, ID_PREFIX, canonical_keys, highest_number, new_keys
 from spark_jobs.base.steps.ledger import imbalance_message
+from spark_jobs.base.steps.provisional import inherit_legacy
 from spark_jobs.lake import count_at, publish_tables, read_table, write_table
 
 log = logging.getLogger(__name__)
@@ -70,6 +76,8 @@ class EntityBuild:
     legacy_code: int = 0
     probabilistic: int = 0
     reviewed: int = 0
+    legacy_key: int = 0
+    clustered: int = 0
     duplicates: int = 0
     quarantined: int = 0
     review_pending: int = 0
@@ -85,7 +93,8 @@ class EntityBuild:
     @property
     def merged(self) -> int:
         """Mentions folded into an entity that already had one (mentions - entities)."""
-        return self.exact + self.legacy_code + self.probabilistic + self.reviewed - self.entities
+        placed = self.exact + self.legacy_code + self.probabilistic + self.reviewed
+        return placed + self.legacy_key + self.clustered - self.entities
 
     def as_dict(self) -> dict:
         d = asdict(self)
@@ -116,17 +125,32 @@ def load_mentions(
 
 
 def assign_ids(
-    spark: SparkSession, lake: Lake, kind: EntityKind, keys: DataFrame, as_of: dt.date
+    spark: SparkSession,
+    lake: Lake,
+    kind: EntityKind,
+    keys: DataFrame,
+    as_of: dt.date,
+    held: list[DataFrame] | None = None,
 ) -> tuple[DataFrame, int]:
     """The key map with ids for every key in ``keys``: existing ids kept, new keys
-    numbered after the highest id, in key order (``steps.ids.new_keys``). Publishes the new
-    keys (before any id is used); returns (key map of all keys, number of new ids)."""
+    numbered after the highest id, in key order (``steps.ids.new_keys``) — a new credit code
+    whose organisation code or registration number (``keys.registration_no``) is a
+    legacy-code-only organisation's takes that organisation's id
+    (``steps.provisional.inherit_legacy``). Publishes the new keys (before any id is used);
+    returns (key map of all keys, number of new ids). The frames it caches are appended to
+    ``held`` (the caller unpersists them when the build is over)."""
     name = f"{kind.base}_keys"
     existing = read_table(spark, lake, BASE_ZONE, name)
     if existing is None:
         existing = spark.createDataFrame([], "key string, entity_id string, first_seen date")
     existing = existing.cache()
-    new = new_keys(keys, existing, ID_PREFIX[kind], as_of, highest_number(existing)).cache()
+    new = new_keys(keys, existing, ID_PREFIX[kind], as_of, highest_number(existing))
+    if kind is EntityKind.org and "registration_no" in keys.columns:
+        # a credit code carrying a legacy-code-only organisation's code takes its id
+        new = inherit_legacy(new, existing, keys)
+    new = new.cache()
+    if held is not None:
+        held.extend((existing, new))
     n_new = new.count()
     if n_new:
         write_table(
@@ -140,9 +164,20 @@ def assign_ids(
     return existing.unionByName(new), n_new
 
 
+def _assign_provisional(
+    spark, lake, kind, keys: DataFrame, as_of, res: EntityBuild, held: list[DataFrame]
+):
+    """Ids for the provisional keys of a build (legacy codes, clusters of unkeyed mentions),
+    published in the key map like any key; counted in ``res.new_ids``."""
+    keymap, n_new = assign_ids(spark, lake, kind, keys, as_of, held)
+    res.new_ids += n_new
+    return keymap
+
+
 # ---- the build -------------------------------------------------------------------------
 
 
+@releases_jvm_objects
 def build_entities(
     spark: SparkSession,
     settings: Settings,
@@ -165,43 +200,52 @@ def build_entities(
     if mentions is None:
         raise AuditError(f"{base}: no staging table holds a {kind.value} mention yet")
     mentions = mentions.cache()
-    res.mentions = mentions.count()
-    say(f"{base}: {res.mentions:,} mentions")
-    decisions = review.decisions(settings, base)
-    history_so_far = read_table(spark, lake, BASE_ZONE, f"{base}_history")
-    canon = canonical_keys(mentions, kind).cache()
-    keymap, res.new_ids = assign_ids(
-        spark, lake, kind, canon.filter(F.col("key").isNotNull()), as_of
-    )
+    held: list[DataFrame] = [mentions]  # cached here: unpersisted however the build ends
+    outputs: EntityOutputs | None = None
+    try:
+        res.mentions = mentions.count()
+        say(f"{base}: {res.mentions:,} mentions")
+        decisions = review.decisions(settings, base)
+        history_so_far = read_table(spark, lake, BASE_ZONE, f"{base}_history")
+        canon = canonical_keys(mentions, kind).cache()
+        held.append(canon)
+        keymap, res.new_ids = assign_ids(
+            spark, lake, kind, canon.filter(F.col("key").isNotNull()), as_of, held
+        )
 
-    # (2) resolution: every output table, nothing written
-    outputs = resolve_entities(
-        mentions,
-        canon,
-        keymap,
-        kind,
-        as_of,
-        decisions=decisions,
-        history_so_far=history_so_far,
-        built_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
-        progress=say,
-        match=catalog.match_settings(base),
-    )
-    res = replace(res, **outputs.summary)
-    res.review_pending = review.sync_pending(settings, base, outputs.pending, outputs.covered)
+        # (2) resolution: every output table, nothing written
+        outputs = resolve_entities(
+            mentions,
+            canon,
+            keymap,
+            kind,
+            as_of,
+            decisions=decisions,
+            history_so_far=history_so_far,
+            built_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            progress=say,
+            match=catalog.match_settings(base),
+            assign=lambda keys: _assign_provisional(spark, lake, kind, keys, as_of, res, held),
+        )
+        res = replace(res, **outputs.summary)
+        res.review_pending = review.sync_pending(settings, base, outputs.pending, outputs.covered)
 
-    # (3) publish
-    props = {
-        "jutong.as_of": as_of.isoformat(),
-        "jutong.entities": str(res.entities),
-        "jutong.mentions": str(res.mentions),
-        "jutong.new_versions": str(res.new_versions),
-    }
-    res.snapshot_id = publish_outputs(lake, outputs, properties=props, gate=gate)
-    res.tickets = open_conflict_tickets(settings, base, outputs.conflicts, as_of)
-    outputs.release()
-    mentions.unpersist()
-    canon.unpersist()
+        # (3) publish
+        props = {
+            "jutong.as_of": as_of.isoformat(),
+            "jutong.entities": str(res.entities),
+            "jutong.mentions": str(res.mentions),
+            "jutong.new_versions": str(res.new_versions),
+        }
+        res.snapshot_id = publish_outputs(lake, outputs, properties=props, gate=gate)
+        res.tickets = open_conflict_tickets(settings, base, outputs.conflicts, as_of)
+    finally:
+        # cached frames released whether the build published or failed (a failed audit,
+        # an interrupted publish): a session building again must not carry them
+        if outputs is not None:
+            outputs.release()
+        for df in held:
+            df.unpersist()
     say(
         f"{base}: {res.entities:,} entities from {res.mentions:,} mentions "
         f"({res.merged:,} merged, {res.duplicates:,} exact duplicates, "

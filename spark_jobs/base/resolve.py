@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
+import pyarrow as pa
 from pyspark.sql import DataFrame, Row
 from pyspark.sql import functions as F
 
-from jutong.base.matching import features, score_unkeyed
+from jutong.base.matching import clusters, features, score_among, score_unkeyed
 from jutong.catalog.matching import DEFAULT as DEFAULT_MATCHING
 from jutong.catalog.matching import MatchSettings
 from jutong.catalog.model import EntityKind
-from spark_jobs.base.steps import history, ledger, links, probabilistic
+from spark_jobs.base.steps import history, ledger, links, probabilistic, provisional
 from spark_jobs.base.steps.conflicts import conflicts
-from spark_jobs.base.steps.ids import ID_COLUMN
+from spark_jobs.base.steps.ids import ID_COLUMN, ID_PREFIX, highest_number, new_keys
 from spark_jobs.base.steps.survivorship import SurvivorOrder, golden_records
 
 
@@ -80,6 +81,7 @@ def resolve_entities(
     built_at: dt.datetime,
     progress: Callable[[str], None],
     match: MatchSettings = DEFAULT_MATCHING,
+    assign: Callable[[DataFrame], DataFrame] | None = None,
 ) -> EntityOutputs:
     """Resolve the mentions of ``kind`` into the build's tables.
 
@@ -88,10 +90,50 @@ def resolve_entities(
     ``keymap``, the key map with an id for every key of ``canon`` (``key``, ``entity_id``);
     the review decisions; the history published so far (or None); the build time
     (``_built_at``). ``progress`` is told how many unkeyed mentions were scored. ``match``:
-    the base's thresholds (``catalog/matching.yaml``).
+    the base's thresholds (``catalog/matching.yaml``). ``assign``: the key map rows
+    (``key``, ``entity_id``) of the provisional keys it is given (``key``), publishing the new
+    ones (``spark_jobs.base.entities``); without it, new ids are numbered after ``keymap``'s
+    highest, in memory.
     """
-    base = kind.base
     cached: list[DataFrame] = []
+    try:
+        return _resolve(
+            mentions,
+            canon,
+            keymap,
+            kind,
+            as_of,
+            cached,
+            decisions=decisions,
+            history_so_far=history_so_far,
+            built_at=built_at,
+            progress=progress,
+            match=match,
+            assign=assign,
+        )
+    except BaseException:
+        for df in cached:  # nothing of a failed resolution stays cached
+            df.unpersist()
+        raise
+
+
+def _resolve(
+    mentions: DataFrame,
+    canon: DataFrame,
+    keymap: DataFrame,
+    kind: EntityKind,
+    as_of: dt.date,
+    cached: list[DataFrame],
+    *,
+    decisions: dict[tuple[str, str], str],
+    history_so_far: DataFrame | None,
+    built_at: dt.datetime,
+    progress: Callable[[str], None],
+    match: MatchSettings,
+    assign: Callable[[DataFrame], DataFrame] | None,
+) -> EntityOutputs:
+    """``resolve_entities``; every frame it caches is appended to ``cached``."""
+    base = kind.base
 
     def keep(df: DataFrame) -> DataFrame:
         cached.append(df)
@@ -128,6 +170,31 @@ def resolve_entities(
         + (f" ({len({p['mention_id'] for p in pending}):,} review items)" if pending else "")
     )
 
+    # what is still unplaced: legacy-code-only organisations and clusters of unkeyed
+    # mentions become entities under a provisional key (steps.provisional)
+    placed = _provisional_placements(
+        unkeyed, by_subject, members, decided, pending, merged, kind, model, match
+    )
+    prov_map = None
+    if placed:
+        spark = canon.sparkSession
+        keys = spark.createDataFrame(sorted({(k,) for k, _ in placed.values()}), "key string")
+        if assign is None:
+            fresh = new_keys(keys, keymap, ID_PREFIX[kind], as_of, highest_number(keymap))
+            assigned = keymap.select("key", "entity_id").unionByName(
+                fresh.select("key", "entity_id")
+            )
+        else:
+            assigned = assign(keys)
+        prov_map = keep(assigned.join(F.broadcast(keys), "key").select("key", "entity_id"))
+        ids = {r["key"]: r["entity_id"] for r in prov_map.collect()}
+        for m, (k, how) in placed.items():
+            merged[m] = (ids[k], how, 1.0)
+        progress(
+            f"{base}: {len(placed):,} unplaced mentions placed under {len(ids):,} "
+            "provisional keys (legacy codes, clusters of unkeyed mentions)"
+        )
+
     resolved = keep(
         links.matched_by_key(known).unionByName(
             links.unkeyed_links(unkeyed, merged, pending_ids, match.match_upper)
@@ -137,11 +204,14 @@ def resolve_entities(
 
     linked = resolved.filter(F.col("link_status") == "matched")
     order = SurvivorOrder(linked)
-    golden = keep(golden_records(linked, kind, order))
+    golden = golden_records(linked, kind, order)
+    if prov_map is None:
+        prov_map = canon.sparkSession.createDataFrame([], "key string, entity_id string")
+    golden = keep(provisional.with_provisional(golden, prov_map, kind, ID_COLUMN[kind]))
     conf = keep(conflicts(linked, golden, kind, order))
 
     # counts for the report and the ledger
-    summary: dict = {"match_model": asdict(model), **links.link_counts(link_rows)}
+    summary: dict = {"match_model": model.report(), **links.link_counts(link_rows)}
     summary["quarantine_reasons"] = links.quarantine_reasons(link_rows)
     summary["entities"] = golden.count()
     summary["conflicts"] = conf.count()
@@ -173,3 +243,54 @@ def resolve_entities(
         covered=members,
         cached=cached,
     )
+
+
+def _provisional_placements(
+    unkeyed: DataFrame,
+    by_subject: DataFrame,
+    members: dict[str, list[str]],
+    decided: dict,
+    pending: list[dict],
+    merged: dict,
+    kind: EntityKind,
+    model,
+    match: MatchSettings,
+) -> dict[str, tuple[str, str]]:
+    """The unplaced mentions that get a provisional key: mention id -> (key, how), ``how``
+    ``legacy_key`` for an organisation known only by a legacy code (also while a review item
+    about it waits: it is never left unplaced), ``clustered`` for unkeyed mentions that are
+    one entity among themselves (subjects neither merged nor in review, scored by
+    ``jutong.base.matching.score_among``)."""
+    placed: dict[str, tuple[str, str]] = {}
+    if kind is EntityKind.org:
+        for r in (
+            unkeyed.filter(F.col("legacy_code").isNotNull())
+            .select("mention_id", "legacy_kind", "legacy_code")
+            .collect()
+        ):
+            if r["mention_id"] not in merged:
+                key = provisional.legacy_key(r["legacy_kind"], r["legacy_code"])
+                placed[r["mention_id"]] = (key, "legacy_key")
+    waiting = {p["mention_id"] for p in pending}
+    rest = [
+        s
+        for s, ms in members.items()
+        if s not in decided and s not in waiting and not any(m in placed for m in ms)
+    ]
+    if not rest:
+        return placed
+    cols = list(features(kind))
+    table = by_subject.filter(F.col("mention_id").isin(rest)).select("mention_id", *cols).toArrow()
+    sizes = [len(members[s]) for s in table.column("mention_id").to_pylist()]
+    table = table.append_column("members", pa.array(sizes, pa.int64()))
+    found = clusters(score_among(kind, table, model, match=match), match.match_upper)
+    groups: dict[str, list[str]] = {}
+    for subject, root in found.items():
+        groups.setdefault(root, []).extend(members[subject])
+    for ms in groups.values():
+        if len(ms) < 2:
+            continue
+        key = provisional.cluster_key(ms)
+        for m in ms:
+            placed[m] = (key, "clustered")
+    return placed

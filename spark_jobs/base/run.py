@@ -52,8 +52,10 @@ def build_base(
 
 
 def _gate(settings: Settings, base: str):
-    """The quality gate of a base-database publish."""
-    from jutong.quality.spec import simple_suite
+    """The quality gate of a base-database publish: ids present and unique; the key valid
+    and unique, and present on every entity that has no provisional key (an organisation
+    known only by a legacy code, a cluster of unkeyed mentions: ``provisional_key``)."""
+    from jutong.quality.spec import expectation
     from spark_jobs.quality.evaluate import check_frame  # imports GE: only when a base is built
 
     key = {
@@ -62,16 +64,18 @@ def _gate(settings: Settings, base: str):
     }[base]
 
     def gate(df, name: str) -> None:
-        suite = simple_suite(
-            f"base.{base}",
-            [
-                ("not_null", key[0]),
-                ("unique", key[0]),
-                ("not_null", key[1]),
-                ("unique", key[1]),
-                (key[2], key[1]),
+        suite = {
+            "name": f"base.{base}",
+            "expectations": [
+                expectation("not_null", key[0]),
+                expectation("unique", key[0]),
+                expectation("not_null", key[1], only_where_null="provisional_key"),
+                expectation("unique", key[1]),
+                expectation(key[2], key[1]),
+                expectation("unique", "provisional_key"),
             ],
-        )
+            "meta": {"jutong": {"generated_by": "base gate"}},
+        }
         check_frame(df, suite, settings=settings, name=name, data_docs=False).raise_if_failed()
 
     return gate

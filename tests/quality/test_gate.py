@@ -98,9 +98,9 @@ def test_base_publish_gate(spark, settings):
     from spark_jobs.base.run import _gate
 
     gate = _gate(settings, "population")
-    schema = "person_id string, resident_id string"
-    gate(spark.createDataFrame([("p1", RID_OK)], schema), "base.population")
-    twice = spark.createDataFrame([("p1", RID_OK), ("p2", RID_OK)], schema)
+    schema = "person_id string, resident_id string, provisional_key string"
+    gate(spark.createDataFrame([("p1", RID_OK, None)], schema), "base.population")
+    twice = spark.createDataFrame([("p1", RID_OK, None), ("p2", RID_OK, None)], schema)
     with pytest.raises(AuditError, match="unique:resident_id"):
         gate(twice, "base.population")
 

@@ -22,6 +22,7 @@ from spark_jobs.base.places.registers import (
     records_with_holders,
     source_struct,
 )
+from spark_jobs.base.release import releases_jvm_objects
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ def license_status(status: F.Column, valid_until: F.Column, as_of: dt.date) -> F
     ).otherwise(mapped)
 
 
+@releases_jvm_objects
 def build_e_license(
     spark: SparkSession,
     settings: Settings,

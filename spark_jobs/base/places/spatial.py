@@ -26,6 +26,7 @@ from spark_jobs.base.places.registers import (
     records_with_holders,
     source_struct,
 )
+from spark_jobs.base.release import releases_jvm_objects
 from spark_jobs.lake import read_unit
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ def _division_table(spark: SparkSession) -> DataFrame:
     return spark.createDataFrame(pa.Table.from_pylist(rows).to_pandas())
 
 
+@releases_jvm_objects
 def build_spatial(
     spark: SparkSession,
     settings: Settings,

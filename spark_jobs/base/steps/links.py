@@ -35,6 +35,20 @@ LINK_COLUMNS = (
 )
 
 
+# a mention with nothing but a name (a legal representative without an ID): a name alone
+# identifies nobody, so it is kept apart and says so
+NAME_ONLY = "only a name to compare"
+
+
+def _name_only():
+    """The mention's only compared feature is its name (sex aside)."""
+    others = [F.col(c).isNull() for c in ("id17", "m_birth", "m_division", "m_mobile", "m_rep")]
+    out = F.col("m_name").isNotNull()
+    for c in others:
+        out = out & c
+    return out
+
+
 def keyed_links(keyed: DataFrame, keymap: DataFrame) -> DataFrame:
     """The keyed mentions with their entity id (inner join on ``key``).
 
@@ -68,7 +82,8 @@ def unkeyed_links(
     ``{mention_id: (entity_id, how, probability)}``; the mention ids in clerical review; the
     merge threshold (named in the reason of a mention left apart).
     Output: the mention columns (without ``via``) plus ``entity_id``, ``link_status``
-    (matched | quarantined), ``match_kind`` (review | probabilistic | null),
+    (matched | quarantined), ``match_kind`` (review | probabilistic | legacy_key | clustered
+    | null),
     ``match_probability`` and ``reason`` (why a quarantined mention is not linked)."""
     spark = unkeyed.sparkSession
     decided_rows = [(m, e, how, float(p)) for m, (e, how, p) in merged.items()]
@@ -100,6 +115,10 @@ def unkeyed_links(
             .when(
                 F.col("is_pending"),
                 F.concat(reason_col, F.lit("; match in clerical review (jutong review list)")),
+            )
+            .when(
+                _name_only(),
+                F.concat(reason_col, F.lit(f"; {NAME_ONLY}; no match at or above {match_upper}")),
             )
             .otherwise(F.concat(reason_col, F.lit(f"; no match at or above {match_upper}"))),
         )
@@ -143,7 +162,9 @@ def link_table(resolved: DataFrame, duplicates: DataFrame) -> DataFrame:
 
 def link_counts(links: DataFrame) -> dict[str, int]:
     """How the mentions were linked (one Spark action): ``exact``, ``legacy_code``,
-    ``probabilistic``, ``reviewed``, ``duplicates``, ``quarantined``.
+    ``probabilistic``, ``reviewed``, ``legacy_key`` (an organisation known only by a legacy
+    code, under that code), ``clustered`` (unkeyed mentions that are one entity among
+    themselves), ``duplicates``, ``quarantined``.
     Input: the links table (``status``, ``match_kind``)."""
     counts = {
         (r["status"], r["match_kind"]): r["n"]
@@ -154,6 +175,8 @@ def link_counts(links: DataFrame) -> dict[str, int]:
         "legacy_code": counts.get(("matched", "legacy_code"), 0),
         "probabilistic": counts.get(("matched", "probabilistic"), 0),
         "reviewed": counts.get(("matched", "review"), 0),
+        "legacy_key": counts.get(("matched", "legacy_key"), 0),
+        "clustered": counts.get(("matched", "clustered"), 0),
         "duplicates": sum(v for (s, _), v in counts.items() if s == "duplicate"),
         "quarantined": sum(v for (s, _), v in counts.items() if s == "quarantined"),
     }

@@ -94,6 +94,8 @@ def test_every_table_and_the_figures_the_audits_need(inputs):
         "legacy_code": 0,
         "probabilistic": 0,
         "reviewed": 0,
+        "legacy_key": 0,
+        "clustered": 0,
         "duplicates": 1,
         "quarantined": 1,
         "quarantine_reasons": {"no identifier; no match at or above 0.99": 1},

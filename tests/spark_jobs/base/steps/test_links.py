@@ -132,6 +132,8 @@ def test_duplicates_follow_their_row_and_the_table_counts_every_mention(mentions
         "legacy_code": 0,
         "probabilistic": 0,
         "reviewed": 0,
+        "legacy_key": 0,
+        "clustered": 0,
         "duplicates": 2,
         "quarantined": 1,
     }
