@@ -171,12 +171,16 @@ def run_demo(people: int, orgs: int, seed: int, with_broken: bool = True) -> int
         + [release_dag_id(rid) for rid in load_definitions(settings)]
     )
     log_file = settings.airflow_home / "logs" / "demo" / "demo.log"
-    _say(
-        f"[3/4] running {len(dag_ids)} DAG(s) through Airflow: ingest, standardize + quality "
-        f"gate, base databases, theme databases, open releases (log: {log_file})"
-    )
     t0 = time.perf_counter()
-    results = run_dags(settings, dag_ids, log_file, clear_queue=True, progress=_dag_progress)
+    if settings.airflow_api_url:
+        results = _run_on_scheduler(settings, [e.dag_id for e in catalog], dag_ids)
+        log_file = settings.airflow_home / "logs"
+    else:
+        _say(
+            f"[3/4] running {len(dag_ids)} DAG(s) through Airflow: ingest, standardize + quality "
+            f"gate, base databases, theme databases, open releases (log: {log_file})"
+        )
+        results = run_dags(settings, dag_ids, log_file, clear_queue=True, progress=_dag_progress)
     unexpected = []
     quarantined_now = {s.dataset for s in dataset_status(settings, catalog) if s.quarantined}
     table = []
@@ -250,6 +254,20 @@ def run_demo(people: int, orgs: int, seed: int, with_broken: bool = True) -> int
     return 0
 
 
+def _run_on_scheduler(settings: Settings, ingest: list[str], chain: list[str]) -> list:
+    """The chain run by the scheduler at ``settings.airflow_api_url``: only the ingest DAGs
+    are triggered (REST API); the rest follows from Asset events (issue 18 item 3)."""
+    from jutong.orchestration.scheduler import AirflowAPI, drive_chain
+
+    _say(
+        f"[3/4] triggering {len(ingest)} ingest DAG(s) through Airflow's API at "
+        f"{settings.airflow_api_url}; standardize, base and theme builds and releases follow "
+        "from Asset events (the scheduler runs them)"
+    )
+    api = AirflowAPI.from_environment(settings.airflow_api_url)
+    return drive_chain(api, ingest, chain, progress=_dag_progress)
+
+
 def _dag_progress(event: dict) -> None:
     """One line per DAG run as it starts and ends (a large province runs for many minutes)."""
     where = f"[{event['index']}/{event['total']}]"
@@ -270,8 +288,13 @@ def _section(settings: Settings, module: str) -> None:
 
 
 def main_from_args(args) -> int:
+    from jutong.orchestration.scheduler import SchedulerError
+
     try:
         return run_demo(args.people, args.orgs, args.seed, not args.no_broken)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except SchedulerError as err:
+        print(f"demo: {err}", file=sys.stderr)
+        return 1

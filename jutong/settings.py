@@ -77,6 +77,10 @@ class Settings:
     airflow_home: Path = field(default=Path())
     airflow_parallelism: int = 0  # 0 = sized for the machine (2 x cores, at least 4)
     airflow_database_uri: str = ""  # empty = SQLite inside airflow_home
+    # a running Airflow's API (http://host:port): the demo then triggers the ingest DAGs there
+    # and lets the scheduler run the chain from Asset events; empty = run the DAGs in-process
+    # (user and password from JUTONG_AIRFLOW_USER / JUTONG_AIRFLOW_PASSWORD)
+    airflow_api_url: str = ""
     # governance database (requests, tickets, audit): SQLite embedded, PostgreSQL at scale
     governance_db_uri: str = ""
     # ingestion takes a delivered file once its size and modification time have not changed

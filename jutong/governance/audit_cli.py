@@ -174,7 +174,7 @@ def register(sub) -> None:
     v.set_defaults(func=cmd_verify)
 
     c = verbs.add_parser("checkpoint", help="sign the chain head and write it outside the DB")
-    c.add_argument("--out", type=Path, help="folder (default <home>/audit/checkpoints)")
+    c.add_argument("--out", type=Path, help="folder (default <lake_root>/audit/checkpoints)")
     c.set_defaults(func=cmd_checkpoint)
 
     e = verbs.add_parser("export", help="write every event as JSON lines, plus a checkpoint")

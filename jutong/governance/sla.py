@@ -53,7 +53,7 @@ class SweepResult:
 
 
 def report_dir(settings: Settings, day: dt.date) -> Path:
-    return Path(settings.home) / "reports" / "overdue" / day.isoformat()
+    return Path(settings.lake_root) / "reports" / "overdue" / day.isoformat()
 
 
 def sweep(

@@ -50,6 +50,7 @@ def settings_values(ctx: Context, catalog: str = "sql") -> dict[str, object]:
         "spark_master": spark.master_url(ctx),
         "airflow_home": str(root / "airflow" / "home"),
         "airflow_database_uri": postgres.uri(ctx, "airflow"),
+        "airflow_api_url": airflow_env.api_url(ctx),
         "governance_db_uri": postgres.uri(ctx, "governance"),
         **extra,
     }
@@ -98,6 +99,9 @@ def client_env(ctx: Context, catalog: str = "sql") -> dict[str, str]:
         "JUTONG_SETTINGS": str(settings),
         **credentials_env(ctx),
         **airflow_env.stack_airflow_env(ctx),
+        # the demo's client of Airflow's API (jutong.orchestration.scheduler)
+        "JUTONG_AIRFLOW_USER": airflow_env.ADMIN,
+        "JUTONG_AIRFLOW_PASSWORD": airflow_env.admin_password(ctx),
     }
 
 

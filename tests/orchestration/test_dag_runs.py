@@ -128,7 +128,7 @@ def test_sla_sweep_escalates_and_share_deliver_delivers(ran):
     assert [e.subject for e in events(s, action="sla.escalate")] == [overdue]
     [delivered] = list(events(s, action="share_request.deliver"))
     assert delivered.subject == shared and delivered.data["rows"]["delivered"] == 2
-    assert list((s.home / "reports" / "overdue").glob("*/dashuju.csv"))
+    assert list((s.lake_root / "reports" / "overdue").glob("*/dashuju.csv"))
 
 
 def test_progress_is_reported_as_each_run_starts_and_ends(ran):

@@ -2,7 +2,7 @@
 
 A checkpoint records ``(seq, hash)`` of the chain head at a moment, signed with the bureau's
 Ed25519 key (``<key_dir>/audit_signing.key``, PKCS#8 PEM, mode 0600; created on first use).
-The files go to ``<home>/audit/checkpoints/`` (or a folder given by the caller — in production
+The files go to ``<lake_root>/audit/checkpoints/`` (or a folder given by the caller — in production
 a write-once location). ``verify`` checks each against the log: an event at or before a
 checkpoint that changed, or a log that ends before it (its tail truncated), is detected even
 when the attacker recomputed every hash in the database.
@@ -49,7 +49,7 @@ class Checkpoint:
 
 
 def default_folder(settings: Settings) -> Path:
-    return Path(settings.home) / "audit" / "checkpoints"
+    return Path(settings.lake_root) / "audit" / "checkpoints"
 
 
 def key_path(settings: Settings) -> Path:
