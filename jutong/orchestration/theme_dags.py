@@ -1,27 +1,36 @@
 """The theme-database DAG ``build__themes`` (GX-Reg art. 23; GX-Dispatch art. 25-26).
 
 Scheduled on the base databases' Assets (any rebuild of one triggers it) and on the register
-tables the themes read; one task calls ``jutong.themes.build.build_themes`` — dbt build as
-the audit, every mart published to the ``theme`` zone as one unit — and emits one Asset per
-mart (``theme.<mart>``), on which release DAGs may be scheduled. A refused build (a failing
-dbt test, a missing table, a mart column without a masking policy) fails the task without
-retries: retrying changes nothing.
+tables the themes read. Three steps:
 
-The marts are the dbt project's (``models/marts``), read from its YAML at parse time: no dbt
-run happens when Airflow parses the DAG. (The issue's astronomer-cosmos rendering, one task
-per model, is not used: cosmos runs dbt against the warehouse directly, while here the
-marts must reach the lake through write-audit-publish after the whole build passed.)
+- ``prepare`` skips the run when no input changed (``jutong.orchestration.freshness``), checks
+  the lake's source tables and the marts' masking policies, and exposes the current snapshots
+  as views in a scratch DuckDB file (``jutong.themes.build.prepare_for_tasks``);
+- ``dbt``, the project rendered as a task group by **astronomer-cosmos**: one task per model
+  (``dbt build --select <model>``: the model, its unit tests and its data tests), in the
+  project's dependency order, on that file — the tests are the audit;
+- ``publish`` (only when every dbt task passed) writes every mart to the ``theme`` zone by
+  write-audit-publish as one unit, the dbt docs into the lake, and emits one Asset per mart
+  (``theme.<mart>``), on which release DAGs may be scheduled.
+
+A refused build (a failing dbt test, a missing table, a mart column without a masking
+policy) fails its task without retries — retrying changes nothing — and publishes nothing.
+Cosmos reads the project's files itself (``LoadMode.CUSTOM``): no dbt run when Airflow parses
+the DAG. ``jutong themes build`` does the same in one process (``build_themes``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import sys
+from pathlib import Path
 
 from jutong.catalog.model import BASES
 from jutong.lake import Zone
 from jutong.orchestration.assets import table_asset
 from jutong.orchestration.ingest_dags import DEFAULT_ARGS, START
 from jutong.settings import get_settings
+from jutong.telemetry import NO_TELEMETRY
 
 DAG_ID = "build__themes"
 
@@ -67,6 +76,102 @@ def mart_assets(settings) -> list:
     return [table_asset(Zone.theme, m) for m in mart_names_of(settings)]
 
 
+AIRFLOW_PROFILE = Path("profiles") / "airflow" / "profiles.yml"  # under the dbt project
+
+
+def as_of_of(run) -> dt.date:
+    """The day a run builds for: its logical date, else when it was due (Asset-triggered)."""
+    when = run.logical_date or run.run_after or dt.datetime.now(dt.UTC)
+    return when.date()
+
+
+def dbt_task_group(settings, group_id: str = "dbt"):
+    """The dbt project as an Airflow task group (astronomer-cosmos): one task per model —
+    ``dbt build --select <model>``, its unit and data tests included — in the project's
+    dependency order, on the scratch DuckDB of the prepare task; no dataset of cosmos's own
+    (the publish task emits the marts' Assets)."""
+    from cosmos import (
+        DbtTaskGroup,
+        ExecutionConfig,
+        ProfileConfig,
+        ProjectConfig,
+        RenderConfig,
+    )
+    from cosmos.constants import (
+        ExecutionMode,
+        InvocationMode,
+        LoadMode,
+        TestBehavior,
+        TestIndirectSelection,
+    )
+
+    from jutong.themes.project import PROFILE, project_dir
+
+    project = project_dir(settings)
+    return DbtTaskGroup(
+        group_id=group_id,
+        project_config=ProjectConfig(dbt_project_path=project, install_dbt_deps=False),
+        profile_config=ProfileConfig(
+            profile_name=PROFILE,
+            target_name="lake",
+            profiles_yml_filepath=project / AIRFLOW_PROFILE,
+        ),
+        execution_config=ExecutionConfig(
+            execution_mode=ExecutionMode.LOCAL,
+            invocation_mode=InvocationMode.DBT_RUNNER,
+            # a model's task runs the tests of that model alone; the tests between two models
+            # (relationships) run after all of them (tests_across_models)
+            test_indirect_selection=TestIndirectSelection.CAUTIOUS,
+            # the environment's dbt, whatever the PATH of the Airflow process
+            dbt_executable_path=str(Path(sys.executable).parent / "dbt"),
+        ),
+        render_config=RenderConfig(
+            # cosmos reads the project's files itself: no dbt run (and no Airflow database)
+            # when Airflow parses the DAG
+            load_method=LoadMode.CUSTOM,
+            test_behavior=TestBehavior.BUILD,
+            emit_datasets=False,
+        ),
+        operator_args=_dbt_operator_args(settings),
+    )
+
+
+def _dbt_operator_args(settings) -> dict:
+    from jutong.themes.build import airflow_database
+
+    return {
+        "install_deps": False,
+        "append_env": True,
+        "env": {"JUTONG_THEMES_DATABASE": str(airflow_database(settings)), **NO_TELEMETRY},
+        "vars": {"as_of": "{{ ti.xcom_pull(task_ids='prepare') }}"},
+        "retries": 0,
+    }
+
+
+def tests_across_models(settings):
+    """After every model's task: the project's data tests all again on the built models —
+    among them the tests between two models (relationships), which no single model's task
+    runs (``TestIndirectSelection.CAUTIOUS``)."""
+    from cosmos import ProfileConfig
+    from cosmos.operators.local import DbtTestLocalOperator
+
+    from jutong.themes.project import PROFILE, project_dir
+
+    project = project_dir(settings)
+    return DbtTestLocalOperator(
+        task_id="dbt_tests_across_models",
+        project_dir=str(project),
+        profile_config=ProfileConfig(
+            profile_name=PROFILE,
+            target_name="lake",
+            profiles_yml_filepath=project / AIRFLOW_PROFILE,
+        ),
+        select=["test_type:data"],
+        dbt_executable_path=str(Path(sys.executable).parent / "dbt"),
+        **_dbt_operator_args(settings),
+    )
+
+
 def build_themes_dag(settings):
     from airflow.sdk import DAG, AssetAny, task
 
@@ -77,49 +182,74 @@ def build_themes_dag(settings):
         start_date=START,
         catchup=False,
         max_active_runs=1,
+        # the dbt tasks write one DuckDB file: they run one after another
+        max_active_tasks=1,
         default_args=DEFAULT_ARGS,
         tags=["build", "theme", "dbt"],
         doc_md=(
             "### Build the theme databases (主题库)\n\n"
-            "dbt build (unit tests, models, data tests) on the lake's current snapshots; the "
-            "tests are the audit: when one fails nothing is published. Every mart is then "
-            "published to the `theme` zone by write-audit-publish, all as one unit; dbt docs "
-            "go to `lake/theme/dbt_docs/`. See docs/themes.md."
+            "`prepare` exposes the lake's current snapshots to a scratch DuckDB (skipped when "
+            "no input changed); the `dbt` task group (astronomer-cosmos) builds each model and "
+            "runs its unit and data tests, one task per model; the tests are the audit: when "
+            "one fails nothing is published. `publish` then writes every mart to the `theme` "
+            "zone by write-audit-publish, all as one unit, and the dbt docs to "
+            "`lake/theme/dbt_docs/`. See docs/themes.md."
         ),
     ) as dag:
 
-        @task(task_id="build", outlets=mart_assets(settings))
-        def build() -> dict:
+        @task(task_id="prepare")
+        def prepare() -> str:
             from airflow.sdk import get_current_context
             from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
             from jutong.lake import Lake
-            from jutong.orchestration.freshness import fingerprint, is_current, mark_built
-            from jutong.themes.build import ThemeBuildError, build_themes
+            from jutong.orchestration.freshness import is_current
+            from jutong.themes.build import ThemeBuildError, prepare_for_tasks
 
             settings = get_settings()
             lake = Lake(settings)
-            run = get_current_context()["dag_run"]
-            when = run.logical_date or run.run_after or dt.datetime.now(dt.UTC)
+            as_of = as_of_of(get_current_context()["dag_run"])
             outputs = [(Zone.theme, m) for m in mart_names_of(settings)]
-            # the marts' ages and windows are counted on the build day: a new day builds anew
-            fp = fingerprint(
-                settings,
-                lake,
-                input_tables(),
-                extra={"as_of": when.date().isoformat(), "project": project_digest(settings)},
-            )
-            if is_current(lake, outputs, fp):
+            if is_current(lake, outputs, _fingerprint(settings, lake, as_of)):
                 raise AirflowSkipException("themes are current: no input changed")
             try:
-                res = build_themes(settings, as_of=when.date(), lake=lake, progress=print)
+                prepare_for_tasks(settings, lake)
             except ThemeBuildError as err:
                 raise AirflowFailException(str(err)) from err
-            mark_built(lake, outputs, fp)
+            return as_of.isoformat()
+
+        @task(task_id="publish", outlets=mart_assets(settings))
+        def publish() -> dict:
+            from airflow.sdk import get_current_context
+
+            from jutong.lake import Lake
+            from jutong.orchestration.freshness import mark_built
+            from jutong.themes.build import publish_from_tasks
+
+            settings = get_settings()
+            lake = Lake(settings)
+            as_of = as_of_of(get_current_context()["dag_run"])
+            # taken before the publish: an input changed meanwhile makes the next run build
+            fp = _fingerprint(settings, lake, as_of)
+            res = publish_from_tasks(settings, lake, as_of)
+            mark_built(lake, [(Zone.theme, m) for m in res.marts], fp)
             return res.as_dict()
 
-        build()
+        prepare() >> dbt_task_group(settings) >> tests_across_models(settings) >> publish()
     return dag
+
+
+def _fingerprint(settings, lake, as_of: dt.date) -> str:
+    """The inputs' fingerprint; the marts' ages and windows are counted on the build day, so
+    a new day builds anew, as does a changed dbt project."""
+    from jutong.orchestration.freshness import fingerprint
+
+    return fingerprint(
+        settings,
+        lake,
+        input_tables(),
+        extra={"as_of": as_of.isoformat(), "project": project_digest(settings)},
+    )
 
 
 def build_all() -> dict[str, object]:

@@ -214,6 +214,64 @@ def _exclusive(path: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+# ---- the build as Airflow tasks (build__themes: prepare, one dbt task per model, publish) ----
+
+
+def airflow_database(settings: Settings) -> Path:
+    """The scratch DuckDB file of the ``build__themes`` DAG: the prepare task writes the
+    source views there, the dbt tasks build the models there, the publish task reads the marts
+    from it (one run at a time: the DAG's ``max_active_runs=1``)."""
+    return theme_dir(settings) / "_dbt" / "airflow" / "themes.duckdb"
+
+
+def prepare_for_tasks(
+    settings: Settings, lake: Lake, *, say: Callable[[str], None] = print
+) -> Path:
+    """The first task: the lake's source tables checked and exposed as views in a fresh
+    ``airflow_database``; refuses (ThemeBuildError) what ``build_themes`` refuses."""
+    problems = check_lake(lake) + policy_problems(project_dir(settings))
+    if problems:
+        raise ThemeBuildError("cannot build the themes: " + "; ".join(problems))
+    database = airflow_database(settings)
+    database.parent.mkdir(parents=True, exist_ok=True)
+    for stale in database.parent.glob(database.name + "*"):
+        stale.unlink()
+    say(f"themes: reading {len(TABLES)} lake tables into {database}")
+    _prepare(lake, database, None, say)
+    return database
+
+
+def publish_from_tasks(
+    settings: Settings,
+    lake: Lake,
+    as_of: dt.date,
+    *,
+    say: Callable[[str], None] = print,
+    docs: bool = True,
+) -> ThemeBuild:
+    """The last task, after every dbt task passed (the audit): each mart of the project read
+    from ``airflow_database`` and all published to the ``theme`` zone as one unit; the dbt
+    docs written into the lake."""
+    from jutong.themes.policies import mart_names
+
+    start = time.monotonic()
+    res = ThemeBuild(as_of.isoformat())
+    database = airflow_database(settings)
+    if not database.is_file():
+        raise ThemeBuildError(f"{database} is missing: the prepare task did not run")
+    marts = mart_names(project_dir(settings))
+    res.marts, res.snapshots = _publish(lake, database, marts, res.as_of)
+    for mart, n in res.marts.items():
+        say(f"  theme.{mart}: {n:,} rows")
+    if docs:
+        work = theme_dir(settings) / "_dbt" / "airflow"
+        write_profile(work, database)
+        res.docs = _docs(settings, project_dir(settings), work, work, res.as_of, compile=True)
+        say(f"themes: dbt docs in {res.docs}")
+    res.seconds = time.monotonic() - start
+    return res
+
+
 def _run_build(settings, lake, res, project, scratch, work, database, say, docs) -> None:
     say(
         f"themes: reading {len(TABLES)} lake tables (current snapshots; ages and deadlines "
@@ -282,12 +340,16 @@ def _row_audit(mart: str, expected: int):
     return audit
 
 
-def _docs(settings: Settings, project: Path, scratch: Path, work: Path, as_of: str) -> Path:
-    """``dbt docs generate`` on the build's own manifest (nothing compiled again), the site
-    copied into the lake; ``static_index.html`` is one self-contained page."""
+def _docs(
+    settings: Settings, project: Path, scratch: Path, work: Path, as_of: str, *, compile=False
+) -> Path:
+    """``dbt docs generate`` on the build's own manifest (nothing compiled again; with
+    ``compile``, after compiling the project, as the Airflow tasks' builds leave no manifest
+    of the whole project), the site copied into the lake; ``static_index.html`` is one
+    self-contained page."""
     target = docs_dir(settings)
     args = _dbt_args("docs", project, scratch, work, as_of)
-    args[1:1] = ["generate", "--static", "--no-compile"]
+    args[1:1] = ["generate", "--static"] + ([] if compile else ["--no-compile"])
     result = _invoke(args)
     if not result.success:
         raise ThemeBuildError(f"dbt docs generate failed: {result.exception}")
