@@ -47,6 +47,9 @@ def test_one_dbt_task_per_model_between_prepare_and_publish(dag):
     assert type(across).__name__ == "DbtTestLocalOperator" and across.select == ["test_type:data"]
     publish = dag.get_task("publish")
     assert publish.upstream_task_ids == {across.task_id}
+    # a failed dbt task publishes nothing (the tests are the audit) and is not retried
+    assert str(publish.trigger_rule) in ("all_success", "TriggerRule.ALL_SUCCESS")
+    assert {t.retries for t in dbt_tasks.values()} == {0} and across.retries == 0
     assert {o.name for o in publish.outlets} == {f"theme.{m}" for m in mart_names(CHECKOUT_PROJECT)}
     assert dag.max_active_tasks == 1  # the dbt tasks share one DuckDB file
 
