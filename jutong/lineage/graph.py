@@ -113,3 +113,30 @@ class Lineage:
                 how += f": {e['detail']}"
             lines.append(f"{indent}{cont}   {how}  [{e['article']}]")
             self._render(e["edges"], indent + cont, arrow, lines)
+
+
+def table_inputs(edges: Iterable[Edge], table: str, *, through: str = "dbt") -> dict[str, list]:
+    """For each column of ``table`` (``zone.table``): the published columns it is computed
+    from, as ``(source, transforms)`` pairs — views of the ``through`` zone (dbt's, never
+    published) are looked through, their transforms kept in order. Rows (``*``) and
+    constants are left out."""
+    graph = Lineage(edges)
+    out: dict[str, list] = {}
+    prefix = table + "."
+    for target in sorted(t for t in graph.up if t.startswith(prefix)):
+        column = target[len(prefix) :]
+        if column == ROWS:
+            continue
+        found: list = []
+        stack = [(e, [e]) for e in graph.up[target]]
+        while stack:
+            e, trail = stack.pop()
+            if e.source is None or e.source.endswith("." + ROWS):
+                continue
+            if e.source.split(".", 1)[0] == through:
+                stack += [(u, [*trail, u]) for u in graph.up.get(e.source, [])]
+                continue
+            found.append((e.source, trail))
+        if found:
+            out[column] = sorted(found, key=lambda f: f[0])
+    return out
