@@ -13,6 +13,7 @@ name (``meta.lake_table``).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import tempfile
@@ -38,8 +39,30 @@ class LineageError(RuntimeError):
     """Lineage that cannot be derived or shown; the message says why."""
 
 
+def project_digest(project: Path) -> str:
+    """SHA-256 over the project's files that the compiled SQL depends on."""
+    digest = hashlib.sha256()
+    for path in sorted(project.rglob("*")):
+        rel = path.relative_to(project)
+        if path.is_file() and rel.parts[0] in ("models", "macros", "dbt_project.yml"):
+            digest.update(str(rel).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+_COMPILED: dict[tuple[str, str], dict] = {}
+
+
 def compile_manifest(project: Path) -> dict:
-    """The manifest of ``dbt compile`` on ``project`` (compiled SQL of every model)."""
+    """The manifest of ``dbt compile`` on ``project`` (compiled SQL of every model); compiled
+    once per process for the same project files."""
+    key = (str(project.resolve()), project_digest(project))
+    if key not in _COMPILED:
+        _COMPILED.clear()
+        _COMPILED[key] = _compile(project)
+    return _COMPILED[key]
+
+
+def _compile(project: Path) -> dict:
     from dbt.cli.main import dbtRunner
 
     disable_telemetry()
