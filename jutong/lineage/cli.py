@@ -59,11 +59,11 @@ def _build(settings, *, as_json: bool) -> int:
     from collections import Counter
 
     from jutong.lake import Lake
-    from jutong.lineage.derive import derive_for
-    from jutong.lineage.store import TABLE, write_lineage
+    from jutong.lineage.derive import publish_lineage
+    from jutong.lineage.store import TABLE, read_lineage
 
-    edges = derive_for(settings)
-    rows, published = write_lineage(Lake(settings), edges)
+    rows, published = publish_lineage(settings)
+    edges = read_lineage(Lake(settings)) or []
     hops = Counter(e.hop for e in edges)
     if as_json:
         print(

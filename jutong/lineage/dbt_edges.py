@@ -118,11 +118,11 @@ def _models_in_order(nodes: dict[str, dict]) -> list[str]:
     return order
 
 
-def _plain(sql: str) -> str:
+def _plain(sql: str, as_of: str = AS_OF) -> str:
     """An expression as a reader wants it: no quotes, no table qualifiers, the build day
     named, one line."""
     sql = sql.replace('"', "")
-    sql = sql.replace(f"CAST('{AS_OF}' AS DATE)", "as_of")
+    sql = sql.replace(f"CAST('{as_of}' AS DATE)", "as_of")
     sql = re.sub(r"\b[a-z_][a-z0-9_]*\.(?=[a-z_])", "", sql)
     return re.sub(r"\s+", " ", sql).strip()
 
@@ -131,7 +131,9 @@ def _bare(e: exp.Expression) -> exp.Expression:
     return e.this if isinstance(e, exp.Alias) else e
 
 
-def _transform(path: list[Node], source_column: str, target_column: str) -> tuple[str, str]:
+def _transform(
+    path: list[Node], source_column: str, target_column: str, as_of: str
+) -> tuple[str, str]:
     """(kind, detail) of the expressions between an output column and one input column."""
     exprs = [_bare(n.expression) for n in path if not isinstance(n.expression, exp.Table)]
     computed = [e for e in exprs if not isinstance(e, exp.Column)]
@@ -139,7 +141,9 @@ def _transform(path: list[Node], source_column: str, target_column: str) -> tupl
         kind = "copied" if source_column == target_column else "renamed"
         return kind, "" if kind == "copied" else f"{source_column} as {target_column}"
     aggregated = any(e.find(exp.AggFunc) for e in computed)
-    detail = "; ".join(dict.fromkeys(_plain(e.sql(dialect=DIALECT)) for e in reversed(computed)))
+    detail = "; ".join(
+        dict.fromkeys(_plain(e.sql(dialect=DIALECT), as_of) for e in reversed(computed))
+    )
     return ("aggregated" if aggregated else "derived"), detail[:300]
 
 
@@ -178,8 +182,17 @@ def _paths(node: Node, trail: list[Node]):
         yield from _paths(d, trail)
 
 
-def dbt_edges(manifest: dict) -> list[Edge]:
-    """Every edge from the lake's source tables through dbt's views to the theme marts."""
+def complete(manifest: dict) -> bool:
+    """Whether every model of ``manifest`` has its compiled SQL (a ``dbt build`` or
+    ``compile`` wrote it)."""
+    models = [n for n in manifest.get("nodes", {}).values() if n["resource_type"] == "model"]
+    return bool(models) and all(n.get("compiled_code") for n in models)
+
+
+def dbt_edges(manifest: dict, as_of: str = AS_OF) -> list[Edge]:
+    """Every edge from the lake's source tables through dbt's views to the theme marts.
+    ``as_of``: the value of dbt's var ``as_of`` the manifest was compiled with (named
+    ``as_of`` in the details, so that the edges do not depend on the build day)."""
     relations: dict[tuple[str, str, str], str] = {}  # relation -> zone.table
     schema: dict[str, dict[str, dict[str, dict[str, str]]]] = {}
     declared = {f"{t.zone.value}.{t.name}": t for t in TABLES}
@@ -212,7 +225,7 @@ def dbt_edges(manifest: dict) -> list[Edge]:
         put(node["relation_name"], target_table, dict.fromkeys(columns, "UNKNOWN"))
         ctes = {c.alias: c.this for c in query.find_all(exp.CTE)}
         for col in columns:
-            out += _column_edges(query, col, target_table, schema, relations, ctes)
+            out += _column_edges(query, col, target_table, schema, relations, ctes, as_of)
         rows = _rows_source(query, ctes)
         if rows is not None and _key(rows) in relations:
             out.append(
@@ -227,7 +240,7 @@ def dbt_edges(manifest: dict) -> list[Edge]:
     return sorted(set(out), key=Edge.sort_key)
 
 
-def _column_edges(query, col, target_table, schema, relations, ctes) -> list[Edge]:
+def _column_edges(query, col, target_table, schema, relations, ctes, as_of) -> list[Edge]:
     root = lineage(col, query, schema=schema, dialect=DIALECT)
     target = f"{target_table}.{col}"
     out = []
@@ -237,14 +250,18 @@ def _column_edges(query, col, target_table, schema, relations, ctes) -> list[Edg
             if rel not in relations:
                 raise LineageError(f"{target}: reads {leaf.expression.sql()}, not a known relation")
             source_col = leaf.name.rsplit(".", 1)[-1].strip('"')
-            kind, detail = _transform(path, source_col, col)
+            kind, detail = _transform(path, source_col, col, as_of)
             out.append(edge(target, f"{relations[rel]}.{source_col}", Hop.dbt, kind, detail))
             continue
         top = _bare(root.expression)
         if top.find(exp.Count) and top.find(exp.Star):
             rows = _rows_source(root.source, ctes) if root.source is not None else None
             src = f"{relations[_key(rows)]}.{ROWS}" if rows and _key(rows) in relations else None
-            out.append(edge(target, src, Hop.dbt, "aggregated", _plain(top.sql(dialect=DIALECT))))
+            out.append(
+                edge(target, src, Hop.dbt, "aggregated", _plain(top.sql(dialect=DIALECT), as_of))
+            )
         else:
-            out.append(edge(target, None, Hop.dbt, "constant", _plain(top.sql(dialect=DIALECT))))
+            out.append(
+                edge(target, None, Hop.dbt, "constant", _plain(top.sql(dialect=DIALECT), as_of))
+            )
     return out

@@ -4,12 +4,13 @@ dbt's compiled SQL read by sqlglot for the themes, the release definitions for r
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from jutong.catalog.loader import Catalog, load_catalog
 from jutong.catalog.releases import load_definitions
 from jutong.lineage.catalog_edges import catalog_edges
-from jutong.lineage.dbt_edges import compile_manifest, dbt_edges
+from jutong.lineage.dbt_edges import AS_OF, compile_manifest, complete, dbt_edges
 from jutong.lineage.model import Edge
 from jutong.lineage.release_edges import release_edges
 from jutong.settings import Settings
@@ -17,18 +18,43 @@ from jutong.themes.project import project_dir
 
 
 def derive_edges(
-    catalog: Catalog, catalog_dir: Path, project: Path, manifest: dict | None = None
+    catalog: Catalog,
+    catalog_dir: Path,
+    project: Path,
+    manifest: dict | None = None,
+    as_of: str = AS_OF,
 ) -> list[Edge]:
     """Every lineage edge, sorted, without duplicates. ``manifest``: dbt's compiled manifest
-    (default: ``dbt compile`` of ``project`` now)."""
+    (default: ``dbt compile`` of ``project`` now) and the ``as_of`` it was compiled with."""
     edges = catalog_edges(catalog)
-    edges += dbt_edges(manifest if manifest is not None else compile_manifest(project))
+    if manifest is None or not complete(manifest):
+        manifest, as_of = compile_manifest(project), AS_OF
+    edges += dbt_edges(manifest, as_of)
     edges += release_edges(load_definitions(catalog_dir), catalog)
     return sorted(set(edges), key=Edge.sort_key)
 
 
-def derive_for(settings: Settings) -> list[Edge]:
+def derive_for(settings: Settings, manifest: dict | None = None, as_of: str = AS_OF) -> list[Edge]:
     """``derive_edges`` for the catalog and dbt project of ``settings``."""
     return derive_edges(
-        load_catalog(settings.catalog_dir), Path(settings.catalog_dir), project_dir(settings)
+        load_catalog(settings.catalog_dir),
+        Path(settings.catalog_dir),
+        project_dir(settings),
+        manifest,
+        as_of,
     )
+
+
+def publish_lineage(
+    settings: Settings, *, manifest_path: Path | None = None, as_of: str = AS_OF
+) -> tuple[int, bool]:
+    """Derive every edge and publish ``meta.lineage`` (``jutong lineage build``; the theme
+    DAG after a build, from the manifest that build compiled: no second compile). Returns
+    (edges, whether a new snapshot was published)."""
+    from jutong.lake import Lake
+    from jutong.lineage.store import write_lineage
+
+    manifest = None
+    if manifest_path is not None and manifest_path.is_file():
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    return write_lineage(Lake(settings), derive_for(settings, manifest, as_of))

@@ -116,6 +116,17 @@ def build_themes_dag(settings):
             except ThemeBuildError as err:
                 raise AirflowFailException(str(err)) from err
             mark_built(lake, outputs, fp)
+            # column lineage from the SQL this build compiled (meta.lineage; 可溯,
+            # GX-Dispatch art. 42): no second dbt compile
+            from jutong.lineage.derive import publish_lineage
+            from jutong.themes.project import theme_dir
+
+            edges, _ = publish_lineage(
+                settings,
+                manifest_path=theme_dir(settings) / "_dbt" / "target" / "manifest.json",
+                as_of=res.as_of,
+            )
+            print(f"meta.lineage: {edges} edges")
             return res.as_dict()
 
         build()
