@@ -28,19 +28,23 @@ KEY_COLUMN = {EntityKind.person: "resident_id", EntityKind.org: "uscc"}
 # Address fields carry the county the address lies in (spark_jobs/base/mentions.py).
 ADDRESS_FIELDS = ("domicile_address", "residence_address", "registered_address")
 
+# What each standardize rule does (jutong.standardize, spark_jobs.rules, jutong.identifiers).
 RULE_DETAIL = {
-    StandardizeRule.resident_id: "GB 11643-1999: full-width digits, spaces, lower-case x "
-    "cleaned; 15-digit IDs upgraded; check digit verified",
+    StandardizeRule.resident_id: "GB 11643-1999: cleaned, 15-digit IDs upgraded, check "
+    "character verified (jutong.identifiers)",
     StandardizeRule.uscc: "GB 32100-2015: cleaned, check character verified; legacy "
-    "registration numbers and organisation codes recognised",
+    "registration numbers and organisation codes recognised (jutong.identifiers)",
     StandardizeRule.party_id: "a resident ID (GB 11643) or a credit code (GB 32100), "
     "whichever the value is",
-    StandardizeRule.person_name: "person name: spaces and variant characters normalized",
-    StandardizeRule.phone: "phone number: +86/0086 and separators removed",
-    StandardizeRule.sex: "GB/T 2261.1 code",
-    StandardizeRule.date: "ISO date",
-    StandardizeRule.division: "GB/T 2260 division code (historical codes kept)",
-    StandardizeRule.address: "address cleaned",
+    StandardizeRule.person_name: "one written form: half-width, the middle dot of "
+    "transliterated names, spaces between Chinese characters removed (jutong.standardize.names)",
+    StandardizeRule.phone: "canonical mobile or landline number (jutong.standardize.phones)",
+    StandardizeRule.sex: "GB/T 2261.1 code (jutong.standardize.sex)",
+    StandardizeRule.date: "ISO 8601 date from the extract's forms (jutong.standardize.dates)",
+    StandardizeRule.division: "GB/T 2260 division code, historical codes kept "
+    "(jutong.standardize.divisions)",
+    StandardizeRule.address: "address split into province, city, county and rest "
+    "(jutong.standardize.addresses)",
     StandardizeRule.integer: "integer",
     StandardizeRule.decimal: "decimal",
     StandardizeRule.text: "trimmed; empty -> null",

@@ -23,9 +23,6 @@ from __future__ import annotations
 import functools
 import re
 
-from airflow.providers.openlineage.extractors.base import OperatorLineage
-from airflow.providers.openlineage.extractors.python import PythonExtractor
-
 NAMESPACE_LAKE = "iceberg://jutong"  # the lake tables (the Assets' URI: iceberg://jutong/…)
 ASSET_URI = re.compile(r"^iceberg://jutong/(?P<zone>[a-z_]+)/(?P<table>[A-Za-z0-9_]+)$")
 NAMESPACE_RELEASES = "file://jutong/releases"  # open-data packages (release_dags.release_asset)
@@ -142,44 +139,68 @@ def _landing(settings, dag_id: str):
     return f"file://{settings.landing_dir / m[1] / m[2]}"
 
 
-class TaskExtractor(PythonExtractor):
-    """The provider's Python extractor (the source-code facet) plus datasets and column
-    lineage (see the module doc)."""
+def _task_extractor() -> type:
+    from airflow.providers.openlineage.extractors.base import OperatorLineage
+    from airflow.providers.openlineage.extractors.python import PythonExtractor
 
-    @classmethod
-    def get_operator_classnames(cls) -> list[str]:
-        return ["PythonOperator", "_PythonDecoratedOperator"]
+    class TaskExtractor(PythonExtractor):
+        """The provider's Python extractor (the source-code facet) plus datasets and column
+        lineage (see the module doc)."""
 
-    def _execute_extraction(self) -> OperatorLineage | None:
-        from openlineage.client.event_v2 import InputDataset, OutputDataset
+        @classmethod
+        def get_operator_classnames(cls) -> list[str]:
+            return ["PythonOperator", "_PythonDecoratedOperator"]
 
-        from jutong.settings import get_settings
+        def _execute_extraction(self) -> OperatorLineage | None:
+            base = super()._execute_extraction() or OperatorLineage()
+            inputs, outputs = task_datasets(self.operator)
+            return OperatorLineage(
+                inputs=inputs,
+                outputs=outputs,
+                run_facets=base.run_facets,
+                job_facets=base.job_facets,
+            )
 
-        base = super()._execute_extraction() or OperatorLineage()
-        settings = get_settings()
-        task = self.operator
-        dag = getattr(task, "dag", None)
-        inlets = list(task.inlets or []) or _schedule_assets(dag)
-        inputs = []
-        for a in inlets:
-            if (ds := _dataset_name(a)) is not None:
-                inputs.append(InputDataset(namespace=ds[0], name=ds[1]))
-        landing = _landing(settings, getattr(dag, "dag_id", ""))
-        if landing and not inlets:
-            inputs.append(InputDataset(namespace="file://", name=landing.removeprefix("file://")))
-        outputs = []
-        for a in task.outlets or []:
-            if (ds := _dataset_name(a)) is None:
-                continue
-            facets = {}
-            if ds[0] in (NAMESPACE_LAKE, NAMESPACE_RELEASES):
-                facet = _column_facet(settings, ds[1])
-                if facet is not None:
-                    facets["columnLineage"] = facet
-            outputs.append(OutputDataset(namespace=ds[0], name=ds[1], facets=facets))
-        return OperatorLineage(
-            inputs=inputs,
-            outputs=outputs,
-            run_facets=base.run_facets,
-            job_facets=base.job_facets,
-        )
+    TaskExtractor.__module__ = __name__
+    TaskExtractor.__qualname__ = "TaskExtractor"
+    return TaskExtractor
+
+
+def __getattr__(name: str):
+    # ``TaskExtractor`` subclasses the provider's extractor: built on first access (Airflow's
+    # import of the configured path), so that importing this module imports no Airflow
+    # (tests/test_layering.py)
+    if name == "TaskExtractor":
+        cls = _task_extractor()
+        globals()[name] = cls
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def task_datasets(task) -> tuple[list, list]:
+    """(inputs, outputs) of a task as OpenLineage datasets (see the module doc)."""
+    from openlineage.client.event_v2 import InputDataset, OutputDataset
+
+    from jutong.settings import get_settings
+
+    settings = get_settings()
+    dag = getattr(task, "dag", None)
+    inlets = list(task.inlets or []) or _schedule_assets(dag)
+    inputs = []
+    for a in inlets:
+        if (ds := _dataset_name(a)) is not None:
+            inputs.append(InputDataset(namespace=ds[0], name=ds[1]))
+    landing = _landing(settings, getattr(dag, "dag_id", ""))
+    if landing and not inlets:
+        inputs.append(InputDataset(namespace="file://", name=landing.removeprefix("file://")))
+    outputs = []
+    for a in task.outlets or []:
+        if (ds := _dataset_name(a)) is None:
+            continue
+        facets = {}
+        if ds[0] in (NAMESPACE_LAKE, NAMESPACE_RELEASES):
+            facet = _column_facet(settings, ds[1])
+            if facet is not None:
+                facets["columnLineage"] = facet
+        outputs.append(OutputDataset(namespace=ds[0], name=ds[1], facets=facets))
+    return inputs, outputs
