@@ -1,6 +1,7 @@
 """All edges, from the department's extract column to the open-data release column (可溯,
 GX-Dispatch art. 42; LZ-Rules art. 25): the catalog's items and mentions for the Spark part,
-dbt's compiled SQL read by sqlglot for the themes, the release definitions for releases."""
+dbt's compiled SQL read by sqlglot for the themes, the release definitions for releases, and
+the lake's deliveries for shares."""
 
 from __future__ import annotations
 
@@ -35,14 +36,17 @@ def derive_edges(
 
 
 def derive_for(settings: Settings, manifest: dict | None = None, as_of: str = AS_OF) -> list[Edge]:
-    """``derive_edges`` for the catalog and dbt project of ``settings``."""
-    return derive_edges(
-        load_catalog(settings.catalog_dir),
-        Path(settings.catalog_dir),
-        project_dir(settings),
-        manifest,
-        as_of,
+    """``derive_edges`` for the catalog and dbt project of ``settings``, with the edges of
+    the deliveries in its lake (``share_edges``)."""
+    from jutong.lake import Lake
+    from jutong.lineage.share_edges import share_edges
+
+    catalog = load_catalog(settings.catalog_dir)
+    edges = derive_edges(
+        catalog, Path(settings.catalog_dir), project_dir(settings), manifest, as_of
     )
+    edges += share_edges(settings, Lake(settings), catalog)
+    return sorted(set(edges), key=Edge.sort_key)
 
 
 def publish_lineage(

@@ -17,6 +17,7 @@ ZONE_LABELS = {
     "dbt": "dbt 视图 dbt view",
     "theme": "主题库 theme",
     "release": "开放数据 open release",
+    "share": "共享交付 share delivery",
 }
 
 

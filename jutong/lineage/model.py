@@ -11,6 +11,7 @@ A column is named ``<zone>.<table>.<column>``:
 | ``dbt`` | dbt's staging and intermediate views (not published) | ``dbt.stg_base__persons.person_name`` |
 | ``theme`` | theme marts | ``theme.pop_registered_by_county_sex_age.sex_code`` |
 | ``release`` | columns of open-data releases | ``release.qiye_registrations.legal_rep_name`` |
+| ``share`` | deliveries to requesting departments | ``share.sr_000001.name`` |
 
 ``<table>.*`` stands for the rows of a table (what a ``count(*)`` counts).
 """
@@ -31,6 +32,7 @@ class Hop(StrEnum):
     base = "base"  # staging -> base (entity resolution, survivorship)
     dbt = "dbt"  # base/staging -> dbt views -> theme marts
     release = "release"  # base/theme -> open-data release
+    share = "share"  # staging -> delivery to a requesting department
 
     @property
     def article(self) -> str:
@@ -45,6 +47,8 @@ class Hop(StrEnum):
             "dbt": "GX-Reg art. 23",
             # desensitized, anonymized open data
             "release": "GX-Reg art. 25; GX-Open art. 19; PIPL art. 73",
+            # purpose-bound delivery of the approved items, masked for sharing
+            "share": "GX-Reg art. 19–22, 38; GX-Dispatch art. 29",
         }[self.value]
 
     @property
@@ -55,6 +59,7 @@ class Hop(StrEnum):
             "base": "基础库 base build",
             "dbt": "主题库 dbt",
             "release": "开放发布 release",
+            "share": "共享交付 share delivery",
         }[self.value]
 
 
