@@ -117,16 +117,21 @@ def build_themes_dag(settings):
                 raise AirflowFailException(str(err)) from err
             mark_built(lake, outputs, fp)
             # column lineage from the SQL this build compiled (meta.lineage; 可溯,
-            # GX-Dispatch art. 42): no second dbt compile
+            # GX-Dispatch art. 42): no second dbt compile. The marts are published by now:
+            # a lineage that cannot be derived is reported, not a failed build (a retry
+            # would find the themes current and skip)
             from jutong.lineage.derive import publish_lineage
             from jutong.themes.project import theme_dir
 
-            edges, _ = publish_lineage(
-                settings,
-                manifest_path=theme_dir(settings) / "_dbt" / "target" / "manifest.json",
-                as_of=res.as_of,
-            )
-            print(f"meta.lineage: {edges} edges")
+            try:
+                edges, _ = publish_lineage(
+                    settings,
+                    manifest_path=theme_dir(settings) / "_dbt" / "target" / "manifest.json",
+                    as_of=res.as_of,
+                )
+                print(f"meta.lineage: {edges} edges")
+            except Exception as err:  # noqa: BLE001 - reported; `jutong lineage build` redoes it
+                print(f"WARNING meta.lineage not published ({err}); run `jutong lineage build`")
             return res.as_dict()
 
         build()
