@@ -87,19 +87,21 @@ def register(sub) -> None:
     p = sub.add_parser(
         "lineage",
         help="where a column comes from, down to the department's extract (可溯); 'build' stores it",
-        description="Column lineage (可溯, GX-Dispatch art. 42): the tree of columns a column "
-        "is computed from, each hop with its transform and the article it implements, down to "
-        "the department's extract column; --downstream shows where a column ends up. "
-        "'jutong lineage build' derives every edge (catalog, dbt SQL via sqlglot, release "
-        "definitions) and publishes them as the lake table meta.lineage.",
+        description=(
+            "Column lineage (可溯, GX-Dispatch art. 42): the tree of columns a column is\n"
+            "computed from, each hop with its transform and the article it implements, down\n"
+            "to the department's extract column; --downstream shows where a column ends up.\n"
+            "'jutong lineage build' derives every edge (the catalog, dbt's SQL via sqlglot,\n"
+            "the release definitions, the deliveries) into the lake table meta.lineage."
+        ),
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
         "column",
         metavar="COLUMN",
-        help="<zone>.<table>.<column> (zones: extract, raw, staging, base, dbt, theme, release), "
-        "or 'build'",
+        help="<zone>.<table>.<column> (zones: extract, raw, staging, base, dbt, theme, release, "
+        "share), or 'build'",
     )
     p.add_argument("--downstream", action="store_true", help="where the column ends up")
     p.add_argument("--json", action="store_true", help="the tree as JSON")
