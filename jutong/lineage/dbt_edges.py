@@ -118,12 +118,12 @@ def _models_in_order(nodes: dict[str, dict]) -> list[str]:
     return order
 
 
-def _plain(sql: str, as_of: str = AS_OF) -> str:
-    """An expression as a reader wants it: no quotes, no table qualifiers, the build day
-    named, one line."""
-    sql = sql.replace('"', "")
+def _plain(e: exp.Expression, as_of: str = AS_OF) -> str:
+    """An expression as a reader wants it: columns without their table, no quotes, the build
+    day named, one line."""
+    e = e.copy().transform(lambda n: exp.column(n.name) if isinstance(n, exp.Column) else n)
+    sql = e.sql(dialect=DIALECT).replace('"', "")
     sql = sql.replace(f"CAST('{as_of}' AS DATE)", "as_of")
-    sql = re.sub(r"\b[a-z_][a-z0-9_]*\.(?=[a-z_])", "", sql)
     return re.sub(r"\s+", " ", sql).strip()
 
 
@@ -141,9 +141,7 @@ def _transform(
         kind = "copied" if source_column == target_column else "renamed"
         return kind, "" if kind == "copied" else f"{source_column} as {target_column}"
     aggregated = any(e.find(exp.AggFunc) for e in computed)
-    detail = "; ".join(
-        dict.fromkeys(_plain(e.sql(dialect=DIALECT), as_of) for e in reversed(computed))
-    )
+    detail = "; ".join(dict.fromkeys(_plain(e, as_of) for e in reversed(computed)))
     return ("aggregated" if aggregated else "derived"), detail[:300]
 
 
@@ -253,15 +251,12 @@ def _column_edges(query, col, target_table, schema, relations, ctes, as_of) -> l
             kind, detail = _transform(path, source_col, col, as_of)
             out.append(edge(target, f"{relations[rel]}.{source_col}", Hop.dbt, kind, detail))
             continue
-        top = _bare(root.expression)
-        if top.find(exp.Count) and top.find(exp.Star):
+        exprs = [_bare(n.expression) for n in path]
+        computed = [e for e in exprs if not isinstance(e, exp.Column)] or exprs
+        if any(e.find(exp.Count) and e.find(exp.Star) for e in computed):
             rows = _rows_source(root.source, ctes) if root.source is not None else None
             src = f"{relations[_key(rows)]}.{ROWS}" if rows and _key(rows) in relations else None
-            out.append(
-                edge(target, src, Hop.dbt, "aggregated", _plain(top.sql(dialect=DIALECT), as_of))
-            )
-        else:
-            out.append(
-                edge(target, None, Hop.dbt, "constant", _plain(top.sql(dialect=DIALECT), as_of))
-            )
+            out.append(edge(target, src, Hop.dbt, "aggregated", _plain(computed[0], as_of)))
+        else:  # a literal (the build day, a dataset's name): the innermost expression
+            out.append(edge(target, None, Hop.dbt, "constant", _plain(computed[-1], as_of)))
     return out
