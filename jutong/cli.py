@@ -56,6 +56,7 @@ COMMAND_MODULES = (
     "jutong.staging_cli",  # staging
     "jutong.base.cli",  # base
     "jutong.themes.cli",  # themes sources | build | status; sql
+    "jutong.lineage.cli",  # lineage COLUMN | build
     "jutong.quality.cli",
     "jutong.governance.tickets_cli",  # tickets
     "masking.pii_cli",  # pii scan | mask

@@ -19,6 +19,7 @@ database URI holding a password (give that URI in the environment, e.g.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import tomllib
@@ -81,6 +82,10 @@ class Settings:
     # and lets the scheduler run the chain from Asset events; empty = run the DAGs in-process
     # (user and password from JUTONG_AIRFLOW_USER / JUTONG_AIRFLOW_PASSWORD)
     airflow_api_url: str = ""
+    # OpenLineage events of every DAG run (jutong.orchestration.openlineage): empty = JSON
+    # lines in <airflow_home>/lineage/events/ (no server); "off" = none; else the transport as
+    # JSON, e.g. {"type": "http", "url": "http://marquez:5000"} (docs/lineage.md)
+    openlineage_transport: str = ""
     # governance database (requests, tickets, audit): SQLite embedded, PostgreSQL at scale
     governance_db_uri: str = ""
     # ingestion takes a delivered file once its size and modification time have not changed
@@ -109,6 +114,31 @@ class Settings:
         return self.home / "dags"
 
     @property
+    def openlineage_events_dir(self) -> Path:
+        """Where the file transport writes OpenLineage events (``openlineage_transport`` empty)."""
+        return self.airflow_home / "lineage" / "events"
+
+    def openlineage_env(self) -> dict[str, str]:
+        """Airflow's ``[openlineage]`` section: the transport, the namespace of the jobs and
+        the extractor giving every task its datasets and column lineage (可溯, GX-Dispatch
+        art. 42)."""
+        if self.openlineage_transport.strip().lower() == "off":
+            return {"AIRFLOW__OPENLINEAGE__DISABLED": "True"}
+        transport = self.openlineage_transport.strip() or json.dumps(
+            {
+                "type": "file",
+                "log_file_path": str(self.openlineage_events_dir / "events.jsonl"),
+                "append": True,
+            }
+        )
+        return {
+            "AIRFLOW__OPENLINEAGE__DISABLED": "False",
+            "AIRFLOW__OPENLINEAGE__TRANSPORT": transport,
+            "AIRFLOW__OPENLINEAGE__NAMESPACE": "jutong",
+            "AIRFLOW__OPENLINEAGE__EXTRACTORS": "jutong.orchestration.openlineage.TaskExtractor",
+        }
+
+    @property
     def parallelism(self) -> int:
         return self.airflow_parallelism or max(4, 2 * (os.cpu_count() or 1))
 
@@ -125,6 +155,7 @@ class Settings:
             "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "True",
             "JUTONG_HOME": str(self.home),
             **NO_TELEMETRY,  # Airflow starts GE and dbt in its task processes
+            **self.openlineage_env(),
         }
         if self.airflow_database_uri:
             env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = self.airflow_database_uri

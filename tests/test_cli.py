@@ -24,6 +24,7 @@ TREE = {
     "base": {"build", "status", "show", "conflicts", "review", "evaluate"},
     "themes": {"sources", "build", "status", "policies"},
     "sql": None,
+    "lineage": None,
     "quality": {"suites", "report"},
     "tickets": {"list", "resolve", "extend", "report-error"},
     "pii": {"scan", "mask", "evaluate"},

@@ -191,7 +191,8 @@ def test_the_settings_are_those_of_the_stack_profile(services, stack_ctx, servic
     env = jutong_env(services, service)
     names = {k[len("JUTONG_") :].lower() for k in env if k.startswith("JUTONG_")}
     profile_names = set(profile.settings_values(stack_ctx, "sql")) | {"spark_jars"}
-    extra = {"home", "key_dir"} | (
+    # the OpenLineage transport from docker/.env (empty: the file under the airflow volume)
+    extra = {"home", "key_dir", "openlineage_transport"} | (
         {"serve_host", "serve_port"} if service == "jutong-serve" else set()
     )
     assert names == profile_names | extra

@@ -83,6 +83,30 @@ def test_airflow_environment_points_at_project(tmp_path: Path):
     assert env["JUTONG_HOME"] == str(tmp_path)
 
 
+def test_openlineage_goes_to_a_file_by_default_to_a_transport_or_nowhere(tmp_path: Path):
+    import json
+
+    env = load_settings({"JUTONG_HOME": str(tmp_path)}).airflow_env()
+    transport = json.loads(env["AIRFLOW__OPENLINEAGE__TRANSPORT"])
+    assert transport == {
+        "type": "file",
+        "log_file_path": str(tmp_path / "airflow_home" / "lineage" / "events" / "events.jsonl"),
+        "append": True,
+    }
+    assert env["AIRFLOW__OPENLINEAGE__DISABLED"] == "False"
+    assert env["AIRFLOW__OPENLINEAGE__EXTRACTORS"].endswith("openlineage.TaskExtractor")
+    marquez = '{"type": "http", "url": "http://marquez:5000"}'
+    env = load_settings(
+        {"JUTONG_HOME": str(tmp_path), "JUTONG_OPENLINEAGE_TRANSPORT": marquez}
+    ).airflow_env()
+    assert env["AIRFLOW__OPENLINEAGE__TRANSPORT"] == marquez
+    env = load_settings(
+        {"JUTONG_HOME": str(tmp_path), "JUTONG_OPENLINEAGE_TRANSPORT": "off"}
+    ).airflow_env()
+    assert env["AIRFLOW__OPENLINEAGE__DISABLED"] == "True"
+    assert "AIRFLOW__OPENLINEAGE__TRANSPORT" not in env
+
+
 def test_no_hard_coded_paths_outside_settings(repo_root: Path):
     """Lake, landing and Airflow locations come from settings only (issue 2, item 3)."""
     offenders = []

@@ -44,6 +44,8 @@ def environ(ctx: Context) -> dict[str, str]:
     settings = load_settings(
         {"JUTONG_SETTINGS": str(ctx.sd.settings_file), "JUTONG_HOME": str(ctx.sd.home)}
     )
+    # the OpenLineage file transport writes into this folder, but does not create it
+    settings.openlineage_events_dir.mkdir(parents=True, exist_ok=True)
     bindir = str(Path(sys.executable).parent)
     path = os.environ.get("PYTHONPATH", "")
     env = {

@@ -163,3 +163,47 @@ def test_release_dags_build_the_releases(ran):
     assert G.events(s, "qiye_registrations")[0]["actor"] == "airflow"
     report = json.loads(G.serve_path(s, "qiye_registrations", file="report.json").read_text())
     assert dt.date.fromisoformat(report["as_of"])
+
+
+def _openlineage_events(s) -> list[dict]:
+    path = s.openlineage_events_dir / "events.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_every_dag_run_emits_openlineage_events_to_the_file(ran):
+    """The file transport (no server): a START and a COMPLETE per DAG run and per task, the
+    task's datasets from its Assets, the release's column lineage (GX-Dispatch art. 42)."""
+    s, first, _, _, _, again = ran
+    events = _openlineage_events(s)
+    dag_runs = [e for e in events if "." not in e["job"]["name"]]
+    states: dict[str, list[str]] = {}
+    for e in dag_runs:
+        assert e["job"]["namespace"] == "jutong"
+        states.setdefault(e["run"]["runId"], []).append(f"{e['job']['name']}:{e['eventType']}")
+    # one run id per DAG run (the release DAGs ran twice), each started and completed
+    assert len(states) == len(first) + len(again)
+    assert all(
+        len(v) == 2 and v[0].endswith(":START") and v[1].endswith(":COMPLETE")
+        for v in states.values()
+    ), states
+    assert {v[0].split(":")[0] for v in states.values()} == set(first)
+
+    build = [e for e in events if e["job"]["name"] == "release__qiye_registrations.build"]
+    assert [e["eventType"] for e in build] == ["START", "COMPLETE"] * 2
+    done = build[1]
+    assert [(i["namespace"], i["name"]) for i in done["inputs"]] == [
+        ("iceberg://jutong", "base.legal_entity")
+    ]
+    [out] = done["outputs"]
+    assert (out["namespace"], out["name"]) == (
+        "file://jutong/releases",
+        "release.qiye_registrations",
+    )
+    fields = out["facets"]["columnLineage"]["fields"]
+    [rep] = fields["legal_rep_name"]["inputFields"]
+    assert (rep["name"], rep["field"]) == ("base.legal_entity", "legal_rep_name")
+    assert rep["transformations"][0]["masking"] is True
+    assert fields["org_name"]["inputFields"][0]["transformations"][0]["subtype"] == "IDENTITY"
+    # a task's run points at its DAG run
+    parent = done["run"]["facets"]["parent"]
+    assert parent["job"]["name"] == "release__qiye_registrations"

@@ -144,6 +144,33 @@ def test_a_broken_catalog_is_an_import_error_naming_the_file(new_home):
 
 
 @pytest.mark.e2e
+def _check_openlineage(s) -> None:
+    """The OpenLineage file of these runs (docs/lineage.md): a failed run ends with FAIL; an
+    ingest task reads its landing folder and writes its raw table, with the column lineage
+    from the department's headers."""
+    path = s.openlineage_events_dir / "events.jsonl"
+    events = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    runs = {}
+    for e in events:
+        if "." not in e["job"]["name"]:
+            runs.setdefault(e["job"]["name"], []).append(e["eventType"])
+    assert runs["ingest__gongan__huji"] == ["START", "FAIL"]
+    assert runs["ingest__minzheng__hunyin"] == ["START", "COMPLETE"]
+    done = [
+        e
+        for e in events
+        if e["job"]["name"].startswith("ingest__minzheng__hunyin.ingest")
+        and e["eventType"] == "COMPLETE"
+    ]
+    assert done
+    [landing] = done[0]["inputs"]
+    assert landing["name"] == str(s.landing_dir / "minzheng" / "hunyin")
+    [raw] = done[0]["outputs"]
+    assert (raw["namespace"], raw["name"]) == ("iceberg://jutong", "raw.minzheng__hunyin")
+    [field] = raw["facets"]["columnLineage"]["fields"]["male_id_number"]["inputFields"]
+    assert (field["name"], field["field"]) == ("extract.minzheng__hunyin", "男方身份证号")
+
+
 def test_extracts_land_through_airflow_and_redelivery_adds_nothing(tmp_path, new_home, province):
     s = new_home()
     catalog = load_catalog(s.catalog_dir)
@@ -182,6 +209,7 @@ def test_extracts_land_through_airflow_and_redelivery_adds_nothing(tmp_path, new
     assert status["gongan.huji"].quarantined == 1 and status["shichang.qiye"].quarantined == 1
     assert sum(st.quarantined for st in status.values()) == 2
     assert not any((s.landing_dir).rglob("*.csv")) and not any(s.landing_dir.rglob("*.xlsx"))
+    _check_openlineage(s)
 
     # standardize through Airflow: staging rows = raw rows (two datasets: persons from a GBK
     # CSV, organisations from a CSV; every dataset's standardize is tested without Airflow in

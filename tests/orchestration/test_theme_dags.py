@@ -38,3 +38,11 @@ def test_the_dag_builds_and_publishes_the_marts(new_settings, tmp_path):
     snap = lake.table(Zone.theme, "mkt_licences_expiring").current_snapshot()
     as_of = dt.date.fromisoformat(snap.summary.additional_properties["jutong.as_of"])
     assert abs((as_of - dt.datetime.now(dt.UTC).date()).days) <= 1
+    # the column lineage of the SQL this build compiled is published with it (meta.lineage),
+    # the same edges `jutong lineage build` derives (a dbt compile of its own)
+    from jutong.lineage.derive import derive_for
+    from jutong.lineage.store import read_lineage, write_lineage
+
+    edges = read_lineage(lake)
+    assert edges and any(e.target.startswith("theme.mkt_licences_expiring.") for e in edges)
+    assert write_lineage(lake, derive_for(s)) == (len(edges), False)
