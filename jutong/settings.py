@@ -80,7 +80,7 @@ class Settings:
     airflow_database_uri: str = ""  # empty = SQLite inside airflow_home
     # a running Airflow's API (http://host:port): the demo then triggers the ingest DAGs there
     # and lets the scheduler run the chain from Asset events; empty = run the DAGs in-process
-    # (user and password from JUTONG_AIRFLOW_USER / JUTONG_AIRFLOW_PASSWORD)
+    # (user and password from AIRFLOW_API_USER / AIRFLOW_API_PASSWORD)
     airflow_api_url: str = ""
     # OpenLineage events of every DAG run (jutong.orchestration.openlineage): empty = JSON
     # lines in <airflow_home>/lineage/events/ (no server); "off" = none; else the transport as

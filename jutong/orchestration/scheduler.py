@@ -8,8 +8,8 @@ or running and no Asset event waits for one of its DAGs, twice in a row a settle
 apart (the scheduler creates Asset-triggered runs within a loop or two).
 
 Only the standard library: the core imports no Airflow (``AirflowAPI`` speaks HTTP + JSON).
-The API's user and password come from the environment (``JUTONG_AIRFLOW_USER``,
-``JUTONG_AIRFLOW_PASSWORD``; ``source .stack/env`` sets them), never from settings.
+The API's user and password come from the environment (``AIRFLOW_API_USER``,
+``AIRFLOW_API_PASSWORD``; ``source .stack/env`` sets them), never from settings.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from jutong.orchestration.runner import DagRunResult
 
 TERMINAL = frozenset({"success", "failed"})
 ACTIVE = frozenset({"queued", "running"})
-USER_ENV = "JUTONG_AIRFLOW_USER"
-PASSWORD_ENV = "JUTONG_AIRFLOW_PASSWORD"
+USER_ENV = "AIRFLOW_API_USER"
+PASSWORD_ENV = "AIRFLOW_API_PASSWORD"
 
 
 class SchedulerError(RuntimeError):

@@ -100,8 +100,8 @@ def client_env(ctx: Context, catalog: str = "sql") -> dict[str, str]:
         **credentials_env(ctx),
         **airflow_env.stack_airflow_env(ctx),
         # the demo's client of Airflow's API (jutong.orchestration.scheduler)
-        "JUTONG_AIRFLOW_USER": airflow_env.ADMIN,
-        "JUTONG_AIRFLOW_PASSWORD": airflow_env.admin_password(ctx),
+        "AIRFLOW_API_USER": airflow_env.ADMIN,
+        "AIRFLOW_API_PASSWORD": airflow_env.admin_password(ctx),
     }
 
 

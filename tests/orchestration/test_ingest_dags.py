@@ -111,7 +111,12 @@ print(json.dumps({"errors": {k: v for k, v in bag.import_errors.items()}, "dags"
     for dag_id, d in info["dags"].items():
         assert d["owners"] and "airflow" not in d["owners"], dag_id
         assert d["tags"], dag_id
-        assert min(d["retries"]) >= 1, dag_id
+        if dag_id == "build__themes":
+            # its dbt tasks (cosmos) fail without retries: a failed dbt test fails again;
+            # prepare and publish retry (tests/orchestration/test_theme_cosmos.py)
+            assert d["retries"] == [0, 2], d
+        else:
+            assert min(d["retries"]) >= 1, dag_id
     for e in catalog:
         assert ingest[e.dag_id]["outlets"] == [f"raw.{e.table_name}"]
         assert e.department in ingest[e.dag_id]["tags"]

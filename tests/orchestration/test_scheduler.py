@@ -251,16 +251,16 @@ def test_client_logs_in_once_sends_the_token_and_renews_it_when_expired(server):
 
 
 def test_wrong_credentials_and_no_server_are_clear_errors(server):
-    with pytest.raises(SchedulerError, match="refused the login of 'admin'.*JUTONG_AIRFLOW_USER"):
+    with pytest.raises(SchedulerError, match="refused the login of 'admin'.*AIRFLOW_API_USER"):
         AirflowAPI(server, "admin", "wrong").unpause("x")
     with pytest.raises(SchedulerError, match="does not answer.*make stack"):
         AirflowAPI("http://127.0.0.1:9", "admin", "s3cret").unpause("x")
 
 
 def test_credentials_come_from_the_environment():
-    with pytest.raises(SchedulerError, match="JUTONG_AIRFLOW_USER and JUTONG_AIRFLOW_PASSWORD"):
+    with pytest.raises(SchedulerError, match="AIRFLOW_API_USER and AIRFLOW_API_PASSWORD"):
         AirflowAPI.from_environment("http://x", {})
     api = AirflowAPI.from_environment(
-        "http://x/", {"JUTONG_AIRFLOW_USER": "u", "JUTONG_AIRFLOW_PASSWORD": "p"}
+        "http://x/", {"AIRFLOW_API_USER": "u", "AIRFLOW_API_PASSWORD": "p"}
     )
     assert api.base_url == "http://x"

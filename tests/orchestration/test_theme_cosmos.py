@@ -50,6 +50,7 @@ def test_one_dbt_task_per_model_between_prepare_and_publish(dag):
     # a failed dbt task publishes nothing (the tests are the audit) and is not retried
     assert str(publish.trigger_rule) in ("all_success", "TriggerRule.ALL_SUCCESS")
     assert {t.retries for t in dbt_tasks.values()} == {0} and across.retries == 0
+    assert dag.get_task("prepare").retries >= 1 and publish.retries >= 1  # lake hiccups
     assert {o.name for o in publish.outlets} == {f"theme.{m}" for m in mart_names(CHECKOUT_PROJECT)}
     assert dag.max_active_tasks == 1  # the dbt tasks share one DuckDB file
 
