@@ -148,7 +148,6 @@ def test_a_broken_catalog_is_an_import_error_naming_the_file(new_home):
     assert "huji.yaml: title: Field required" in out
 
 
-@pytest.mark.e2e
 def _check_openlineage(s) -> None:
     """The OpenLineage file of these runs (docs/lineage.md): a failed run ends with FAIL; an
     ingest task reads its landing folder and writes its raw table, with the column lineage
@@ -176,6 +175,7 @@ def _check_openlineage(s) -> None:
     assert (field["name"], field["field"]) == ("extract.minzheng__hunyin", "男方身份证号")
 
 
+@pytest.mark.e2e
 def test_extracts_land_through_airflow_and_redelivery_adds_nothing(tmp_path, new_home, province):
     s = new_home()
     catalog = load_catalog(s.catalog_dir)
