@@ -83,7 +83,7 @@ def write_files(
     location = lake.location(zone, name)
     folder = Lake.new_data_folder(location, partition)
     df.coalesce(max(1, files_hint)).write.mode("error").parquet(folder)
-    fs, fpath = Lake.filesystem(folder)
+    fs, fpath = lake.filesystem(folder)
     names = sorted(
         Path(i.path).name
         for i in fs.get_file_info(FileSelector(fpath))

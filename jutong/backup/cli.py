@@ -58,7 +58,7 @@ def cmd_restore(args) -> int:
 
     try:
         if args.check:
-            m = verify_backup(args.source)
+            m = verify_backup(args.source, get_settings())
             print(
                 f"{args.source}: {len(m['files'])} file(s) match their checksums ({m['created_at']})"
             )

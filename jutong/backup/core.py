@@ -35,6 +35,7 @@ import pyarrow.parquet as pq
 from pyarrow import fs as pafs
 
 from jutong.lake import Lake, Zone
+from jutong.lake.catalog import filesystem_for
 from jutong.settings import Settings
 
 FORMAT = "jutong-backup/1"
@@ -48,8 +49,13 @@ class BackupError(RuntimeError):
     """A backup or restore refused or failed; the message says which file or table."""
 
 
-def _fs(uri: str) -> tuple[pafs.FileSystem, str]:
-    return Lake.filesystem(uri)
+def _fs(uri: str, settings: Settings | None = None) -> tuple[pafs.FileSystem, str]:
+    """The filesystem of a backup location: ``s3://`` on the settings' object store."""
+    if settings is None:
+        if "://" not in uri:
+            uri = Path(uri).absolute().as_uri()
+        return pafs.FileSystem.from_uri(uri)
+    return filesystem_for(settings, uri)
 
 
 def _join(root: str, *parts: str) -> str:
@@ -92,7 +98,7 @@ def backup(settings: Settings, to: str, *, progress: Callable[[str], None] | Non
     from jutong.governance.transfer import copy_rows
 
     say = progress or (lambda _m: None)
-    out_fs, root = _fs(to)
+    out_fs, root = _fs(to, settings)
     info = out_fs.get_file_info(root)
     if info.type == pafs.FileType.Directory and out_fs.get_file_info(
         pafs.FileSelector(root, recursive=False)
@@ -190,10 +196,10 @@ def _read_manifest(fs: pafs.FileSystem, root: str, where: str) -> dict:
     return manifest
 
 
-def verify_backup(source: str) -> dict:
+def verify_backup(source: str, settings: Settings | None = None) -> dict:
     """Check every file of the backup against its manifest; returns the manifest or raises
-    naming the first bad file."""
-    fs, root = _fs(source)
+    naming the first bad file (``settings``: for an ``s3://`` backup, the object store)."""
+    fs, root = _fs(source, settings)
     manifest = _read_manifest(fs, root, source)
     for rel, want in manifest["files"].items():
         path = _join(root, rel)
@@ -214,7 +220,7 @@ def restore(
     from jutong.governance.transfer import copy_rows
 
     say = progress or (lambda _m: None)
-    manifest = verify_backup(source)
+    manifest = verify_backup(source, settings)
     say(f"{len(manifest['files'])} file(s) match their checksums")
     lake = Lake(settings)
     held = [f"{z.value}.{n}" for z in ZONES for n in lake.tables(z)]
@@ -226,7 +232,7 @@ def restore(
     raw_root = Path(settings.raw_dir)
     if raw_root.is_dir() and any(p.is_file() for p in raw_root.rglob("*")):
         raise BackupError(f"{raw_root} already holds raw copies: restore into an empty one")
-    fs, root = _fs(source)
+    fs, root = _fs(source, settings)
 
     import sqlalchemy as sa
 

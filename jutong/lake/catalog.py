@@ -7,6 +7,8 @@ Iceberg table ``<zone>.<name>``. Writes go through ``jutong.lake.publish`` (writ
 
 from __future__ import annotations
 
+import os
+
 import contextlib
 import logging
 import uuid
@@ -159,12 +161,10 @@ class Lake:
         return table
 
     # ---- files -----------------------------------------------------------------------
-    @staticmethod
-    def filesystem(location: str) -> tuple[pafs.FileSystem, str]:
-        """A pyarrow filesystem and path for a table location (file://, s3://, hdfs://)."""
-        if "://" not in location:
-            location = Path(location).absolute().as_uri()
-        return pafs.FileSystem.from_uri(location)
+    def filesystem(self, location: str) -> tuple[pafs.FileSystem, str]:
+        """A pyarrow filesystem and path for a table location (file://, s3://, hdfs://), on
+        this lake's object store (``filesystem_for``)."""
+        return filesystem_for(self.settings, location)
 
     @staticmethod
     def new_data_path(table, partition: str, suffix: str = ".parquet") -> str:
@@ -218,3 +218,26 @@ class Lake:
         return PublishUnit(self, name, tables)
 
     snapshot_with_property = staticmethod(history.snapshot_with_property)
+
+
+def filesystem_for(settings: Settings, location: str) -> tuple[pafs.FileSystem, str]:
+    """A pyarrow filesystem and path for ``location`` (a path, file://, s3://, hdfs://).
+
+    ``s3://`` goes to the settings' object store (``s3_endpoint``, ``s3_region``; the keys from
+    ``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY`` of the environment), not to AWS: pyarrow's
+    own ``from_uri`` knows no endpoint and would ask ``<bucket>.s3.amazonaws.com``."""
+    if "://" not in location:
+        location = Path(location).absolute().as_uri()
+    parsed = urlparse(location)
+    if parsed.scheme in ("s3", "s3a") and settings.s3_endpoint:
+        endpoint = urlparse(settings.s3_endpoint)
+        fs = pafs.S3FileSystem(
+            endpoint_override=endpoint.netloc or settings.s3_endpoint,
+            scheme=endpoint.scheme or "https",
+            region=settings.s3_region or "us-east-1",
+            access_key=os.environ.get("AWS_ACCESS_KEY_ID") or None,
+            secret_key=os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+        )
+        return fs, f"{parsed.netloc}{parsed.path}"
+    return pafs.FileSystem.from_uri(location)
+

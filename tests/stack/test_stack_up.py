@@ -82,6 +82,17 @@ def test_pyiceberg_round_trip(stack, client_env, settings_name):
     # the files are really in the object store
     files = catalog.load_table(name).inspect.files()
     assert files.num_rows == 1 and files.column("file_path")[0].as_py().startswith("s3://")
+    # the lake's own file access (repair, Spark's files, backups) reaches the same store —
+    # not AWS, which pyarrow's from_uri would ask for an s3:// path
+    first = files.column("file_path")[0].as_py()
+    fs, path = Lake(settings).filesystem(first)
+    assert fs.get_file_info(path).size > 0
+    probe = table.location() + "/probe.txt"
+    fs, path = Lake(settings).filesystem(probe)
+    with fs.open_output_stream(path) as out:
+        out.write("可溯".encode())
+    with fs.open_input_stream(path) as src:
+        assert src.read().decode() == "可溯"
 
 
 SPARK_PROBE = """
