@@ -207,7 +207,10 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path.startswith("/api/v2/dags/missing"):
             return self._reply(404, {"detail": "not found"})
         if self.path.startswith("/api/v2/dags/~/dagRuns"):
-            return self._reply(200, {"dag_runs": [{"dag_id": "a"}], "total_entries": 1})
+            started = {"dag_id": "a", "dag_run_id": "r1", "state": "running"}
+            queued = {"dag_id": "b", "dag_run_id": "r2", "state": "queued"}
+            runs = [queued] if "state=queued" in self.path else [started, queued]
+            return self._reply(200, {"dag_runs": runs, "total_entries": len(runs)})
         return self._reply(200, {"ok": True})
 
     def do_GET(self):
@@ -245,9 +248,10 @@ def test_client_logs_in_once_sends_the_token_and_renews_it_when_expired(server):
     trigger = next(b for m, p, b, _ in _Handler.calls if p.endswith("/dagRuns") and m == "POST")
     assert trigger == {"logical_date": None, "note": "n"}  # Airflow 3 requires logical_date
     since = dt.datetime(2026, 12, 3, tzinfo=dt.UTC)
-    assert api.runs_since(since) == [{"dag_id": "a"}]
+    # runs started since, and runs still queued (not started yet), each once
+    assert [r["dag_run_id"] for r in api.runs_since(since)] == ["r1", "r2"]
     query = next(p for m, p, _, _ in _Handler.calls if "dagRuns?" in p)
-    assert "run_after_gte=2026-12-03T00%3A00%3A00%2B00%3A00" in query
+    assert "start_date_gte=2026-12-03T00%3A00%3A00%2B00%3A00" in query
 
 
 def test_wrong_credentials_and_no_server_are_clear_errors(server):
