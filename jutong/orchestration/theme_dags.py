@@ -205,6 +205,7 @@ def build_themes_dag(settings):
             from jutong.lake import Lake
             from jutong.orchestration.freshness import is_current
             from jutong.themes.build import ThemeBuildError, prepare_for_tasks
+            from jutong.themes.sources import missing_bases
 
             settings = get_settings()
             lake = Lake(settings)
@@ -212,6 +213,13 @@ def build_themes_dag(settings):
             outputs = [(Zone.theme, m) for m in mart_names_of(settings)]
             if is_current(lake, outputs, _fingerprint(settings, lake, as_of)):
                 raise AirflowSkipException("themes are current: no input changed")
+            # triggered by the first base (or register) published while others are still
+            # being built: wait for them — their own Asset events trigger the themes again
+            waiting = missing_bases(lake)
+            if waiting:
+                raise AirflowSkipException(
+                    f"waiting for {len(waiting)} base table(s) not built yet: " + ", ".join(waiting)
+                )
             try:
                 prepare_for_tasks(settings, lake)
             except ThemeBuildError as err:

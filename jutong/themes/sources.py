@@ -495,6 +495,15 @@ def empty_select(t: SourceTable) -> str:
     return f"SELECT {cols} WHERE false"
 
 
+def missing_bases(lake: Lake) -> list[str]:
+    """The base tables the themes read that do not exist yet (``zone.table``)."""
+    return [
+        f"{t.zone.value}.{t.name}"
+        for t in TABLES
+        if t.zone is Zone.base and lake.table_or_none(t.zone, t.name) is None
+    ]
+
+
 def check_lake(lake: Lake) -> list[str]:
     """Problems that stop a build: a base table missing from the lake, or a source table
     lacking a declared column. A register's staging table that does not exist yet (no batch

@@ -76,3 +76,18 @@ def test_the_tasks_profile_is_the_command_line_builds(tmp_path):
 def test_the_database_is_under_the_theme_zone(new_settings, tmp_path):
     s = new_settings(tmp_path / "home")
     assert airflow_database(s).is_relative_to(s.lake_root)
+
+
+def test_a_run_before_every_base_exists_waits_for_them(new_settings, tmp_path):
+    """prepare skips (no Asset event) while a base the themes read is not built yet: on the
+    scheduler the first base published triggers the themes before the others exist."""
+    from jutong.lake import Lake
+    from jutong.themes.sources import TABLES, missing_bases
+    from tests.themes import tiny_lake
+
+    s = new_settings(tmp_path / "home")
+    lake = Lake(s)
+    bases = sorted({f"base.{t.name}" for t in TABLES if t.zone.value == "base"})
+    assert sorted(missing_bases(lake)) == bases
+    tiny_lake.build_lake(lake)
+    assert missing_bases(lake) == []
