@@ -270,7 +270,9 @@ def _run_on_scheduler(settings: Settings, ingest: list[str], chain: list[str]) -
 
 def _dag_progress(event: dict) -> None:
     """One line per DAG run as it starts and ends (a large province runs for many minutes)."""
-    where = f"[{event['index']}/{event['total']}]"
+    # on the scheduler a DAG may run more than once (one run per Asset event it waited for)
+    index, total = event["index"], event["total"]
+    where = f"[{index}/{total}]" if index <= total else f"[{index}]"
     if event["event"] == "start":
         _say(f"      {where} {event['dag_id']} …")
         return
