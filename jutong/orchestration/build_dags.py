@@ -44,6 +44,15 @@ def consumed(catalog: Catalog, base: BaseDatabase) -> list:
     ]
 
 
+def waiting_inputs(lake, catalog: Catalog, base: BaseDatabase, pending) -> list[str]:
+    """The datasets read by ``base`` with raw batches that standardize has not taken yet
+    (``pending(lake, entry)``: ``spark_jobs.standardize.pending_batches``): their standardize
+    run is queued or running, and its Asset event will trigger this build again — building now
+    would build twice (no Asset storm, issue 18 item 3). A batch the gate blocked is taken."""
+    ids = {cid for _, _, cid in inputs(catalog, base) if cid}
+    return [e.id for e in catalog if e.id in ids and pending(lake, e)]
+
+
 def inputs_fingerprint(settings, catalog: Catalog, base: BaseDatabase, lake) -> str:
     """What the build would read now (``jutong.orchestration.freshness``): the input tables'
     snapshots, the catalog, and the clerical-review decisions of an entity base."""
@@ -89,14 +98,22 @@ def build_base_dag(base: BaseDatabase, catalog: Catalog):
             from jutong.lake import Lake
             from jutong.orchestration.freshness import is_current, mark_built
             from spark_jobs.base.run import run_build
+            from spark_jobs.standardize import pending_batches
 
             settings = get_settings()
             lake = Lake(settings)
             output = [(Zone.base, base.value)]
-            fp = inputs_fingerprint(settings, load_catalog(settings.catalog_dir), base, lake)
+            catalog = load_catalog(settings.catalog_dir)
+            fp = inputs_fingerprint(settings, catalog, base, lake)
             if is_current(lake, output, fp):
                 # nothing new since the current build: no build, no Asset event
                 raise AirflowSkipException(f"base.{base.value} is current: no input changed")
+            waiting = waiting_inputs(lake, catalog, base, pending_batches)
+            if waiting:
+                raise AirflowSkipException(
+                    f"base.{base.value} waits for standardize of {', '.join(waiting)} (raw "
+                    "batches not taken yet); that run's Asset event triggers this build again"
+                )
             run = get_current_context()["dag_run"]
             when = run.logical_date or run.run_after or dt.datetime.now(dt.UTC)
             summary = run_build(settings, base, when.date(), progress=print)
