@@ -87,12 +87,15 @@ def test_pyiceberg_round_trip(stack, client_env, settings_name):
     first = files.column("file_path")[0].as_py()
     fs, path = Lake(settings).filesystem(first)
     assert fs.get_file_info(path).size > 0
-    probe = table.location() + "/probe.txt"
-    fs, path = Lake(settings).filesystem(probe)
-    with fs.open_output_stream(path) as out:
-        out.write("可溯".encode())
-    with fs.open_input_stream(path) as src:
-        assert src.read().decode() == "可溯"
+    if settings_name == "jutong.toml":
+        # the lake bucket of the default (SQL catalog) profile takes the lake's own writes; a
+        # SeaweedFS table bucket (REST) refuses writes that do not come through the catalog
+        probe = table.location() + "/probe.txt"
+        fs, path = Lake(settings).filesystem(probe)
+        with fs.open_output_stream(path) as out:
+            out.write("可溯".encode())
+        with fs.open_input_stream(path) as src:
+            assert src.read().decode() == "可溯"
 
 
 SPARK_PROBE = """
