@@ -35,6 +35,7 @@ TREE = {
     "governance": {"upgrade", "status", "revision", "copy"},
     "audit": {"verify", "checkpoint", "export", "list"},
     "share": {
+        "resources",
         "request",
         "review",
         "decide",

@@ -73,11 +73,18 @@ def cmd_list(args) -> int:
             )
         )
         print(f"\n{len(rows)} dataset(s) from {len({e.department for e in cat})} department(s)")
+        if cat.shared:
+            print(
+                f"{len(cat.shared)} base/theme resource(s) of the bureau on the share list "
+                "(catalog/shared/): jutong share resources"
+            )
     return 0
 
 
 def cmd_show(args) -> int:
     cat = _load(args)
+    if args.id in cat.shared:
+        return _show_shared(cat, cat.shared[args.id], as_json=args.json)
     try:
         e = cat.get(args.id)
     except KeyError as exc:
@@ -143,6 +150,37 @@ def cmd_show(args) -> int:
             rows,
         )
     )
+    return 0
+
+
+def _show_shared(cat, r, *, as_json: bool) -> int:
+    """One of the bureau's base or theme resources (``catalog/shared/``)."""
+    if as_json:
+        print(json.dumps(r.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        return 0
+    print(f"{r.id}  {r.title}" + (f"  ({r.title_en})" if r.title_en else ""))
+    print(f"  file:            {cat.files[r.id]}")
+    print(f"  provider:        {cat.department_name(r.department)} ({r.department})")
+    print(f"  kind:            {r.kind} table {r.source_table}")
+    if r.summary:
+        print(f"  summary:         {r.summary}")
+    print(
+        f"  share:           {r.share.type.label} ({r.share.type.value}), method {r.share.method}"
+    )
+    if r.share.legal_basis:
+        print(f"  legal basis:     {r.share.legal_basis}")
+    print()
+    rows = [
+        (
+            it.name,
+            it.label,
+            it.sensitivity or "",
+            (it.policy.value + (f":{it.mask}" if it.mask else "")) if it.policy else "(lineage)",
+            it.reason or "",
+        )
+        for it in r.items
+    ]
+    print(render(["item", "label 名称", "level", "share policy", "reason"], rows))
     return 0
 
 

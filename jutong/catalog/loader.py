@@ -13,10 +13,12 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from jutong.catalog.matching import DEFAULT as DEFAULT_MATCHING
 from jutong.catalog.matching import MatchSettings, load_matching
 from jutong.catalog.model import ENTITY_BASES, CatalogEntry
+from jutong.catalog.shared import SHARED_FOLDER, SharedResource
 
 # Folders of the catalog that hold other definitions, not entries (open releases:
-# jutong.catalog.releases).
-NOT_ENTRY_FOLDERS = frozenset({"releases"})
+# jutong.catalog.releases; the bureau's shared base and theme resources:
+# jutong.catalog.shared).
+NOT_ENTRY_FOLDERS = frozenset({"releases", SHARED_FOLDER})
 
 
 class CatalogError(ValueError):
@@ -45,6 +47,8 @@ class Catalog:
     jurisdiction: dict = field(default_factory=dict)
     # entity resolution settings per entity base (catalog/matching.yaml)
     matching: dict[str, MatchSettings] = field(default_factory=dict)
+    # the bureau's base and theme resources on the share list (catalog/shared/)
+    shared: dict[str, SharedResource] = field(default_factory=dict)
 
     def __iter__(self):
         return iter(self.entries.values())
@@ -58,6 +62,20 @@ class Catalog:
         except KeyError:
             known = ", ".join(sorted(self.entries))
             raise KeyError(f"no catalog entry '{entry_id}' (known: {known})") from None
+
+    def shareable(self, resource_id: str) -> CatalogEntry | SharedResource:
+        """What a share request may name: a department's catalog entry or one of the bureau's
+        base and theme resources (``catalog/shared/``)."""
+        if resource_id in self.entries:
+            return self.entries[resource_id]
+        if resource_id in self.shared:
+            return self.shared[resource_id]
+        known = ", ".join([*sorted(self.entries), *sorted(self.shared)])
+        raise KeyError(f"no catalog entry or shared resource '{resource_id}' (known: {known})")
+
+    def share_list(self) -> list[CatalogEntry | SharedResource]:
+        """The share list (共享目录): every department entry, then the bureau's resources."""
+        return [*sorted(self, key=lambda e: e.id), *(self.shared[k] for k in sorted(self.shared))]
 
     def match_settings(self, base: str) -> MatchSettings:
         """The entity-resolution settings of an entity base (defaults when not set)."""
@@ -196,8 +214,44 @@ def load_catalog(root: Path | str) -> Catalog:
             else:
                 owner[key] = eid
 
+    shared = _load_shared(root, departments, entries, files, problems)
+
     if not entries and not problems:
         problems.append(f"{root}: no catalog entries (expected <department>/<dataset>.yaml)")
     if problems:
         raise CatalogError(problems)
-    return Catalog(root, departments, entries, files, jurisdiction, matching)
+    return Catalog(root, departments, entries, files, jurisdiction, matching, shared)
+
+
+def _load_shared(
+    root: Path,
+    departments: dict[str, Department],
+    entries: dict[str, CatalogEntry],
+    files: dict[str, Path],
+    problems: list[str],
+) -> dict[str, SharedResource]:
+    """``<root>/shared/<zone>.<table>.yaml``: the bureau's base and theme resources."""
+    out: dict[str, SharedResource] = {}
+    for path in sorted((root / SHARED_FOLDER).glob("*.y*ml")):
+        if path.suffix not in (".yaml", ".yml"):
+            continue
+        data = _read_yaml(path, problems)
+        if not isinstance(data, dict):
+            if data is not None or not any(p.startswith(f"{path}:") for p in problems):
+                problems.append(f"{path}: expected a mapping at the top level")
+            continue
+        try:
+            res = SharedResource.model_validate(data)
+        except ValidationError as exc:
+            problems += _format_validation(path, exc, data)
+            continue
+        if res.id != path.stem:
+            problems.append(f"{path}: id: '{res.id}' but the file is named '{path.name}'")
+        if departments and res.department not in departments:
+            problems.append(f"{path}: department: '{res.department}' is not in departments.yaml")
+        if res.id in entries:
+            problems.append(f"{path}: id: '{res.id}' is also a catalog entry ({files[res.id]})")
+            continue
+        out[res.id] = res
+        files[res.id] = path
+    return out

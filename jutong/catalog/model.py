@@ -476,6 +476,18 @@ class CatalogEntry(_Strict):
         return f"{self.department}__{self.dataset}"
 
     @property
+    def kind(self) -> str:
+        """What a share request against this entry reads: the department's dataset (its
+        staging table), as opposed to the bureau's base and theme resources
+        (``jutong.catalog.shared``)."""
+        return "dataset"
+
+    @property
+    def source_table(self) -> str:
+        """The lake table a share delivery of this entry reads."""
+        return f"staging.{self.table_name}"
+
+    @property
     def dag_id(self) -> str:
         """The ingestion DAG: ``ingest__<department>__<dataset>``."""
         return f"ingest__{self.department}__{self.dataset}"

@@ -39,6 +39,11 @@ VERBS: dict[str, tuple[str | None, str]] = {
     "revoke": ("revoke", "provider: withdraw shared data through the bureau (art. 41)"),
     "withdraw": ("withdraw", "requester: withdraw the request"),
 }
+KIND_LABELS = {
+    "dataset": "部门数据 dataset",
+    "base": "基础库 base",
+    "theme": "主题库 theme",
+}
 CHOICES = {
     "review": {"pass": "pass", "reject": "reject", "ask-info": "ask_info"},
     "decide": {"approve": "approve", "refuse": "refuse", "ask-info": "ask_info"},
@@ -225,6 +230,72 @@ def cmd_list(args) -> int:
     return 0
 
 
+def cmd_resources(args) -> int:
+    """The share list (共享目录): every department's catalog entry and the bureau's base and
+    theme resources, with share type, method, provider and the table a delivery reads."""
+    import json
+
+    from jutong.catalog.loader import load_catalog
+
+    try:
+        catalog = load_catalog(settings_().catalog_dir)
+    except user_errors() as err:
+        return fail("share", err)
+    listed = [
+        r
+        for r in catalog.share_list()
+        if (args.kind is None or r.kind == args.kind)
+        and (args.department is None or r.department == args.department)
+    ]
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": r.id,
+                        "title": r.title,
+                        "kind": r.kind,
+                        "provider": r.department,
+                        "share_type": r.share.type.value,
+                        "method": r.share.method,
+                        "legal_basis": r.share.legal_basis,
+                        "source_table": r.source_table,
+                        "items": [{"name": i.name, "label": i.label} for i in r.items],
+                    }
+                    for r in listed
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0
+    rows = [
+        (
+            r.id,
+            r.title,
+            catalog.department_name(r.department),
+            KIND_LABELS[r.kind],
+            f"{r.share.type.label} {r.share.type.value}",
+            r.share.method,
+            len(r.items),
+            r.source_table,
+        )
+        for r in listed
+    ]
+    print(
+        render(
+            ["id", "title 名称", "provider 提供", "kind", "share 共享", "method", "items", "reads"],
+            rows,
+            right=(6,),
+        )
+    )
+    print(
+        f"\n{len(rows)} resource(s) on the share list; ask with `jutong share request ID "
+        "--items … --purpose …` (不予共享 ones are refused with their legal basis)"
+    )
+    return 0
+
+
 def cmd_show(args) -> int:
     from jutong.catalog.loader import load_catalog
     from jutong.governance.access import authorize
@@ -270,8 +341,20 @@ def register(sub) -> None:
     )
     verbs = p.add_subparsers(dest="share_command", metavar="VERB", required=True)
 
-    r = verbs.add_parser("request", help="requester: ask for items of a catalog entry")
-    r.add_argument("resource", help="catalog entry id, e.g. gongan.huji")
+    rs = verbs.add_parser(
+        "resources", help="the share list: department datasets and the bureau's base/theme ones"
+    )
+    rs.add_argument("--kind", choices=sorted(KIND_LABELS))
+    rs.add_argument("--department", help="provided by this department")
+    rs.add_argument("--json", action="store_true")
+    rs.set_defaults(func=cmd_resources)
+
+    r = verbs.add_parser("request", help="requester: ask for items of a resource on the share list")
+    r.add_argument(
+        "resource",
+        help="what is asked for: a catalog entry (gongan.huji) or a resource of the bureau "
+        "(base.population, theme.ss_insurance_coverage): jutong share resources",
+    )
     r.add_argument("--items", required=True, help="item names or labels, comma-separated")
     r.add_argument("--purpose", required=True, help="what the data is used for (GX-Reg art. 38)")
     r.add_argument("--until", help="end of use YYYY-MM-DD")

@@ -18,8 +18,10 @@ def share_edges(settings: Settings, lake: Lake, catalog: Catalog) -> list[Edge]:
     # no engine); lineage reports it rather than restating it
     from jutong.governance.cases.model import CaseError
     from jutong.governance.cases.queries import get_case
+    from jutong.themes.project import project_dir
     from masking.policies.catalog_items import policy_for_item
-    from masking.policies.model import Action
+    from masking.policies.model import Action, PolicyError
+    from masking.policies.shared import policies_for_resource
 
     out: list[Edge] = []
     for name in lake.tables(Zone.share):
@@ -29,25 +31,34 @@ def share_edges(settings: Settings, lake: Lake, catalog: Catalog) -> list[Edge]:
             continue
         try:
             case = get_case(settings, ref)
-            entry = catalog.get(case.resource)
+            entry = catalog.shareable(case.resource)
         except (CaseError, KeyError):
             continue  # a table whose request or entry is gone: nothing to say about it
         items = {it.name for it in entry.items}
         who = f"{case.ref} for {case.requester}"
-        src = f"staging.{entry.table_name}"
+        src = entry.source_table
         out.append(
             edge(
                 f"share.{name}.{ROWS}",
                 f"{src}.{ROWS}",
                 Hop.share,
-                "filtered",
-                f"{who}: the rows of batches whose quality gate passed",
+                "filtered" if entry.kind == "dataset" else "copied",
+                f"{who}: the rows of batches whose quality gate passed"
+                if entry.kind == "dataset"
+                else f"{who}: every row of the bureau's {entry.kind} table",
             )
         )
-        for col in table.schema().column_names:
-            if col not in items:
-                continue
-            pol = policy_for_item(entry.item(col), "share", entry=entry)
+        delivered = [c for c in table.schema().column_names if c in items]
+        if entry.kind == "dataset":
+            policies = [policy_for_item(entry.item(c), "share", entry=entry) for c in delivered]
+        else:
+            try:
+                policies = policies_for_resource(
+                    catalog, entry, delivered, project=project_dir(settings)
+                )
+            except PolicyError:
+                continue  # delivery refuses such a resource: it was not delivered like this
+        for col, pol in zip(delivered, policies, strict=True):
             action = pol.action.value + (f" ({pol.mask})" if pol.mask else "")
             kept = pol.action is Action.keep and not pol.mask
             out.append(

@@ -48,18 +48,21 @@ def build_sla_sweep_dag():
 
 
 def build_share_deliver_dag(catalog=None):
-    """``share__deliver``: re-deliver subscribed share requests when a staging table they
-    read gets a new snapshot (scheduled on any staging Asset; ``masking.delivery``)."""
+    """``share__deliver``: re-deliver subscribed share requests when a table they read gets a
+    new snapshot (scheduled on every staging Asset and on the base and theme tables of the
+    bureau's share list, ``catalog/shared/``; ``masking.delivery``)."""
     import functools
     import operator
 
     from airflow.sdk import DAG, task
 
     from jutong.catalog import load_catalog
+    from jutong.orchestration.assets import table_asset
     from jutong.orchestration.standardize_dags import staging_asset
 
     catalog = catalog or load_catalog(get_settings().catalog_dir)
     assets = [staging_asset(e) for e in catalog]
+    assets += [table_asset(r.zone, r.table_name) for _, r in sorted(catalog.shared.items())]
     with DAG(
         dag_id=SHARE_DELIVER_DAG_ID,
         description="Gated deliveries of subscribed share requests",

@@ -2,12 +2,17 @@
 
 1. the request must be subscribed (``subscribed``, ``in_use`` or in a ``doubt``): a suspended,
    revoked or withdrawn request gets nothing more (GX-Dispatch art. 41, 45);
-2. reads the approved items of the dataset's staging table at its current snapshot; nothing
-   is delivered again when that snapshot was delivered already;
-3. keeps only rows of batches whose quality gate passed (``quality_gate_runs``) — a blocked
-   batch's rows are counted as excluded, never delivered;
+2. reads the approved items of the resource's table at its current snapshot — a department
+   dataset's staging table, or one of the bureau's base and theme tables on the share list
+   (``catalog/shared/``, GX-Reg art. 23; GX-Dispatch art. 25–26); nothing is delivered again
+   when that snapshot was delivered already;
+3. of a staging table keeps only rows of batches whose quality gate passed
+   (``quality_gate_runs``) — a blocked batch's rows are counted as excluded, never delivered
+   (base and theme tables are built from gated staging rows only);
 4. masks each item with its share policy (``masking.policies``: display masks, keyed
-   pseudonyms with a key of this request only, so two requesters cannot join on tokens);
+   pseudonyms with a key of this request only, so two requesters cannot join on tokens; a
+   base column by its catalog item, a mart column by its ``meta.masking``,
+   ``masking.policies.shared``);
 5. scans the columns the policy passes unmasked for personal identifiers (residual scan);
 6. writes ``share.<request>`` (Iceberg, replaced as a whole) and the files
    (``masking.delivery.files``), and records the delivery with an audit event.
@@ -33,10 +38,13 @@ from jutong.governance.schema import cases, share_deliveries
 from jutong.lake import Lake, Zone
 from jutong.quality.store import runs
 from jutong.settings import Settings
+from jutong.themes.project import project_dir
 from masking.delivery.files import write_delivery
 from masking.keys import ensure_demo_key, key_fingerprint, load_key
 from masking.policies.catalog_items import policy_for_item
+from masking.policies.model import PolicyError
 from masking.policies.operators import apply_policies
+from masking.policies.shared import policies_for_resource
 from masking.release.residual import residual_scan
 
 ACTIVE_STATES = ("subscribed", "in_use", "doubt")
@@ -57,13 +65,16 @@ class DeliveryResult:
     share_table: str
     unchanged: bool = False
     manifest: dict = field(default_factory=dict)
+    kind: str = "dataset"  # what the request reads: dataset | base | theme
 
     def summary(self) -> str:
         if self.unchanged:
             return f"{self.ref}: v{self.version} is current (source unchanged), nothing delivered"
+        done = f"{self.ref} v{self.version}: {self.rows:,} row(s) delivered to {self.share_table}"
+        if self.kind != "dataset":
+            return f"{done} and {self.path} (from the bureau's {self.kind} table)"
         return (
-            f"{self.ref} v{self.version}: {self.rows:,} row(s) delivered to {self.share_table}"
-            f" and {self.path} ({self.excluded_rows:,} row(s) of batches not passed excluded)"
+            f"{done} and {self.path} ({self.excluded_rows:,} row(s) of batches not passed excluded)"
         )
 
 
@@ -91,6 +102,14 @@ def _passed_rows(table: pa.Table, passed: set[str]) -> tuple[pa.Table, int]:
     return kept.drop_columns(["_batch_id"]), table.num_rows - kept.num_rows
 
 
+def _how_to_fill(resource) -> str:
+    if resource.kind == "dataset":
+        return f"ingest and standardize {resource.id} first"
+    if resource.kind == "base":
+        return f"build the {resource.base.value} base database first (jutong base build)"
+    return "build the theme databases first (jutong themes build)"
+
+
 def deliver(
     settings: Settings,
     ref: str,
@@ -111,19 +130,21 @@ def deliver(
             f"{case.ref}: {case.state}: only a subscribed request gets deliveries "
             "(a suspended or revoked one gets nothing more; GX-Dispatch art. 41, 45)"
         )
-    entry = catalog.get(case.resource)
+    try:
+        resource = catalog.shareable(case.resource)
+    except KeyError as exc:
+        raise DeliveryError(f"{case.ref}: {exc.args[0]}") from None
     items: list[str] = list(case.data["items"])
-    source = lake.table_or_none(Zone.staging, entry.table_name)
+    source_name = resource.source_table
+    zone, table_name = source_name.split(".", 1)
+    source = lake.table_or_none(Zone(zone), table_name)
     if source is None or source.current_snapshot() is None:
-        raise DeliveryError(
-            f"{case.ref}: staging.{entry.table_name} has no data yet (ingest and standardize "
-            f"{entry.id} first)"
-        )
+        raise DeliveryError(f"{case.ref}: {source_name} has no data yet ({_how_to_fill(resource)})")
     snapshot = source.current_snapshot().snapshot_id
     have = source.schema().column_names
     missing = [i for i in items if i not in have]
     if missing:
-        raise DeliveryError(f"{case.ref}: staging.{entry.table_name} has no column(s) {missing}")
+        raise DeliveryError(f"{case.ref}: {source_name} has no column(s) {missing}")
     with engine(settings).connect() as conn:
         seq = conn.execute(sa.select(cases.c.seq).where(cases.c.ref == case.ref)).scalar_one()
         last = _last_delivery(conn, seq)
@@ -138,10 +159,23 @@ def deliver(
             unchanged=True,
         )
 
-    raw = source.scan(selected_fields=(*items, "_batch_id"), snapshot_id=snapshot).to_arrow()
-    passed = {r.batch_id for r in runs(settings, entry.id) if r.status == "passed"}
-    table, excluded = _passed_rows(raw, passed)
-    policies = [policy_for_item(entry.item(i), "share", entry=entry) for i in items]
+    if resource.kind == "dataset":
+        # a department's staging table: only the rows of batches the gate passed
+        raw = source.scan(selected_fields=(*items, "_batch_id"), snapshot_id=snapshot).to_arrow()
+        passed = {r.batch_id for r in runs(settings, resource.id) if r.status == "passed"}
+        table, excluded = _passed_rows(raw, passed)
+        policies = [policy_for_item(resource.item(i), "share", entry=resource) for i in items]
+    else:
+        # the bureau's base or theme table: built only from gated staging rows, audited by its
+        # own write-audit-publish; each column under its share policy (masking.policies.shared)
+        raw = source.scan(selected_fields=tuple(items), snapshot_id=snapshot).to_arrow()
+        table, excluded = raw, 0
+        try:
+            policies = policies_for_resource(
+                catalog, resource, items, project=project_dir(settings)
+            )
+        except PolicyError as exc:
+            raise DeliveryError(f"{case.ref}: {exc}; nothing was delivered") from None
     purpose = key_purpose(case.ref)
     ensure_demo_key(settings, purpose)
     key = load_key(settings, purpose)
@@ -177,12 +211,13 @@ def deliver(
         "version": version,
         "requester": case.requester,
         "provider": case.provider,
-        "resource": entry.id,
+        "resource": resource.id,
+        "resource_kind": resource.kind,
         "items": items,
         "purpose": case.data.get("purpose"),
         "until": case.data.get("until"),
         "use_conditions": case.data.get("use_conditions"),
-        "source": {"table": f"staging.{entry.table_name}", "snapshot": snapshot},
+        "source": {"table": source_name, "snapshot": snapshot},
         "share_table": {"table": f"share.{name}", "snapshot": share_snapshot},
         "rows": {
             "source": raw.num_rows,
@@ -202,7 +237,7 @@ def deliver(
                 status="active",
                 rows=masked.table.num_rows,
                 excluded_rows=excluded,
-                source_table=f"staging.{entry.table_name}",
+                source_table=source_name,
                 source_snapshot=snapshot,
                 share_table=f"share.{name}",
                 share_snapshot=share_snapshot,
@@ -228,7 +263,14 @@ def deliver(
             },
         )
     return DeliveryResult(
-        case.ref, version, masked.table.num_rows, excluded, path, f"share.{name}", manifest=manifest
+        case.ref,
+        version,
+        masked.table.num_rows,
+        excluded,
+        path,
+        f"share.{name}",
+        manifest=manifest,
+        kind=resource.kind,
     )
 
 

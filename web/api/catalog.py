@@ -1,5 +1,6 @@
 """``/api/v1/catalog``: the resource catalog (政务数据资源目录), read only — departments,
-entries with their items, share and open types."""
+entries with their items, share and open types, and the share list (共享目录: the entries and
+the bureau's base and theme resources a share request may name)."""
 
 from __future__ import annotations
 
@@ -64,3 +65,48 @@ def entry(entry_id: str, ctx: Ctx, p: Caller) -> dict:
     except KeyError:
         raise ApiError(404, f"no catalog entry '{entry_id}'") from None
     return e.model_dump(mode="json")
+
+
+def _shared_summary(r) -> dict:
+    return {
+        "id": r.id,
+        "title": r.title,
+        "kind": r.kind,
+        "provider": r.department,
+        "summary": r.summary,
+        "share_type": r.share.type.value,
+        "method": r.share.method,
+        "legal_basis": r.share.legal_basis,
+        "source_table": r.source_table,
+        "items": [{"name": i.name, "label": i.label} for i in r.items],
+    }
+
+
+@router.get(
+    "/share-list",
+    summary="The share list: department entries and the bureau's base and theme resources",
+    response_model=Page,
+)
+def share_list(
+    request: Request,
+    ctx: Ctx,
+    p: Caller,
+    pg: Annotated[PageParams, Depends(page_params)],
+    kind: str | None = None,
+    provider: str | None = None,
+) -> Page:
+    found = [
+        _shared_summary(r)
+        for r in ctx.catalog.share_list()
+        if (not kind or r.kind == kind) and (not provider or r.department == provider)
+    ]
+    return paginate(request, found, pg)
+
+
+@router.get("/share-list/{resource_id}", summary="One resource of the share list")
+def shared(resource_id: str, ctx: Ctx, p: Caller) -> dict:
+    try:
+        r = ctx.catalog.shareable(resource_id)
+    except KeyError:
+        raise ApiError(404, f"'{resource_id}' is not on the share list") from None
+    return {**r.model_dump(mode="json"), "kind": r.kind, "source_table": r.source_table}

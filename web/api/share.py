@@ -39,7 +39,11 @@ Caller = Annotated[Principal, Depends(principal)]
 
 
 class ShareRequestIn(BaseModel):
-    resource: str = Field(description="catalog entry id, e.g. gongan.huji")
+    resource: str = Field(
+        description="a resource of the share list (GET /catalog/share-list): a catalog entry "
+        "(gongan.huji) or the bureau's base or theme table (base.population, "
+        "theme.ss_insurance_coverage)"
+    )
     items: list[str] = Field(min_length=1, description="item names or labels")
     purpose: str = Field(min_length=1, description="what the data is used for (GX-Reg art. 38)")
     until: dt.date | None = Field(None, description="end of use")
@@ -52,7 +56,7 @@ class ShareRequestIn(BaseModel):
     )
 
 
-@router.post("", status_code=201, summary="Ask for items of another department's catalog entry")
+@router.post("", status_code=201, summary="Ask for items of a resource on the share list")
 def create(body: ShareRequestIn, ctx: Ctx, p: Caller, response: Response) -> dict:
     actors = [a for a in p.actors() if a.role is Role.requester_staff]
     if body.department:

@@ -146,7 +146,7 @@ def _case_page(request: Request, p: Principal, ref: str, *, status: int = 200, *
         for a in p.actors()
     )
     try:
-        item_labels = {i.name: i.label for i in ctx.catalog.get(case.resource).items}
+        item_labels = {i.name: i.label for i in ctx.catalog.shareable(case.resource).items}
     except KeyError:  # an entry since removed from the catalog: names as recorded
         item_labels = {}
     return page(

@@ -76,7 +76,8 @@ def my_requests(request: Request, p: Me) -> Response:
 
 
 def _entries(ctx: Context, depts: list[str]):
-    return sorted((e for e in ctx.catalog if e.department not in depts), key=lambda e: e.id)
+    """The share list less the requesting departments' own resources."""
+    return [e for e in ctx.catalog.share_list() if e.department not in depts]
 
 
 def _form(request: Request, p: Principal, *, status: int = 200, **values) -> Response:
@@ -86,9 +87,9 @@ def _form(request: Request, p: Principal, *, status: int = 200, **values) -> Res
     entry = None
     if resource:
         try:
-            entry = ctx.catalog.get(resource)
+            entry = ctx.catalog.shareable(resource)
         except KeyError:
-            raise ApiError(404, f"no catalog entry '{resource}'") from None
+            raise ApiError(404, f"'{resource}' is not on the share list") from None
     return page(
         request,
         "console/request_new.html",

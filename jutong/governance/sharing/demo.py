@@ -2,7 +2,8 @@
 
 A requester asks for population items and gets them (bureau passes, provider approves, the
 bureau pushes the answer, the requester subscribes); a request is refused with its legal basis;
-one waits past its deadline; an unconditional entry is granted at once. Then the cases, their
+one waits past its deadline; an unconditional entry is granted at once; a department subscribes
+to one of the bureau's theme marts (``catalog/shared/``). Then the cases, their
 deadlines and the audit verification are printed. Run once per home (kept on reruns).
 """
 
@@ -83,6 +84,22 @@ def _story(settings: Settings, calendar: WorkCalendar, now: dt.datetime) -> None
     ask(
         renshe, "shichang.qiye", ["统一社会信用代码", "企业名称"], "参保单位登记核对", now - 1 * day
     )  # 无条件共享: granted at once
+    # a theme mart of the bureau (GX-Reg art. 23): the bureau provides it, granted at once
+    e = ask(
+        minzheng,
+        "theme.ss_insurance_coverage",
+        ["区县代码", "年龄段", "性别代码", "险种", "参保人数"],
+        "城乡低保对象参保扩面分析（民政厅社会救助处）",
+        now - 1 * day,
+    )
+    fire(
+        settings,
+        e,
+        "subscribe",
+        actor=minzheng,
+        at=now - 1 * day + dt.timedelta(hours=1),
+        calendar=calendar,
+    )
 
 
 def demo_summary(settings: Settings) -> list[str]:

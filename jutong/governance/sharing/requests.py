@@ -1,6 +1,8 @@
 """Share requests: asked against the published share list, then run through the case engine.
 
-A department asks for items of another department's catalog entry, with a purpose, a period
+A department asks for items of another department's catalog entry — or of one of the
+bureau's base and theme resources (``catalog/shared/``, GX-Reg art. 23; GX-Dispatch art.
+25–26), the bureau then being the provider — with a purpose, a period
 and a delivery method (GX-Dispatch art. 29(1); GX-Reg art. 38: data is used only for the stated
 purpose). The entry's share type decides (GX-Reg art. 20; LZ-Rules art. 22–23):
 
@@ -95,9 +97,13 @@ def request_share(
     if actor.role is not Role.requester_staff:
         raise CaseError(f"a share request is made by requester_staff, not {actor.role.value}")
     try:
-        entry = catalog.get(resource)
+        entry = catalog.shareable(resource)
     except KeyError:
-        raise CaseError(f"share request: no catalog entry '{resource}'") from None
+        raise CaseError(
+            f"share request: '{resource}' is not on the share list (a catalog entry "
+            "<department>.<dataset> or a resource of the bureau, base.<table> / theme.<mart>: "
+            "jutong share resources)"
+        ) from None
     if entry.department == actor.department:
         raise CaseError(f"{resource}: is {actor.department}'s own data; no request is needed")
     if not (purpose or "").strip():

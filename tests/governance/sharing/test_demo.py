@@ -24,7 +24,9 @@ def test_share_story(settings):
         "SR-000002": "closed_refused",
         "SR-000003": "submitted",
         "SR-000004": "granted",
+        "SR-000005": "subscribed",  # the bureau's theme mart, unconditional
     }
+    assert list_cases(settings)[-1].provider == "dashuju"
     assert "overdue" in text and "Audit chain: intact" in text
     again = demo_summary(settings)  # a rerun tells the same story, no new cases
-    assert len(list_cases(settings)) == 4 and again[1:-1] == lines[1:-1]
+    assert len(list_cases(settings)) == 5 and again[1:-1] == lines[1:-1]

@@ -202,7 +202,7 @@ def test_bad_requests_are_refused_with_the_reason(settings):
         _request(settings, purpose=" ")
     with pytest.raises(CaseError, match="own data"):
         _request(settings, actor=parse_actor("a:requester_staff@gongan"))
-    with pytest.raises(CaseError, match="no catalog entry"):
+    with pytest.raises(CaseError, match="not on the share list"):
         _request(settings, resource="gongan.nothing")
 
 

@@ -38,6 +38,7 @@ def test_openapi_document_validates_and_documents_errors(client):
         "/api/v1/review-items/{item_id}/decision",
         "/api/v1/releases/{release_id}/suspend",
         "/api/v1/catalog/entries",
+        "/api/v1/catalog/share-list",
         "/api/v1/quality/gate-runs",
         "/api/v1/evaluation/departments",
         "/api/v1/audit/verify",

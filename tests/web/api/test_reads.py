@@ -92,6 +92,18 @@ def test_rules_catalog_quality_and_audit(client, settings, make_user):
     entry = client.get("/api/v1/catalog/entries/gongan.huji", headers=req).json()
     assert entry["share"]["type"] == "conditional" and entry["items"][0]["name"]
     assert_error(client.get("/api/v1/catalog/entries/x.y", headers=req), 404, "not_found")
+    shared = client.get("/api/v1/catalog/share-list", headers=req, params={"kind": "base"}).json()[
+        "items"
+    ]
+    assert {r["id"] for r in shared} == {"base.population", "base.legal_entity"}
+    assert all(r["provider"] == "dashuju" for r in shared)
+    one = client.get("/api/v1/catalog/share-list/theme.ss_insurance_coverage", headers=req)
+    assert one.json()["kind"] == "theme" and one.json()["share"]["type"] == "unconditional"
+    assert (
+        client.get("/api/v1/catalog/share-list/gongan.huji", headers=req).json()["source_table"]
+        == "staging.gongan__huji"
+    )
+    assert_error(client.get("/api/v1/catalog/share-list/base.x", headers=req), 404, "not_found")
     depts = {d["id"] for d in client.get("/api/v1/catalog/departments", headers=req).json()}
     assert {"gongan", "minzheng", "dashuju"} <= depts
 

@@ -54,6 +54,30 @@ def test_requester_makes_a_request_and_follows_it(staff, settings):
     assert zhang.get("/console/requests").status_code == 403
 
 
+def test_requester_asks_for_a_theme_mart_of_the_bureau(staff, settings):
+    li = staff("li", "requester_staff@minzheng")
+    form = li.get("/console/requests/new")
+    assert 'value="base.population"' in form.text and "共享目录 Share list" in form.text
+    form = li.get("/console/requests/new?resource=theme.ss_insurance_coverage")
+    assert "主题库 theme database" in form.text and 'value="age_band"' in form.text
+    assert "敏感级 None" not in form.text
+    r = li.post(
+        "/console/requests/new",
+        {
+            "resource": "theme.ss_insurance_coverage",
+            "purpose": "参保扩面分析",
+            "items": ["age_band", "insured_persons"],
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    [case] = list_cases(settings)
+    assert (case.provider, case.state) == ("dashuju", "granted")  # unconditional: at once
+    page = li.get(r.headers["location"])
+    assert "年龄段" in page.text  # items by their share-list labels
+    assert li.get("/console/requests/new?resource=theme.nope").status_code == 404
+
+
 def test_overdue_board_and_evaluation_with_charts(staff, settings):
     li = Actor("li", Role.requester_staff, "minzheng")
     late = request_share(
