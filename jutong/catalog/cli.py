@@ -215,7 +215,7 @@ def cmd_validate(args) -> int:
         return 1
     print(
         f"catalog {root}: OK — {len(cat)} dataset(s), {len(cat.departments)} department(s), "
-        f"{len(defs)} release definition(s)"
+        f"{len(cat.shared)} shared base/theme resource(s), {len(defs)} release definition(s)"
     )
     return 0
 
