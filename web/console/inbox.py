@@ -135,6 +135,11 @@ def inbox(request: Request, department: str, p: Me, as_of: dt.date | None = None
     )
 
 
+def case_page_with(request: Request, p: Principal, ref: str, *, status: int, error: str):
+    """The case page with a refusal message (the console's other forms that act on a case)."""
+    return _case_page(request, p, ref, status=status, error=error)
+
+
 def _case_page(request: Request, p: Principal, ref: str, *, status: int = 200, **values):
     ctx = get_context(request)
     case = read_case(ctx, p, ref, "cases.read", None)
@@ -149,6 +154,11 @@ def _case_page(request: Request, p: Principal, ref: str, *, status: int = 200, *
         item_labels = {i.name: i.label for i in ctx.catalog.shareable(case.resource).items}
     except KeyError:  # an entry since removed from the catalog: names as recorded
         item_labels = {}
+    ticket = None
+    if case.kind == "ticket":  # its own forms (an extension needs days and who approved)
+        from jutong.governance.tickets import get_ticket
+
+        ticket = get_ticket(ctx.settings, case.ref)
     return page(
         request,
         "console/case.html",
@@ -159,6 +169,7 @@ def _case_page(request: Request, p: Principal, ref: str, *, status: int = 200, *
         mine=[e for e in d["events_allowed"] if e["allowed_for_you"]],
         may_deliveries=may_deliveries,
         item_labels=item_labels,
+        ticket=ticket,
         back=request.url.path,
         **values,
     )

@@ -38,6 +38,9 @@ EVENTS = {
     "restore": "恢复开放 restore",
     "reprocess": "重新处理 reprocess",
     "reopen": "重新开放 reopen",
+    # correction tickets (GX-Reg art. 18)
+    "resolve": "办结 resolve",
+    "extend": "延期 extend",
 }
 
 # where an opening case's step reads differently from a share request's
@@ -109,6 +112,18 @@ def event_label(event: str) -> str:
     return EVENTS.get(event.replace("-", "_"), event)
 
 
+# how a case's parties and resource read by its kind (share requests: the default)
+CASE_PARTIES = {
+    "share_request": ("使用部门 Requester", "提供部门 Provider", "资源 Resource"),
+    "ticket": ("开具部门 Raised by", "承办部门 Department responsible", "工单类型 Ticket kind"),
+    "review": ("提出 Raised by", "承办 Responsible", "比对项 Review item"),
+}
+
+
+def case_parties(kind: str) -> tuple[str, str, str]:
+    return CASE_PARTIES.get(kind, CASE_PARTIES["share_request"])
+
+
 CASE_FIELDS = {
     "items": "数据项 Items",
     "purpose": "用途 Purpose",
@@ -117,4 +132,7 @@ CASE_FIELDS = {
     "share_type": "共享类型 Share type",
     "use_conditions": "使用条件 Conditions of use",
     "legal_basis": "法律依据 Legal basis",
+    "ticket": "工单 Ticket",
+    "kind": "类型 Kind",
+    "source_ref": "来源 Source",
 }

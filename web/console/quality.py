@@ -22,7 +22,7 @@ from web.auth.principal import Principal
 from web.console.charts import bars, line
 from web.console.paging import EVERYTHING, pager, params
 from web.console.render import ConsoleRoute, done_note, page, redirect
-from web.console.session import CSRF_FIELD, PREFIX, check_csrf, current
+from web.console.session import CSRF_FIELD, PREFIX, check_csrf, current, safe_next
 from web.context import get_context
 from web.errors import ApiError
 
@@ -88,12 +88,32 @@ def tickets(request: Request, p: Me) -> Response:
     return _tickets_page(request, p)
 
 
+def _refused(request: Request, p: Principal, ticket_id: str, back: str, status: int, error: str):
+    """A refused ticket action: the page it came from (the tickets list or the ticket's case
+    page) again, with the message; nothing was changed."""
+    if back.startswith(f"{PREFIX}/cases/"):
+        from web.console.inbox import case_page_with
+
+        return case_page_with(request, p, ticket_id, status=status, error=error)
+    return _tickets_page(request, p, status=status, error=error)
+
+
+def _after(back: str, event: str, done: str, ticket_id: str) -> Response:
+    """Back to the ticket's case page (its confirmation names the event) or the list."""
+    if back.startswith(f"{PREFIX}/cases/"):
+        target = safe_next(back)
+        sep = "&" if "?" in target else "?"
+        return redirect(f"{target}{sep}done={event}&ref={ticket_id}")
+    return redirect(f"{PREFIX}/tickets?done={done}&id={ticket_id}")
+
+
 @router.post("/tickets/{ticket_id}/resolve")
 def resolve(
     request: Request,
     ticket_id: str,
     p: Me,
     note: Annotated[str, Form()] = "",
+    back: Annotated[str, Form()] = "",
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
 ) -> Response:
     check_csrf(request, p, csrf_token)
@@ -102,12 +122,12 @@ def resolve(
         body = tickets_api.ResolveIn(note=note.strip())
         tickets_api.resolve(ticket_id, body, ctx, p)
     except ValidationError as err:
-        return _tickets_page(request, p, status=422, error=f"{ticket_id}: {_problems(err)}")
+        return _refused(request, p, ticket_id, back, 422, f"{ticket_id}: {_problems(err)}")
     except ApiError as err:
         if err.status in (403, 404):
             raise
-        return _tickets_page(request, p, status=err.status, error=f"{ticket_id}: {err.message}")
-    return redirect(f"{PREFIX}/tickets?done=resolved&id={ticket_id}")
+        return _refused(request, p, ticket_id, back, err.status, f"{ticket_id}: {err.message}")
+    return _after(back, "resolve", "resolved", ticket_id)
 
 
 @router.post("/tickets/{ticket_id}/extend")
@@ -118,6 +138,7 @@ def extend(
     days: Annotated[str, Form()] = "",
     approved_by: Annotated[str, Form()] = "",
     reason: Annotated[str, Form()] = "",
+    back: Annotated[str, Form()] = "",
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
 ) -> Response:
     check_csrf(request, p, csrf_token)
@@ -128,12 +149,12 @@ def extend(
         )
         tickets_api.extend(ticket_id, body, ctx, p)
     except ValidationError as err:
-        return _tickets_page(request, p, status=422, error=f"{ticket_id}: {_problems(err)}")
+        return _refused(request, p, ticket_id, back, 422, f"{ticket_id}: {_problems(err)}")
     except ApiError as err:
         if err.status in (403, 404):
             raise
-        return _tickets_page(request, p, status=err.status, error=f"{ticket_id}: {err.message}")
-    return redirect(f"{PREFIX}/tickets?done=extended&id={ticket_id}")
+        return _refused(request, p, ticket_id, back, err.status, f"{ticket_id}: {err.message}")
+    return _after(back, "extend", "extended", ticket_id)
 
 
 # ---- quality gate runs ----------------------------------------------------------------------

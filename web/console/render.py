@@ -46,6 +46,7 @@ env.globals.update(
     GROUNDS=labels.GROUNDS,
     RELEASE_ACTIONS=labels.RELEASE_ACTIONS,
     CASE_FIELDS=labels.CASE_FIELDS,
+    case_parties=labels.case_parties,
     DIMENSIONS=DIMENSIONS,
 )
 

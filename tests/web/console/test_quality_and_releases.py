@@ -106,6 +106,55 @@ def test_tickets_resolve_and_extend_as_the_cli_does(staff, settings):
     assert (done.status, done.resolved_by) == ("resolved", "zhang")
 
 
+def test_a_ticket_has_its_case_page_with_state_clock_and_history(staff, settings):
+    t = open_ticket(
+        settings,
+        department="gongan",
+        kind="reported_error",
+        subject="gongan: reported error",
+        source_ref="SR-000001:doubt:1",
+        opened_at=dt.datetime(2026, 9, 29, 2, 0),
+        opened_by="tester",
+    )
+    zhang = staff("zhang", "provider_staff@gongan")
+    listing = zhang.get("/console/tickets")
+    assert f'href="/console/cases/{t.id}"' in listing.text  # each ticket links to its case
+    page = zhang.get(f"/console/cases/{t.id}")
+    assert page.status_code == 200
+    text = page.text
+    assert "承办部门 Department responsible" in text and "工单类型 Ticket kind" in text
+    assert "使用部门 Requester" not in text  # a ticket has no requester
+    assert "2026-10-12" in text and "已超期 overdue" in text  # the clock, GX-Reg art. 18
+    assert "ticket.open" in text and "SR-000001:doubt:1" in text  # the history
+    # the ticket's own forms: an extension needs its days and who approved it
+    assert f'action="/console/tickets/{t.id}/extend"' in text and 'name="approved_by"' in text
+    back = f"/console/cases/{t.id}"
+    r = zhang.post(f"/console/tickets/{t.id}/extend", {"days": "9", "back": back})
+    assert r.status_code == 422 and "承办部门" in r.text  # the case page again, nothing done
+    assert get_ticket(settings, t.id).extension_days is None
+    r = zhang.post(
+        f"/console/tickets/{t.id}/extend",
+        {"days": "2", "approved_by": "刘科长", "reason": "数据量大", "back": back},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and r.headers["location"].startswith(back + "?done=extend")
+    page = zhang.get(r.headers["location"]).text
+    assert "延期 extend ✓" in page and "2026-10-14" in page and "ticket.extend" in page
+    assert f'action="/console/tickets/{t.id}/extend"' not in page  # extended once only
+    r = zhang.post(
+        f"/console/tickets/{t.id}/resolve",
+        {"note": "已更正", "back": back},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    page = zhang.get(r.headers["location"]).text
+    assert "办结 resolve ✓" in page and "resolved" in page
+    assert "Nothing you may do on this case now" in page
+    # another department's staff may not read it
+    li = staff("li", "provider_staff@minzheng")
+    assert li.get(back).status_code == 403
+
+
 def test_gate_runs_with_their_scores_and_charts(staff, settings):
     for batch, acc in (("b1", 80.0), ("b2", 95.5)):
         record(
