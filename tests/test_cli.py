@@ -32,7 +32,7 @@ TREE = {
     "release": {"build", "list", "show", "suspend", "withdraw", "restore"},
     "workdays": {"add", "between", "check"},
     "synth": None,
-    "governance": {"upgrade", "status", "revision", "copy"},
+    "governance": {"upgrade", "downgrade", "status", "revision", "copy"},
     "audit": {"verify", "checkpoint", "export", "list"},
     "share": {
         "resources",

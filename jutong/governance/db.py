@@ -176,6 +176,37 @@ def upgrade(settings: Settings, revision: str = "head") -> UpgradeResult:
     return UpgradeResult(display_url(settings), before, after, tuple(adopted))
 
 
+def downgrade(settings: Settings, revision: str) -> UpgradeResult:
+    """Take the governance database back to ``revision`` (to run an older version of jutong).
+
+    Each migration's ``downgrade`` undoes its schema and data changes; the audit chain is
+    append-only and keeps every event. ``SchemaMismatchError`` (one line) for a revision this
+    code does not know or one not below the current revision. The next use of the database by
+    this version upgrades it again."""
+    uri = settings.governance_db_uri
+    eng = _raw_engine(uri)
+    cfg = alembic_config()
+    with _migrating(eng) as conn:
+        before = _current(conn)
+        known = {r.revision for r in _script().walk_revisions()}
+        if revision != "base" and revision not in known:
+            raise SchemaMismatchError(
+                f"governance database {display_url(settings)}: no revision '{revision}' to go "
+                f"back to (known: {', '.join(sorted(known))})"
+            )
+        if before is None or (revision != "base" and int(revision) >= int(before)):
+            raise SchemaMismatchError(
+                f"governance database {display_url(settings)} is at revision {before or 'none'}"
+                f": '{revision}' is not an earlier one"
+            )
+        cfg.attributes["connection"] = conn
+        cfg.attributes["settings"] = settings
+        command.downgrade(cfg, revision)
+        after = _current(conn)
+    _UPGRADED.discard(uri)
+    return UpgradeResult(display_url(settings), before, after)
+
+
 def new_revision(
     message: str, *, autogenerate: bool = False, script_location: Path | None = None
 ) -> Path:

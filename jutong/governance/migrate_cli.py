@@ -52,6 +52,21 @@ def cmd_upgrade(args) -> int:
     return 0
 
 
+def cmd_downgrade(args) -> int:
+    from jutong.governance import db
+
+    try:
+        res = db.downgrade(_settings(), args.revision)
+    except _user_errors() as err:
+        return _fail(err)
+    print(
+        f"governance database {res.url}: {res.from_revision} -> {res.to_revision or 'base'} "
+        "(the audit chain keeps every event; this version of jutong upgrades it again on its "
+        "next use)"
+    )
+    return 0
+
+
 def cmd_status(args) -> int:
     from jutong.governance import db
 
@@ -128,6 +143,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     up = gs.add_parser("upgrade", help="migrate the governance database to the newest schema")
     up.add_argument("--revision", default="head", help="target revision (default: head)")
     up.set_defaults(func=cmd_upgrade)
+    dn = gs.add_parser(
+        "downgrade", help="take the schema back to an earlier revision (to run an older jutong)"
+    )
+    dn.add_argument("revision", help="the revision to go back to, e.g. 0007")
+    dn.set_defaults(func=cmd_downgrade)
     st = gs.add_parser("status", help="recorded schema revision, newest revision, pending ones")
     st.set_defaults(func=cmd_status)
     rv = gs.add_parser(

@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from jutong.governance import db, schema
+from jutong.settings import reset_settings_cache
 from tests.conftest import settings_for
 
 pytestmark = pytest.mark.postgres
@@ -27,6 +28,7 @@ def s(home, governance_backend, request, tmp_path):
         uri = f"sqlite:///{tmp_path / 'governance-0007.db'}"
     yield settings_for(home, governance_db_uri=uri)
     db.dispose_all()
+    reset_settings_cache()  # a test that ran the command line loaded the settings
 
 
 def _ticket(seq: int, **kw) -> dict:
@@ -151,3 +153,61 @@ def test_tickets_and_review_items_get_their_cases_and_go_on_through_the_engine(s
     )
     assert t5.id == "T-000005" and get_case(s, t5.id).state == "open"
     assert verify(s).ok
+
+
+def test_downgrade_removes_the_backfilled_cases_and_keeps_the_records(s, capsys, monkeypatch):
+    from jutong.cli import main
+    from jutong.governance.audit import events, verify
+    from jutong.governance.cases.actors import parse_actor
+    from jutong.governance.cases.model import CaseError
+    from jutong.governance.cases.queries import clocks_of, get_case, list_cases
+    from jutong.governance.sharing.requests import request_share
+
+    db.upgrade(s, "0007")
+    _rows_at_0007(s)
+    db.upgrade(s)
+    share = request_share(  # a share request's case is not 0008's: it stays
+        s,
+        actor=parse_actor("李科员:requester_staff@minzheng"),
+        resource="shichang.qiye",
+        items=["uscc"],
+        purpose="核对",
+    )
+    before = {c.ref: (c.state, [k.due_on for k in clocks_of(s, c.ref)]) for c in list_cases(s)}
+    n_events = len(list(events(s)))
+
+    with pytest.raises(db.SchemaMismatchError, match="'0009' to go back to"):
+        db.downgrade(s, "0009")
+    with pytest.raises(db.SchemaMismatchError, match="'0008' is not an earlier one"):
+        db.downgrade(s, "0008")
+    res = db.downgrade(s, "0007")
+    assert (res.from_revision, res.to_revision) == ("0008", "0007")
+    with db._raw_engine(s.governance_db_uri).connect() as conn:
+        kinds = conn.execute(sa.select(schema.cases.c.kind)).scalars().all()
+        orphans = conn.execute(
+            sa.select(sa.func.count())
+            .select_from(schema.case_clocks)
+            .where(schema.case_clocks.c.case_seq.not_in(sa.select(schema.cases.c.seq)))
+        ).scalar_one()
+        n_tickets = conn.execute(sa.select(sa.func.count()).select_from(schema.tickets)).scalar()
+        n_items = conn.execute(
+            sa.select(sa.func.count()).select_from(schema.review_items)
+        ).scalar_one()
+    assert kinds == ["share_request"] and orphans == 0
+    assert (n_tickets, n_items) == (4, 3)  # the records themselves are untouched
+    with db._raw_engine(s.governance_db_uri).connect() as conn:
+        assert len(conn.execute(sa.select(schema.audit_events.c.seq)).all()) == n_events
+
+    # the CLI says so; upgrading again gives every ticket and item its case back, as before
+    monkeypatch.setenv("JUTONG_HOME", str(s.home))
+    monkeypatch.setenv("JUTONG_GOVERNANCE_DB_URI", s.governance_db_uri)
+    reset_settings_cache()
+    assert main(["governance", "downgrade", "0007"]) == 1  # already there
+    assert "'0007' is not an earlier one" in capsys.readouterr().err
+    db.upgrade(s)
+    after = {c.ref: (c.state, [k.due_on for k in clocks_of(s, c.ref)]) for c in list_cases(s)}
+    assert after == before
+    assert get_case(s, share.ref).kind == "share_request"
+    with pytest.raises(CaseError):
+        get_case(s, "T-000009")
+    assert len(list(events(s, action="cases.backfill"))) == 2 and verify(s).ok
