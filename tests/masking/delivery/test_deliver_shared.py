@@ -117,6 +117,14 @@ def test_base_population_is_delivered_by_the_bureau_masked(settings, lake):
     assert ev.department == "dashuju" and ev.data["source"]["table"] == "base.population"
     assert verify(settings).ok
 
+    # a new snapshot of the base table (the next build): a new version, the same tokens
+    assert deliver(settings, ref).unchanged
+    Lake(settings).table("base", "population").append(_population(7).slice(5))
+    again = deliver(settings, ref)
+    assert (again.version, again.rows) == (2, 7)
+    v2 = Lake(settings).table("share", ref.lower().replace("-", "_")).scan().to_arrow()
+    assert {r["person_id"] for r in rows} < set(v2.column("person_id").to_pylist())
+
     # a second requester's tokens never join with the first one's
     ref2 = _granted(settings, RENSHE, "base.population", ["person_id"])
     deliver(settings, ref2)
