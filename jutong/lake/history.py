@@ -96,18 +96,25 @@ def rows_at(table, snapshot_id: int | None = None) -> int:
 UNIT_PROPERTY = "jutong.unit"
 
 
-def consistent_snapshots(tables: dict[str, object]) -> dict[str, int] | None:
+def consistent_snapshots(
+    tables: dict[str, object], until_ms: int | None = None
+) -> dict[str, int] | None:
     """For tables published together as units (``jutong.lake.publish.PublishUnit``, e.g. a
     base and its links): per table, the snapshot of the newest unit that every table has on
     main — a consistent set even while a build is being published or after a crash between
     its publishes. ``tables`` maps identifier → table; the first is the one whose history is
-    walked. None when no unit is common to all (nothing consistent to read)."""
+    walked. With ``until_ms``, only snapshots committed by then count (the lake as it was at
+    that time). None when no unit is common to all (nothing consistent to read)."""
+
+    def history(t):
+        return [s for s in ancestry(t) if until_ms is None or s.timestamp_ms <= until_ms]
+
     first, *others = tables.values()
     units_of = [
-        {_props(s).get(UNIT_PROPERTY): s.snapshot_id for s in reversed(list(ancestry(t)))}
+        {_props(s).get(UNIT_PROPERTY): s.snapshot_id for s in reversed(history(t))}
         for t in others
     ]
-    for snap in ancestry(first):
+    for snap in history(first):
         unit = _props(snap).get(UNIT_PROPERTY)
         if unit and all(unit in u for u in units_of):
             ids = [snap.snapshot_id, *(u[unit] for u in units_of)]

@@ -73,9 +73,15 @@ def cmd_build(args) -> int:
     from jutong.themes.build import ThemeBuildError, build_themes
 
     try:
-        res = build_themes(
-            get_settings(), as_of=_day(args.as_of), progress=print, docs=not args.no_docs
-        )
+        if args.engine == "spark":
+            # entry point: the build on the platform's Spark session (the cluster at scale)
+            from spark_jobs.themes import build_themes_on_spark
+
+            res = build_themes_on_spark(get_settings(), as_of=_day(args.as_of), progress=print)
+        else:
+            res = build_themes(
+                get_settings(), as_of=_day(args.as_of), progress=print, docs=not args.no_docs
+            )
     except ThemeBuildError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
@@ -219,6 +225,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     bp.add_argument("--as-of", help="the day ages and deadlines are computed for (default: today)")
     bp.add_argument("--no-docs", action="store_true", help="skip dbt docs generate")
+    bp.add_argument(
+        "--engine",
+        choices=("duckdb", "spark"),
+        default="duckdb",
+        help="duckdb: embedded (default); spark: dbt-spark on the platform's Spark session "
+        "(spark_master: the cluster at scale), the marts published into the lake the same way",
+    )
     bp.add_argument("--json", action="store_true")
     bp.set_defaults(func=cmd_build)
     pp = ts.add_parser(

@@ -124,19 +124,31 @@ def view_source(
 UNITS = tuple((b.value, f"{b.value}_links") for b in ENTITY_BASES)
 
 
-def unit_snapshots(lake: Lake, zone: str | Zone, names: list[str]) -> dict[str, int]:
+def unit_snapshots(
+    lake: Lake, zone: str | Zone, names: list[str], day: dt.date | None = None
+) -> dict[str, int]:
     """Per table of ``names`` that belongs to a unit: the snapshot of the newest unit every
-    one of its tables has on main (``jutong.lake.history.consistent_snapshots``)."""
+    one of its tables has on main (``jutong.lake.history.consistent_snapshots``) — with
+    ``day``, of the units committed by the end of that day (Beijing time). The units: a base
+    and its links; the marts of the theme zone, which every theme build publishes together."""
     from jutong.lake.history import consistent_snapshots
 
+    limit = _end_of_day_ms(day) if day is not None else None
+    groups = list(UNITS)
+    if Zone(zone) is Zone.theme and len(names) > 1:
+        groups.append(tuple(names))
     out: dict[str, int] = {}
-    for unit in UNITS:
+    for unit in groups:
         if not set(unit) <= set(names):
             continue
         tables = {n: lake.table_or_none(zone, n) for n in unit}
         if any(t is None for t in tables.values()):
             continue
-        out.update(consistent_snapshots(tables) or {})
+        if day is not None:  # a table that did not exist yet that day is not read at all
+            tables = {n: t for n, t in tables.items() if snapshot_as_of(t, day) is not None}
+            if len(tables) < 2:
+                continue
+        out.update(consistent_snapshots(tables, until_ms=limit) or {})
     return out
 
 
@@ -180,8 +192,9 @@ def zone_sources(
     snapshot then is left out when listing the whole zone, refused when named."""
     out = []
     names_ = names if names is not None else lake.tables(zone)
-    # now: a base and its links at one unit; as of a day: each table's snapshot of that day
-    pinned = unit_snapshots(lake, zone, names_) if day is None else {}
+    # a base and its links, the marts of the theme zone: at one unit — now, or the newest
+    # unit committed by the end of the day (a table outside a unit: its snapshot of the day)
+    pinned = unit_snapshots(lake, zone, names_, day)
     for name in names_:
         try:
             out.append(view_source(lake, zone, name, day, pinned.get(name)))

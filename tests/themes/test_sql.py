@@ -180,7 +180,7 @@ def test_interactive_session(env, monkeypatch, capsys):
 def test_a_base_and_its_links_are_read_at_one_unit(tmp_path):
     """A population published without its links (a build that crashed between the two
     publishes of its unit) is read at the last unit both have."""
-    from jutong.themes.lakeviews import unit_snapshots, view_source
+    from jutong.themes.lakeviews import unit_snapshots, view_source, zone_sources
     from tests.conftest import make_home, settings_for
 
     lake_ = Lake(settings_for(make_home(tmp_path / "home")))
@@ -202,3 +202,12 @@ def test_a_base_and_its_links_are_read_at_one_unit(tmp_path):
     assert pinned == first
     src = view_source(lake_, Zone.base, "population", snapshot_id=pinned["population"])
     assert src.dataset().to_table().num_rows == 4  # not the 9 rows of the half-published unit
+    # `jutong sql --as-of` today: the same unit, not each table's newest snapshot of the day
+    today = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+    names = ["population", "population_links"]
+    assert unit_snapshots(lake_, Zone.base, names, day=today) == first
+    got = {s.name: s.snapshot_id for s in zone_sources(lake_, Zone.base, day=today)}
+    assert got == first
+    # the day before anything was published: nothing to read
+    assert zone_sources(lake_, Zone.base, day=today - dt.timedelta(days=1)) == []
+    assert unit_snapshots(lake_, Zone.base, names, day=today - dt.timedelta(days=1)) == {}
