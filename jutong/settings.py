@@ -71,6 +71,10 @@ class Settings:
     spark_master: str = "local[*]"
     spark_driver_memory: str = "4g"
     spark_shuffle_partitions: int = 8
+    # cores one Spark application may take on a standalone cluster (spark.cores.max); 0 = all
+    # it offers. `jutong stack up` sets it so that concurrent Airflow tasks' jobs run side by
+    # side instead of queueing for the worker's cores.
+    spark_cores_max: int = 0
     # extra jars for every Spark session, comma-separated paths present on every node
     # (driver and executor class path; e.g. hadoop-aws for s3a://)
     spark_jars: str = ""

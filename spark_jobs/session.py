@@ -66,6 +66,13 @@ STATUS_RETENTION = {
 }
 
 
+def session_conf(settings: Settings, **conf: str) -> dict[str, str]:
+    """The options ``get_spark`` adds to its fixed ones: status retention, the cores an
+    application may take (``spark_cores_max``), object storage, then ``conf``."""
+    cores = {"spark.cores.max": str(settings.spark_cores_max)} if settings.spark_cores_max else {}
+    return {**STATUS_RETENTION, **cores, **object_store_conf(settings), **conf}
+
+
 def get_spark(settings: Settings, app_name: str = "jutong", **conf: str):
     """A Spark session on ``settings.spark_master`` with the options Jutong relies on.
 
@@ -73,7 +80,8 @@ def get_spark(settings: Settings, app_name: str = "jutong", **conf: str):
     - TIMESTAMP_MICROS Parquet output, which pyiceberg accepts (INT96 it refuses);
     - Arrow for pandas UDFs; small shuffle partition count on one machine;
     - the JIT compiles large generated methods (``-XX:-DontCompileHugeMethods``);
-    - bounded status retention (``STATUS_RETENTION``).
+    - bounded status retention (``STATUS_RETENTION``);
+    - at most ``spark_cores_max`` cores of a standalone cluster (``spark.cores.max``).
     """
     from pyspark.sql import SparkSession
 
@@ -99,7 +107,7 @@ def get_spark(settings: Settings, app_name: str = "jutong", **conf: str):
         # e.g. the lineage of every golden field, otherwise run interpreted: 5x slower).
         .config("spark.driver.extraJavaOptions", "-XX:-DontCompileHugeMethods")
     )
-    for key, value in {**STATUS_RETENTION, **object_store_conf(settings), **conf}.items():
+    for key, value in session_conf(settings, **conf).items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")

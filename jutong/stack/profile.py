@@ -48,6 +48,7 @@ def settings_values(ctx: Context, catalog: str = "sql") -> dict[str, object]:
         "lake_root": str(root / "lake"),
         "landing_dir": str(root / "landing"),
         "spark_master": spark.master_url(ctx),
+        "spark_cores_max": spark.cores_per_app(ctx),
         "airflow_home": str(root / "airflow" / "home"),
         "airflow_database_uri": postgres.uri(ctx, "airflow"),
         "airflow_api_url": airflow_env.api_url(ctx),

@@ -40,6 +40,19 @@ def spark_home() -> Path:
     return Path(list(spec.submodule_search_locations)[0])
 
 
+def worker_cores(ctx) -> int:
+    """The worker's cores: ``spark_worker_cores``, else the machine's."""
+    return int(ctx.options.get("spark_worker_cores") or os.cpu_count() or 1)
+
+
+def cores_per_app(ctx) -> int:
+    """``spark.cores.max`` of each application: the worker's cores shared by the Celery
+    worker's concurrent tasks (``celery_concurrency``), at least one — so two tasks' Spark
+    jobs run side by side instead of the second waiting for the first to give its cores back."""
+    tasks = max(1, int(ctx.options.get("celery_concurrency", "2")))
+    return max(1, worker_cores(ctx) // tasks)
+
+
 def master_url(ctx: Context) -> str:
     return f"spark://{HOST}:{ctx.port('spark_master')}"
 
@@ -131,7 +144,7 @@ class Spark(Service):
             )
             if not wait_until(lambda: port_open(p("spark_master")), 60):
                 raise StackError("spark: master not answering on its port")
-        cores = ctx.options.get("spark_worker_cores") or str(os.cpu_count() or 1)
+        cores = str(worker_cores(ctx))
         memory = ctx.options.get("spark_worker_memory", "2g")
         self._daemon(
             ctx,

@@ -14,7 +14,7 @@ import tomllib
 import pytest
 
 from jutong.settings import load_settings
-from jutong.stack import profile
+from jutong.stack import profile, spark
 from jutong.stack.common import (
     HOST,
     ProcessStatus,
@@ -145,6 +145,7 @@ def test_profile_loads_as_settings_and_holds_no_secret(ctx, catalog):
     s = load_settings({"JUTONG_SETTINGS": str(settings_file), "JUTONG_HOME": str(ctx.sd.home)})
     assert s.iceberg_catalog_type == catalog
     assert s.spark_master == f"spark://{HOST}:{ctx.ports['spark_master']}"
+    assert s.spark_cores_max == spark.cores_per_app(ctx) >= 1
     assert s.s3_endpoint == f"http://{HOST}:{ctx.ports['s3']}"
     assert s.airflow_database_uri.endswith(f"@{HOST}:{ctx.ports['postgres']}/airflow")
     assert s.governance_db_uri.endswith("/governance")
@@ -155,6 +156,21 @@ def test_profile_loads_as_settings_and_holds_no_secret(ctx, catalog):
     else:
         assert s.iceberg_catalog_uri == f"http://{HOST}:{ctx.ports['iceberg_rest']}"
     assert tomllib.loads(text)["jutong"]["lake_root"] == str(ctx.sd.root / "lake")
+
+
+@pytest.mark.parametrize(
+    ("cores", "tasks", "per_app"), [("4", "2", 2), ("2", "2", 1), ("1", "2", 1), ("8", "3", 2)]
+)
+def test_each_spark_application_takes_its_share_of_the_worker(ctx, cores, tasks, per_app):
+    """Two Celery tasks' Spark jobs run side by side on the worker instead of queueing."""
+    from spark_jobs.session import session_conf
+
+    ctx.options.update(spark_worker_cores=cores, celery_concurrency=tasks)
+    assert spark.cores_per_app(ctx) == per_app
+    profile.write_profile(ctx)
+    s = load_settings({"JUTONG_SETTINGS": str(ctx.sd.settings_file), "JUTONG_HOME": "/tmp"})
+    assert session_conf(s)["spark.cores.max"] == str(per_app)
+    assert "spark.cores.max" not in session_conf(load_settings({"JUTONG_HOME": "/tmp"}))
 
 
 def test_env_file_exports_credentials_privately(ctx):
