@@ -90,3 +90,86 @@ def env_url(stack) -> str:
 
     ports = json.loads((stack / "ports.json").read_text())
     return f"http://127.0.0.1:{ports['airflow_api']}"
+
+
+def _build_task_running(api: AirflowAPI, run: dict) -> bool:
+    return any(
+        ti["task_id"] == "build" and ti["state"] == "running"
+        for ti in api.task_instances(run["dag_id"], run["dag_run_id"])
+    )
+
+
+def test_a_killed_spark_worker_comes_back_and_the_build_retries_to_success(demo, stack):
+    """Issue 18: killing the Spark worker during a base build and starting it again lets the
+    build go on (Spark re-runs the lost tasks on the new executors, else Airflow retries the
+    task, which repairs what the killed attempt left) to success, with the new batch in."""
+    import datetime as dt
+    import json
+    import signal
+
+    from jutong.demo import province_dir
+    from jutong.lake import Lake
+    from jutong.lake.history import rows_at
+    from jutong.settings import load_settings
+    from tests.stack.conftest import jutong
+
+    _, env = demo
+    settings = load_settings(env)
+    api = AirflowAPI.from_environment(env_url(stack), env)
+    links_before = rows_at(Lake(settings).table("base", "population_links"))
+    # a new delivery of the household register: 80 of its rows again, in a file of their own
+    src = sorted((province_dir(settings, 3) / "extracts" / "gongan" / "huji").glob("*.csv"))[0]
+    lines = src.read_bytes().splitlines(keepends=True)
+    target = settings.landing_dir / "gongan" / "huji" / "huji_kill_test.csv"
+    target.write_bytes(b"".join(lines[:81]))
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+    api.trigger("ingest__gongan__huji", note="killed-worker test")
+
+    deadline = time.monotonic() + 1200
+    build = None
+    while build is None:
+        assert time.monotonic() < deadline, "build__population never started its build task"
+        for run in api.runs_since(since):
+            running = run["dag_id"] == "build__population" and run["state"] == "running"
+            if running and _build_task_running(api, run):
+                build = run
+        time.sleep(2)
+    time.sleep(10)  # into the Spark job
+    procs = json.loads(jutong("status", "--json", "--dir", str(stack)).stdout)["processes"]
+    [worker] = [p for p in procs if p["service"] == "spark" and p["process"] == "worker"]
+    os.kill(worker["pid"], signal.SIGKILL)
+    print(f"killed the Spark worker (pid {worker['pid']}) during {build['dag_run_id']}")
+    time.sleep(5)
+    up = jutong(
+        "up",
+        "--dir",
+        str(stack),
+        "--option",
+        "spark_worker_memory=1g",
+        "--option",
+        "airflow_dags_paused=true",
+    )
+    assert up.returncode == 0, up.stderr
+
+    state = build["state"]
+    while state not in ("success", "failed"):
+        assert time.monotonic() < deadline, f"{build['dag_run_id']} still {state}"
+        time.sleep(5)
+        run = api.call("GET", f"/api/v2/dags/build__population/dagRuns/{build['dag_run_id']}")
+        state = run["state"]
+    tries = [
+        ti.get("try_number")
+        for ti in api.task_instances("build__population", build["dag_run_id"])
+        if ti["task_id"] == "build"
+    ]
+    print(f"{build['dag_run_id']}: {state} (build task try {tries})")
+    assert state == "success"
+    assert rows_at(Lake(settings).table("base", "population_links")) == links_before + 80
+    # everything the new batch caused downstream settles, and nothing failed
+    while True:
+        runs = api.runs_since(since)
+        if all(r["state"] in ("success", "failed") for r in runs):
+            break
+        assert time.monotonic() < deadline, [(r["dag_id"], r["state"]) for r in runs]
+        time.sleep(10)
+    assert [(r["dag_id"], r["state"]) for r in runs if r["state"] != "success"] == []
