@@ -27,7 +27,6 @@ import resource
 import shutil
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -37,6 +36,7 @@ import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench._memory import MemoryPeak  # noqa: E402
 from jutong.catalog.model import PERSON_FIELDS  # noqa: E402
 
 DATASETS = [  # dataset, department, share of persons, authoritative fields
@@ -164,29 +164,6 @@ def duckdb_sql(src: Path, out: Path, ranked: bool = False) -> str:
     )
 
 
-class JvmPeak(threading.Thread):
-    """Samples the resident memory of java child processes."""
-
-    def __init__(self):
-        super().__init__(daemon=True)
-        self.peak = 0
-        self.stop = False
-
-    def run(self):
-        import psutil
-
-        me = psutil.Process()
-        while not self.stop:
-            try:
-                rss = sum(
-                    c.memory_info().rss for c in me.children(recursive=True) if "java" in c.name()
-                )
-                self.peak = max(self.peak, rss)
-            except Exception:  # noqa: BLE001 - a child may vanish while sampled
-                pass
-            time.sleep(0.2)
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--persons", type=int, default=1_000_000)
@@ -230,7 +207,7 @@ def main() -> int:
             "JUTONG_SPARK_DRIVER_MEMORY": "4g",
         }
     )
-    peak = JvmPeak()
+    peak = MemoryPeak()
     peak.start()
     spark = get_spark(settings, "bench-base-build")
     spark.read.parquet(str(src)).limit(1).collect()  # session warm-up, not timed
@@ -281,7 +258,7 @@ def main() -> int:
         f"({same[False]:,} / {same[True]:,} rows differ from the two DuckDB results on "
         "name, mobile, the rows they came from and the mention count)"
     )
-    print(f"peak memory: python {rss_py:,.0f} MiB, Spark JVM {peak.peak / 2**20:,.0f} MiB")
+    print(f"peak memory: python {rss_py:,.0f} MiB, Spark JVM {peak.jvm / 2**20:,.0f} MiB")
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)
     return 0
