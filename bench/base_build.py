@@ -16,7 +16,7 @@ Spark / DuckDB, and whether the three results agree on values and on the rows th
 Target: Spark within 3× of the baseline (judged against the faster DuckDB formulation). Not
 part of the tests.
 
-    .venv/bin/python bench/base_build.py [--persons 1000000] [--work DIR]
+    .venv/bin/python bench/base_build.py [--persons 1000000] [--work DIR] [--master URL]
 """
 
 from __future__ import annotations
@@ -168,6 +168,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--persons", type=int, default=1_000_000)
     ap.add_argument("--work", type=Path, default=None)
+    ap.add_argument(
+        "--master", default="local[2]", help="Spark master (a standalone cluster: spark://…)"
+    )
     args = ap.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="jutong-bench-base-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -202,7 +205,7 @@ def main() -> int:
     settings = load_settings(
         {
             "JUTONG_HOME": str(work),
-            "JUTONG_SPARK_MASTER": "local[2]",
+            "JUTONG_SPARK_MASTER": args.master,
             "JUTONG_SPARK_SHUFFLE_PARTITIONS": "8",
             "JUTONG_SPARK_DRIVER_MEMORY": "4g",
         }
@@ -247,7 +250,7 @@ def main() -> int:
             f"{rows / duck_s[ranked] / 1e6:6.2f} M rows/s  {duck_n:,} persons"
         )
     print(
-        f"(a) Spark local[2]            : {spark_s:7.1f} s  {rows / spark_s / 1e6:6.2f} M rows/s  "
+        f"(a) Spark {args.master:<20}: {spark_s:7.1f} s  {rows / spark_s / 1e6:6.2f} M rows/s  "
         f"{spark_n:,} persons"
     )
     for ranked, label in ((False, "struct order"), (True, "ranked rows")):

@@ -1,5 +1,5 @@
-"""Spark standalone: one master and one worker, started with ``sbin/spark-daemon.sh`` of the
-PySpark package (the wheel has no ``start-master.sh``).
+"""Spark standalone: one master and its workers (``spark_workers``, default 1), started with
+``sbin/spark-daemon.sh`` of the PySpark package (the wheel has no ``start-master.sh``).
 
 Executors run the driver's interpreter (``PYSPARK_PYTHON``, the project's environment) and find
 the project's code through ``PYTHONPATH`` (the checkout), set in the worker's environment. A
@@ -40,17 +40,27 @@ def spark_home() -> Path:
     return Path(list(spec.submodule_search_locations)[0])
 
 
+def workers(ctx) -> int:
+    """How many workers: ``spark_workers`` (default 1)."""
+    n = int(ctx.options.get("spark_workers") or 1)
+    if n < 1:
+        raise StackError(f"spark: spark_workers must be at least 1 (got {n})")
+    return n
+
+
 def worker_cores(ctx) -> int:
-    """The worker's cores: ``spark_worker_cores``, else the machine's."""
-    return int(ctx.options.get("spark_worker_cores") or os.cpu_count() or 1)
+    """Each worker's cores: ``spark_worker_cores``, else the machine's shared among the
+    workers (at least one each)."""
+    given = ctx.options.get("spark_worker_cores")
+    return int(given) if given else max(1, (os.cpu_count() or 1) // workers(ctx))
 
 
 def cores_per_app(ctx) -> int:
-    """``spark.cores.max`` of each application: the worker's cores shared by the Celery
+    """``spark.cores.max`` of each application: the cluster's cores shared by the Celery
     worker's concurrent tasks (``celery_concurrency``), at least one — so two tasks' Spark
     jobs run side by side instead of the second waiting for the first to give its cores back."""
     tasks = max(1, int(ctx.options.get("celery_concurrency", "2")))
-    return max(1, worker_cores(ctx) // tasks)
+    return max(1, worker_cores(ctx) * workers(ctx) // tasks)
 
 
 def master_url(ctx: Context) -> str:
@@ -61,23 +71,28 @@ class Spark(Service):
     name = "spark"
     ports = ("spark_master", "spark_master_ui", "spark_worker", "spark_worker_ui")
 
-    def _pidfile(self, ctx: Context, cls: str) -> Path:
-        return self.dir(ctx) / "run" / f"spark-{IDENT}-{cls}-1.pid"
+    def _pidfile(self, ctx: Context, cls: str, instance: int = 1) -> Path:
+        return self.dir(ctx) / "run" / f"spark-{IDENT}-{cls}-{instance}.pid"
 
-    def _log(self, ctx: Context, cls: str) -> Path:
-        return self.dir(ctx) / "logs" / f"spark-{IDENT}-{cls}-1-{os.uname().nodename}.out"
+    def _log(self, ctx: Context, cls: str, instance: int = 1) -> Path:
+        node = os.uname().nodename
+        return self.dir(ctx) / "logs" / f"spark-{IDENT}-{cls}-{instance}-{node}.out"
+
+    def _processes(self, ctx: Context) -> list[tuple[str, str, int, str | None]]:
+        """(process name, class, instance, port name): the master, then each worker; a
+        worker after the first takes ports Spark chooses (its pid tells whether it lives)."""
+        out = [("master", MASTER, 1, "spark_master"), ("worker", WORKER, 1, "spark_worker")]
+        out += [(f"worker-{i}", WORKER, i, None) for i in range(2, workers(ctx) + 1)]
+        return out
 
     def status(self, ctx: Context) -> list[ProcessStatus]:
         out = []
-        for proc, cls, port_name in (
-            ("master", MASTER, "spark_master"),
-            ("worker", WORKER, "spark_worker"),
-        ):
-            pid = read_pid(self._pidfile(ctx, cls))
+        for proc, cls, instance, port_name in self._processes(ctx):
+            pid = read_pid(self._pidfile(ctx, cls, instance))
             alive = pid_alive(pid)
-            port = ctx.ports.get(port_name)
-            healthy = alive and port is not None and port_open(port)
-            ui = ctx.ports.get(f"{port_name}_ui")
+            port = ctx.ports.get(port_name) if port_name else None
+            healthy = alive and (port_name is None or (port is not None and port_open(port)))
+            ui = ctx.ports.get(f"{port_name}_ui") if port_name else None
             out.append(
                 ProcessStatus(
                     self.name,
@@ -85,8 +100,8 @@ class Spark(Service):
                     pid if alive else None,
                     port,
                     healthy,
-                    str(self._log(ctx, cls)),
-                    f"UI on {ui}",
+                    str(self._log(ctx, cls, instance)),
+                    f"UI on {ui}" if ui else "ports chosen by Spark",
                 )
             )
         return out
@@ -113,14 +128,17 @@ class Spark(Service):
             "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]),
         }
 
-    def _daemon(self, ctx: Context, action: str, cls: str, *args: str) -> None:
+    def _daemon(self, ctx: Context, action: str, cls: str, *args: str, instance: int = 1) -> None:
         import subprocess
 
         env = self.environ(ctx)
         env.pop("SPARK_NO_DAEMONIZE", None)  # keeps it in the foreground, even empty
         script = spark_home() / "sbin" / "spark-daemon.sh"
         proc = subprocess.run(
-            ["bash", str(script), action, cls, "1", *args], env=env, capture_output=True, text=True
+            ["bash", str(script), action, cls, str(instance), *args],
+            env=env,
+            capture_output=True,
+            text=True,
         )
         if proc.returncode != 0:
             raise StackError(
@@ -146,31 +164,45 @@ class Spark(Service):
                 raise StackError("spark: master not answering on its port")
         cores = str(worker_cores(ctx))
         memory = ctx.options.get("spark_worker_memory", "2g")
-        self._daemon(
-            ctx,
-            "start",
-            WORKER,
-            master_url(ctx),
-            "--host",
-            HOST,
-            "--port",
-            str(p("spark_worker")),
-            "--webui-port",
-            str(p("spark_worker_ui")),
-            "--cores",
-            cores,
-            "--memory",
-            memory,
-        )
+        statuses = {st.process: st for st in self.status(ctx)}
+        for proc, _cls, instance, port_name in self._processes(ctx)[1:]:
+            if statuses[proc].healthy:
+                continue
+            ports = (
+                [p(port_name), p(f"{port_name}_ui")] if port_name else [0, 0]
+            )  # 0: Spark chooses
+            self._daemon(
+                ctx,
+                "start",
+                WORKER,
+                master_url(ctx),
+                "--host",
+                HOST,
+                "--port",
+                str(ports[0]),
+                "--webui-port",
+                str(ports[1]),
+                "--cores",
+                cores,
+                "--memory",
+                memory,
+                instance=instance,
+            )
         if not wait_until(lambda: port_open(p("spark_worker")), 60):
             raise StackError("spark: worker not answering on its port")
+        if not wait_until(lambda: all(st.healthy for st in self.status(ctx)), 60):
+            down = [st.process for st in self.status(ctx) if not st.healthy]
+            raise StackError(f"spark: {', '.join(down)} not running (see {self.dir(ctx)}/logs)")
 
     def stop(self, ctx: Context) -> str:
         done = []
-        for cls in (WORKER, MASTER):
-            done.append(stop_pid(read_pid(self._pidfile(ctx, cls)), timeout=20))
-            self._pidfile(ctx, cls).unlink(missing_ok=True)
+        for _proc, cls, instance, _port in reversed(self._processes(ctx)):
+            done.append(stop_pid(read_pid(self._pidfile(ctx, cls, instance)), timeout=20))
+            self._pidfile(ctx, cls, instance).unlink(missing_ok=True)
         return ", ".join(dict.fromkeys(done))
 
     def log(self, ctx: Context, process: str | None = None) -> Path:
-        return self._log(ctx, WORKER if process == "worker" else MASTER)
+        for proc, cls, instance, _port in self._processes(ctx):
+            if proc == process:
+                return self._log(ctx, cls, instance)
+        return self._log(ctx, MASTER)

@@ -19,6 +19,7 @@ from jutong.stack.common import (
     HOST,
     ProcessStatus,
     StackDir,
+    StackError,
     assign_ports,
     free_port,
     pid_alive,
@@ -171,6 +172,20 @@ def test_each_spark_application_takes_its_share_of_the_worker(ctx, cores, tasks,
     s = load_settings({"JUTONG_SETTINGS": str(ctx.sd.settings_file), "JUTONG_HOME": "/tmp"})
     assert session_conf(s)["spark.cores.max"] == str(per_app)
     assert "spark.cores.max" not in session_conf(load_settings({"JUTONG_HOME": "/tmp"}))
+
+
+def test_several_workers_share_the_machine_and_are_each_shown(ctx, monkeypatch):
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    ctx.options.update(spark_workers="2")
+    assert spark.workers(ctx) == 2 and spark.worker_cores(ctx) == 2
+    assert spark.cores_per_app(ctx) == 2  # 4 cores in all, 2 Celery tasks at once
+    rows = [(st.process, st.healthy, st.pid) for st in spark.Spark().status(ctx)]
+    assert rows == [("master", False, None), ("worker", False, None), ("worker-2", False, None)]
+    assert spark.Spark().log(ctx, "worker-2").name.startswith("spark-jutong-")
+    assert "-2-" in spark.Spark().log(ctx, "worker-2").name
+    ctx.options.update(spark_workers="0")
+    with pytest.raises(StackError, match="at least 1"):
+        spark.workers(ctx)
 
 
 def test_env_file_exports_credentials_privately(ctx):
