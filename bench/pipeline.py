@@ -55,7 +55,7 @@ class Stages:
         rows = rows_of(out) if callable(rows_of) else rows_of
         py, jvm = self.peak.python / 2**20, self.peak.jvm / 2**20
         self.rows.append((name, seconds, rows, py, jvm))
-        rate = f"{rows / seconds:12,.0f}" if seconds > 0 else "           -"
+        rate = f"{rows / seconds:12,.0f}" if seconds > 0 and rows else f"{'-':>12}"
         print(
             f"  {name:<28} {seconds:8.1f} s  {rows:>11,} rows  {rate} rows/s  "
             f"python {py:6,.0f} MiB  JVM {jvm:6,.0f} MiB",
