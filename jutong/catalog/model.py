@@ -114,6 +114,17 @@ class Action(StrEnum):
     redact_text = "redact_text"  # free text through the Presidio analyzer (masking.analyzer)
 
 
+def check_explicit_policy(
+    name: str, policy: Action | None, mask: str | None, reason: str | None
+) -> None:
+    """An explicit column policy (release definitions, the share list) states its reason, and
+    a display mask names which one."""
+    if policy is not None and not reason:
+        raise ValueError(f"'{name}': an explicit policy needs a reason")
+    if policy is Action.mask and not mask:
+        raise ValueError(f"'{name}': policy mask needs 'mask'")
+
+
 class StandardizeRule(StrEnum):
     """How the standardize job treats an item (default derived from identifier, pii and type)."""
 

@@ -15,7 +15,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from jutong.catalog.model import Action, OpenType, UpdateCycle
+from jutong.catalog.model import Action, OpenType, UpdateCycle, check_explicit_policy
 from jutong.settings import Settings
 
 RELEASES_FOLDER = "releases"
@@ -63,10 +63,7 @@ class ReleaseColumn(_Strict):
     def _explicit(self) -> ReleaseColumn:
         if not COLUMN.match(self.name):
             raise ValueError(f"name: '{self.name}' is not a valid column name")
-        if self.policy is not None and not self.reason:
-            raise ValueError(f"'{self.name}': an explicit policy needs a reason")
-        if self.policy is Action.mask and not self.mask:
-            raise ValueError(f"'{self.name}': policy mask needs 'mask'")
+        check_explicit_policy(self.name, self.policy, self.mask, self.reason)
         return self
 
 

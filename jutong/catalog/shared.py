@@ -26,7 +26,14 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from jutong.catalog.model import Action, BaseDatabase, Share, UpdateCycle, _Strict
+from jutong.catalog.model import (
+    Action,
+    BaseDatabase,
+    Share,
+    UpdateCycle,
+    _Strict,
+    check_explicit_policy,
+)
 
 SHARED_FOLDER = "shared"
 ZONES = ("base", "theme")
@@ -47,10 +54,7 @@ class SharedItem(_Strict):
     def _consistent(self) -> SharedItem:
         if not COLUMN.match(self.name):
             raise ValueError(f"name: '{self.name}' is not a valid column name")
-        if self.policy is not None and not self.reason:
-            raise ValueError(f"'{self.name}': an explicit policy needs a reason")
-        if self.policy is Action.mask and not self.mask:
-            raise ValueError(f"'{self.name}': policy mask needs 'mask'")
+        check_explicit_policy(self.name, self.policy, self.mask, self.reason)
         return self
 
 

@@ -4,29 +4,10 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
-from jutong.catalog import CatalogError, load_catalog
+from jutong.catalog import load_catalog
 from jutong.cli import main
-
-
-@pytest.fixture()
-def cat_dir(tmp_path: Path, repo_root: Path) -> Path:
-    d = tmp_path / "catalog"
-    shutil.copytree(repo_root / "catalog", d)
-    return d
-
-
-def edit(path: Path, fn) -> None:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    fn(data)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-
-
-def problems(cat_dir: Path) -> list[str]:
-    with pytest.raises(CatalogError) as exc:
-        load_catalog(cat_dir)
-    return exc.value.problems
+from tests.catalog.conftest import edit, problems
 
 
 def test_repository_catalog_is_valid(repo_root: Path):

@@ -9,30 +9,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 
-from jutong.catalog import CatalogError, load_catalog
+from jutong.catalog import load_catalog
 from jutong.catalog.model import BaseDatabase, ShareType
 from jutong.cli import main
-
-
-@pytest.fixture()
-def cat_dir(tmp_path: Path, repo_root: Path) -> Path:
-    d = tmp_path / "catalog"
-    shutil.copytree(repo_root / "catalog", d)
-    return d
-
-
-def _edit(path: Path, fn) -> None:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    fn(data)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-
-
-def _problems(cat_dir: Path) -> list[str]:
-    with pytest.raises(CatalogError) as exc:
-        load_catalog(cat_dir)
-    return exc.value.problems
+from tests.catalog.conftest import edit, problems
 
 
 def test_repository_share_list(repo_root: Path):
@@ -66,15 +47,15 @@ def test_repository_share_list(repo_root: Path):
     ],
 )
 def test_bad_shared_resource_names_file_and_field(cat_dir: Path, mutate, text: str):
-    _edit(cat_dir / "shared" / "base.population.yaml", mutate)
-    found = _problems(cat_dir)
+    edit(cat_dir / "shared" / "base.population.yaml", mutate)
+    found = problems(cat_dir)
     assert any("base.population.yaml" in p and text in p for p in found), found
 
 
 def test_file_name_and_clash_with_an_entry(cat_dir: Path):
     shutil.copy(cat_dir / "shared" / "base.population.yaml", cat_dir / "shared" / "base.x.yaml")
     assert any(
-        "base.x.yaml: id: 'base.population' but the file is named" in p for p in _problems(cat_dir)
+        "base.x.yaml: id: 'base.population' but the file is named" in p for p in problems(cat_dir)
     )
 
 

@@ -17,33 +17,15 @@ from jutong.lake import Lake
 from jutong.lineage.catalog_edges import catalog_edges
 from jutong.lineage.graph import Lineage
 from jutong.lineage.share_edges import share_edges
-from jutong.quality.store import GateRun, record
 from masking.delivery.build import deliver, share_table_name
+from tests.quality.gate_runs import record_gate
 
 
 def _delivered(s) -> str:
     t = pa.table({"name": ["韦小宝", "李四"], "sex": ["1", "1"], "_batch_id": ["b1", "b1"]})
     Lake(s).ensure_table("staging", "gongan__huji", t.schema).append(t)
     day = dt.date(2026, 11, 2)
-    record(
-        s,
-        GateRun(
-            "gongan.huji",
-            "gongan",
-            "b1",
-            "passed",
-            2,
-            2,
-            0,
-            2,
-            [],
-            [],
-            {},
-            None,
-            day,
-            dt.datetime(2026, 11, 2),
-        ),
-    )
+    record_gate(s, "gongan.huji", "b1", day=day)
     req = parse_actor("周科员:requester_staff@shichang")
     ref = request_share(
         s, actor=req, resource="gongan.huji", items=["姓名", "性别"], purpose="核验"

@@ -40,29 +40,11 @@ def _staged_and_subscribed(s) -> str:
     import pyarrow as pa
 
     from jutong.governance.cases.engine import fire
-    from jutong.quality.store import GateRun, record
+    from tests.quality.gate_runs import record_gate
 
     t = pa.table({"name": ["韦小宝", "李四"], "sex": ["男", "男"], "_batch_id": ["b1", "b1"]})
     Lake(s).ensure_table("staging", "gongan__huji", t.schema).append(t)
-    record(
-        s,
-        GateRun(
-            "gongan.huji",
-            "gongan",
-            "b1",
-            "passed",
-            2,
-            2,
-            0,
-            2,
-            [],
-            [],
-            {},
-            None,
-            dt.date(2026, 11, 1),
-            dt.datetime(2026, 11, 1),
-        ),
-    )
+    record_gate(s, "gongan.huji", "b1")
     req = parse_actor("周科员:requester_staff@shichang")
     ref = request_share(
         s, actor=req, resource="gongan.huji", items=["姓名", "性别"], purpose="核验"

@@ -4,7 +4,6 @@ a new delivery only when the source has a new snapshot."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import pyarrow as pa
@@ -14,12 +13,11 @@ import pytest
 from jutong.governance.audit import events, verify
 from jutong.governance.cases.actors import parse_actor
 from jutong.governance.cases.engine import fire
-from jutong.governance.db import dispose_all
 from jutong.governance.sharing.requests import request_share
-from jutong.identifiers.checkdigits import resident_id_check
 from jutong.lake import Lake
-from jutong.quality.store import GateRun, record
 from masking.delivery import DeliveryError, deliver, deliver_all
+from tests.masking.delivery.conftest import rid
+from tests.quality.gate_runs import record_gate
 
 REQ = parse_actor("李科员:requester_staff@minzheng")
 REQ2 = parse_actor("陈科员:requester_staff@renshe")
@@ -27,21 +25,10 @@ BUREAU = parse_actor("王审核:bureau_reviewer@dashuju")
 PROV = parse_actor("张警官:provider_staff@gongan")
 
 
-@pytest.fixture(autouse=True)
-def _fresh_engines():
-    yield
-    dispose_all()
-
-
-def _rid(seq: int) -> str:
-    body = f"45010219900307{seq:03d}"
-    return body + resident_id_check(body)
-
-
 def _batch(batch: str, start: int, n: int) -> pa.Table:
     return pa.table(
         {
-            "id_number": [_rid(start + i) for i in range(n)],
+            "id_number": [rid(start + i) for i in range(n)],
             "name": [f"韦{'小宝大明'[i % 4]}{i}" for i in range(n)],
             "sex": ["男"] * n,
             "domicile_address": ["广西壮族自治区南宁市兴宁区朝阳路1号"] * n,
@@ -52,25 +39,7 @@ def _batch(batch: str, start: int, n: int) -> pa.Table:
 
 
 def _gate(settings, batch: str, status: str) -> None:
-    record(
-        settings,
-        GateRun(
-            "gongan.huji",
-            "gongan",
-            batch,
-            status,
-            5,
-            5,
-            0,
-            5,
-            [],
-            [],
-            {},
-            None,
-            dt.date(2026, 11, 1),
-            dt.datetime(2026, 11, 1),
-        ),
-    )
+    record_gate(settings, "gongan.huji", batch, status, rows=5)
 
 
 @pytest.fixture()
@@ -102,7 +71,7 @@ def test_delivery_has_the_approved_items_masked_and_no_blocked_rows(settings, st
     ids = share.column("id_number").to_pylist()
     assert not any(i.startswith("4501") for i in ids)  # keyed pseudonyms, not the IDs
     assert all(n.startswith("韦") and "*" in n for n in share.column("name").to_pylist())
-    assert _rid(200) not in json.dumps(share.to_pylist())  # nothing of the blocked batch
+    assert rid(200) not in json.dumps(share.to_pylist())  # nothing of the blocked batch
     files = res.path
     manifest = json.loads((files / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["rows"] == {"source": 10, "excluded_not_passed": 4, "delivered": 6}

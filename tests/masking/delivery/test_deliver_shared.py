@@ -18,13 +18,12 @@ from jutong.governance.audit import events, verify
 from jutong.governance.cases.actors import parse_actor
 from jutong.governance.cases.engine import fire
 from jutong.governance.cases.model import CaseError
-from jutong.governance.db import dispose_all
 from jutong.governance.sharing.requests import request_share
-from jutong.identifiers.checkdigits import resident_id_check
 from jutong.lake import Lake
 from jutong.lineage.share_edges import share_edges
 from jutong.themes.project import CHECKOUT_PROJECT
 from masking.delivery import DeliveryError, deliver
+from tests.masking.delivery.conftest import rid
 
 MINZHENG = parse_actor("李科员:requester_staff@minzheng")
 RENSHE = parse_actor("陈科员:requester_staff@renshe")
@@ -32,22 +31,11 @@ REVIEWER = parse_actor("王审核:bureau_reviewer@dashuju")
 BUREAU_PROVIDER = parse_actor("赵处长:provider_staff@dashuju")
 
 
-@pytest.fixture(autouse=True)
-def _fresh_engines():
-    yield
-    dispose_all()
-
-
-def _rid(seq: int) -> str:
-    body = f"45010219900307{seq:03d}"
-    return body + resident_id_check(body)
-
-
 def _population(n: int = 5) -> pa.Table:
     return pa.table(
         {
             "person_id": [f"P{i:010d}" for i in range(n)],
-            "resident_id": [_rid(i) for i in range(n)],
+            "resident_id": [rid(i) for i in range(n)],
             "name": [f"韦小{'宝明红'[i % 3]}" for i in range(n)],
             "sex": ["1", "2"] * (n // 2) + ["1"] * (n % 2),
             "birth_date": [dt.date(1990, 3, 7)] * n,
@@ -108,7 +96,7 @@ def test_base_population_is_delivered_by_the_bureau_masked(settings, lake):
     assert all(not r["person_id"].startswith("P") for r in rows)  # keyed pseudonyms
     assert all("*" in r["name"] and "*" in r["resident_id"] for r in rows)  # catalog masks
     assert {r["domicile_division"] for r in rows} == {"450102"}  # explicit keep
-    assert _rid(0) not in json.dumps(rows, ensure_ascii=False)
+    assert rid(0) not in json.dumps(rows, ensure_ascii=False)
     manifest = res.manifest
     assert manifest["provider"] == "dashuju" and manifest["resource_kind"] == "base"
     assert manifest["source"]["table"] == "base.population"
