@@ -148,7 +148,9 @@ class Spark(Service):
 
     def start(self, ctx: Context) -> None:
         p = ctx.port
-        if not self.status(ctx)[0].healthy:
+        # a process whose pid lives is never started again (spark-daemon.sh refuses: "running
+        # as process …"); one that is slow to answer on its port (a loaded machine) is waited for
+        if self.status(ctx)[0].pid is None:
             self._daemon(
                 ctx,
                 "start",
@@ -160,13 +162,13 @@ class Spark(Service):
                 "--webui-port",
                 str(p("spark_master_ui")),
             )
-            if not wait_until(lambda: port_open(p("spark_master")), 60):
-                raise StackError("spark: master not answering on its port")
+        if not wait_until(lambda: port_open(p("spark_master")), 60):
+            raise StackError("spark: master not answering on its port")
         cores = str(worker_cores(ctx))
         memory = ctx.options.get("spark_worker_memory", "2g")
         statuses = {st.process: st for st in self.status(ctx)}
         for proc, _cls, instance, port_name in self._processes(ctx)[1:]:
-            if statuses[proc].healthy:
+            if statuses[proc].pid is not None:
                 continue
             ports = (
                 [p(port_name), p(f"{port_name}_ui")] if port_name else [0, 0]
