@@ -5,7 +5,7 @@ temporary lake once; ``--work DIR`` keeps it for the next run):
 
 - (a) **baseline**: the core's column rules (``check_resident_ids``, ``check_usccs``,
   ``standardize_names``/``_dates``/``_phones``/``_sexes``, ``lookup_division_codes``,
-  ``split_addresses``) over the raw Arrow table in this process, Arrow limited to one thread
+  ``address_division_codes``: the rules the job applies) over the raw Arrow table in this process, Arrow limited to one thread
   (one core);
 - (b) **transform**: ``standardize_frame`` on Spark (``--master``, default ``local[2]``),
   materialized the way the job materializes it: cached, counted, the summary counts taken from
@@ -107,6 +107,53 @@ def python_workers_peak_kb(jvm_pid: int | None) -> int:
         except OSError:
             continue
     return total
+
+
+def _cpu_of(pid: int | str) -> float:
+    """CPU seconds of a process and its reaped children (utime, stime, cutime, cstime)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(jvm: int | None) -> dict[str, float]:
+    """CPU seconds so far: the Spark JVM (without its children), the Python worker processes
+    (the daemon and its forked workers, reaped ones included) and this driver process. CPU
+    time, unlike wall time, does not grow when other work shares the cores."""
+    out = {"jvm": 0.0, "python workers": 0.0, "driver": 0.0}
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    out["driver"] = me.ru_utime + me.ru_stime
+    if not jvm:
+        return out
+    try:
+        f = Path(f"/proc/{jvm}/stat").read_text().rsplit(")", 1)[1].split()
+        out["jvm"] = (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        pass
+    for p in Path("/proc").iterdir():
+        if not p.name.isdigit():
+            continue
+        try:
+            cmd = (p / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"pyspark.daemon" in cmd or b"pyspark/daemon" in cmd:
+            stat = (p / "stat").read_text().rsplit(")", 1)[1].split()
+            if stat[1] == str(jvm):  # the daemon: its own and its reaped workers' time
+                out["python workers"] += _cpu_of(p.name)
+            else:  # a live worker (forked from the daemon)
+                out["python workers"] += (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+    return out
+
+
+def cpu_diff(a: dict[str, float], b: dict[str, float]) -> dict[str, float]:
+    return {k: b[k] - a[k] for k in a}
+
+
+def fmt_cpu(c: dict[str, float]) -> str:
+    return ", ".join(f"{k} {v:.1f}" for k, v in c.items()) + f" (total {sum(c.values()):.1f})"
 
 
 def jvm_pid(spark) -> int | None:
@@ -244,8 +291,8 @@ def baseline(table, entry, as_of: dt.date) -> dict[str, float]:
     from jutong.identifiers.resident_id import check_resident_ids
     from jutong.identifiers.uscc import check_usccs
     from jutong.standardize import (
+        address_division_codes,
         lookup_division_codes,
-        split_addresses,
         standardize_dates,
         standardize_names,
         standardize_phones,
@@ -258,7 +305,7 @@ def baseline(table, entry, as_of: dt.date) -> dict[str, float]:
         R.date: standardize_dates,
         R.sex: standardize_sexes,
         R.division: lookup_division_codes,
-        R.address: split_addresses,
+        R.address: address_division_codes,  # what the job takes of an address
     }
     threads = pa.cpu_count()
     pa.set_cpu_count(1)
@@ -323,12 +370,15 @@ def main() -> int:
     ap.add_argument("--skip-job", action="store_true", help="skip (c), the whole job")
     ap.add_argument("--repeat", type=int, default=1, help="runs of (b), best one reported")
     ap.add_argument("--conf", action="append", default=[], help="extra Spark option K=V")
+    ap.add_argument("--prepare-only", action="store_true", help="generate and ingest, no run")
     args = ap.parse_args()
 
     work = Path(args.work or tempfile.mkdtemp(prefix="jutong-bench-std-"))
     work.mkdir(parents=True, exist_ok=True)
     os.environ["JUTONG_SPARK_MASTER"] = args.master
     s, entry, lake = prepare(work, args.dataset, args.rows)
+    if args.prepare_only:
+        return 0
 
     import pyarrow.dataset as pads
 
@@ -348,11 +398,14 @@ def main() -> int:
     print(f"dataset {entry.id}: batch {batch}, {rows:,} rows, {len(entry.items)} items")
 
     # (a)
+    c0 = cpu_seconds(None)
     times = baseline(table, entry, AS_OF)
     t_base = sum(times.values())
+    cpu_a = cpu_diff(c0, cpu_seconds(None))["driver"]
     print(
         f"\n(a) baseline, rules over the Arrow table in this process, 1 thread: {t_base:.2f} s "
-        f"= {rows / t_base:,.0f} rows/s (reading the table: {t_read:.2f} s, not counted)"
+        f"= {rows / t_base:,.0f} rows/s, CPU {cpu_a:.2f} s (reading the table: {t_read:.2f} s, "
+        "not counted)"
     )
     for k, v in times.items():
         print(f"    {k:<34} {v:6.2f} s  {rows / v if v else 0:>12,.0f} rows/s")
@@ -372,6 +425,7 @@ def main() -> int:
             shutil.rmtree(target, ignore_errors=True)
             m = prof.mark()
             phases = {}
+            c0 = cpu_seconds(pid)
             t0 = time.perf_counter()
             raw_df = read_batch(spark, lake, "raw", entry.table_name, batch)
             out = standardize_frame(raw_df, entry, AS_OF).cache()
@@ -385,17 +439,20 @@ def main() -> int:
             out.coalesce(files_hint).write.parquet(str(target))
             phases[f"write Parquet ({files_hint} file(s))"] = time.perf_counter() - t
             total = time.perf_counter() - t0
+            cpu = cpu_diff(c0, cpu_seconds(pid))
+            print(f"    (b) run {i + 1}: {total:.2f} s, CPU s: {fmt_cpu(cpu)}", flush=True)
             out.unpersist()
             assert n == rows, (n, rows)
             if best is None or total < best[0]:
-                best = (total, phases, prof.since(m))
-        t_b, phases_b, prof_b = best
+                best = (total, phases, prof.since(m), cpu)
+        t_b, phases_b, prof_b, cpu_b = best
     print(
         f"\n(b) standardize_frame on {args.master}: {t_b:.2f} s = {rows / t_b:,.0f} rows/s; "
         f"ratio to the baseline {t_base / t_b:.2f}"
     )
     for k, v in phases_b.items():
         print(f"    {k:<34} {v:6.2f} s")
+    print(f"    CPU s: {fmt_cpu(cpu_b)}; {rows / sum(cpu_b.values()):,.0f} rows per CPU-second")
     print_profile("(b)", prof_b, t_b)
 
     # (c)
@@ -415,6 +472,7 @@ def main() -> int:
         lake2 = Lake(s2)
         m = prof.mark()
         marks: list[tuple[str, float]] = []
+        c0 = cpu_seconds(pid)
         t0 = time.perf_counter()
         res = run_standardize(
             spark,
@@ -425,6 +483,7 @@ def main() -> int:
             progress=lambda msg: marks.append((msg, time.perf_counter() - t0)),
         )
         t_c = time.perf_counter() - t0
+        cpu_c = cpu_diff(c0, cpu_seconds(pid))
         prof_c = prof.since(m)
         os.environ["JUTONG_HOME"] = str(home)
         r = res[0]
@@ -433,6 +492,7 @@ def main() -> int:
             f"{rows / t_c:,.0f} rows/s; ratio to the baseline {t_base / t_c:.2f}; "
             f"{r.status}: {r.published:,} published, {r.quarantined:,} quarantined"
         )
+        print(f"    CPU s: {fmt_cpu(cpu_c)}; {rows / sum(cpu_c.values()):,.0f} rows per CPU-second")
         print_profile("(c)", prof_c, t_c)
     jvm_kb = max(jvm.hwm_kb, jvm.peak_kb)
     workers_kb = python_workers_peak_kb(pid)
@@ -452,6 +512,8 @@ def main() -> int:
             f"ratio {t_base / t_c:.2f}"
         )
     print(f"  targets: ≥ 150,000 rows/s on {args.master} and ratio ≥ 1.30")
+    load = os.getloadavg()
+    print(f"  load average at the end (other work on the machine): {load[0]:.1f} {load[1]:.1f}")
     print(
         f"  peak memory: driver process {peak_mb:,.0f} MB; Spark JVM {jvm_kb / 1024:,.0f} MB; "
         f"Python workers alive at the end {workers_kb / 1024:,.0f} MB"
