@@ -44,15 +44,11 @@ from spark_jobs.lake import read_batch, write_files
 
 log = logging.getLogger(__name__)
 IDENTIFIER_RULES = (StandardizeRule.resident_id, StandardizeRule.uscc, StandardizeRule.party_id)
+FIRST_COPY = "__first_copy"  # the window's result: the first row of the batch with this content
 
 
 def _empty() -> Column:
     return F.array().cast("array<string>")
-
-
-def _tag(item: str, arr: Column) -> Column:
-    """Prefix every code of an array column with the item name: ``id_number:bad_check``."""
-    return F.transform(F.coalesce(arr, _empty()), lambda r: F.concat(F.lit(f"{item}:"), r))
 
 
 def _one(item: str, reason: Column) -> Column:
@@ -94,8 +90,8 @@ def _item_columns(item: DataItem, as_of: dt.date, declared: Column | None = None
     rule = item.standardize_rule
     name = item.name
     if rule in IDENTIFIER_RULES:
-        rid = rules.resident_id_struct(raw, as_of)
-        usc = rules.uscc_struct(raw)
+        rid = rules.resident_id_struct(raw, as_of, tag=name)
+        usc = rules.uscc_struct(raw, tag=name)
         if rule is StandardizeRule.resident_id:
             use_rid = F.lit(True)
         elif rule is StandardizeRule.uscc:
@@ -117,9 +113,11 @@ def _item_columns(item: DataItem, as_of: dt.date, declared: Column | None = None
         if rule is not StandardizeRule.uscc:
             extra[f"{name}_birth_date"] = F.when(use_rid, rid["birth_date"])
             extra[f"{name}_sex"] = F.when(use_rid, rid["sex"])
-        # an empty value is "missing" (reported only when the item is required), not invalid
-        reasons = F.filter(_tag(name, pick("reasons")), lambda r: r != F.lit(f"{name}:empty"))
-        return _ItemColumns(normalized, normalized, reasons, _tag(name, pick("warnings")), extra)
+        # an empty value is "missing" (reported only when the item is required), not invalid;
+        # the codes are tagged with the item in the rules' Arrow batch (``rules._with_tags``)
+        reasons = F.coalesce(pick("tagged_reasons"), _empty())
+        warnings = F.coalesce(pick("tagged_warnings"), _empty())
+        return _ItemColumns(normalized, normalized, reasons, warnings, extra)
     if rule is StandardizeRule.person_name:
         s = rules.name_struct(raw)
         return _ItemColumns(
@@ -163,8 +161,8 @@ def _item_columns(item: DataItem, as_of: dt.date, declared: Column | None = None
         )
     if rule is StandardizeRule.address:
         value = F.regexp_replace(_blank_to_null(raw), r"\s+", "")
-        s = rules.address_struct(value)
-        return _ItemColumns(value, value, _empty(), extra={f"{name}_division": s["division_code"]})
+        division = rules.address_division(value)
+        return _ItemColumns(value, value, _empty(), extra={f"{name}_division": division})
     if rule in (StandardizeRule.integer, StandardizeRule.decimal):
         text = _blank_to_null(raw)
         value = text.try_cast("long" if rule is StandardizeRule.integer else "decimal(20,4)")
@@ -201,8 +199,14 @@ def standardize_frame(df: DataFrame, entry: CatalogEntry, as_of: dt.date) -> Dat
     warnings = F.flatten(F.array(*warning_arrays))
     # An exact copy of an earlier row of the same batch (every delivered value equal) points
     # to that row: the base build links it to its survivor instead of counting it twice.
-    same_content = Window.partitionBy("_batch_id", *[F.col(i.name) for i in entry.items])
-    first_row = F.min("_row_number").over(same_content)
+    # The window runs on the raw rows, in a step of its own: in the same projection as the
+    # rules, Spark evaluated the rules' UDFs on both sides of its shuffle. The content's hash
+    # leads the partition key: the shuffle and the sort compare one long first, the values
+    # only where the hashes are equal (the groups are the same; docs/performance.md).
+    content = [F.col(i.name) for i in entry.items]
+    same_content = Window.partitionBy(F.xxhash64(*content), "_batch_id", *content)
+    df = df.withColumn(FIRST_COPY, F.min("_row_number").over(same_content))
+    first_row = F.col(FIRST_COPY)
     duplicate_of = F.when(first_row != F.col("_row_number"), first_row)
     out = df.select(
         *cols,

@@ -1,7 +1,8 @@
 """Standardization rules for the non-identifier fields of department extracts.
 
 Each rule has a scalar form (one value, plain Python: the single definition of the logic) and
-a column form over Arrow arrays (``map_distinct``: the scalar rule once per distinct value).
+a column form over Arrow arrays (``map_distinct``: the scalar rule once per distinct value;
+``with_fast_path``: the common clean shapes answered by Arrow compute first).
 
 - ``phones``: mobile and landline numbers to one canonical form;
 - ``names``: person names (middle dots of minority names, spaces, full-width forms);
@@ -11,7 +12,13 @@ a column form over Arrow arrays (``map_distinct``: the scalar rule once per dist
 - ``addresses``: province / city / county / rest.
 """
 
-from jutong.standardize.addresses import AddressParts, split_address, split_addresses
+from jutong.standardize._vector import tag_code_lists
+from jutong.standardize.addresses import (
+    AddressParts,
+    address_division_codes,
+    split_address,
+    split_addresses,
+)
 from jutong.standardize.dates import (
     DateResult,
     excel_serial_to_date,
@@ -37,6 +44,7 @@ __all__ = [
     "NameResult",
     "PhoneResult",
     "SexResult",
+    "address_division_codes",
     "excel_serial_to_date",
     "lookup_division_code",
     "lookup_division_codes",
@@ -52,4 +60,5 @@ __all__ = [
     "standardize_phones",
     "standardize_sex",
     "standardize_sexes",
+    "tag_code_lists",
 ]

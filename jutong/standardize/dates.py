@@ -17,9 +17,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from jutong.standardize._vector import map_distinct
+from jutong.standardize._vector import map_distinct, matches, with_fast_path
 from jutong.text.cells import as_text, is_placeholder_text, strip_all
 from jutong.text.width import to_halfwidth
 
@@ -100,6 +102,41 @@ FIELDS = (
 )
 
 
+# Already ISO 8601 (years 1000-9999): valid when the day exists, which the round trip through
+# Arrow's date parser tells (it rolls 1990-02-30 over to 1990-03-02).
+CLEAN_ISO = "^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}$"
+
+
+def _iso_dates(arr: pa.Array) -> tuple[np.ndarray, pa.StructArray]:
+    """The ISO dates that exist, which ``standardize_date`` keeps as written, answered in C++."""
+    mask = matches(arr, CLEAN_ISO)
+    if mask.any():
+        text = arr.filter(pa.array(mask)).cast(pa.string())
+        parsed = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
+        back = pc.strftime(parsed, format="%Y-%m-%d")
+        ok = pc.equal(back, text).fill_null(False).to_numpy(zero_copy_only=False)
+        mask[np.flatnonzero(mask)[~ok]] = False
+    kept = arr.filter(pa.array(mask)).cast(pa.string())
+    n = len(kept)
+    rows = pa.StructArray.from_arrays(
+        [
+            kept,
+            pa.array(np.ones(n, bool)),
+            pa.nulls(n, pa.string()),
+            pa.array(np.full(n, "iso", object), pa.string()),
+        ],
+        fields=[pa.field(name, t) for name, t in FIELDS],
+    )
+    return mask, rows
+
+
 def standardize_dates(values: object) -> pa.StructArray:
-    """Column form: struct of iso, valid, reason, form (``iso`` castable to date32)."""
-    return map_distinct(values, lambda v: tuple(vars(standardize_date(v)).values()), FIELDS)
+    """Column form: struct of iso, valid, reason, form (``iso`` castable to date32). ISO dates
+    are answered by Arrow compute, the other forms by ``standardize_date`` once per distinct
+    value."""
+    return with_fast_path(
+        values,
+        _iso_dates,
+        lambda a: map_distinct(a, lambda v: tuple(vars(standardize_date(v)).values()), FIELDS),
+        distinct=True,
+    )

@@ -13,10 +13,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from jutong.standardize._vector import map_distinct
-from jutong.text.cells import ZERO_WIDTH, as_text, is_placeholder_text
+from jutong.standardize._vector import map_distinct, matches, with_fast_path
+from jutong.text.cells import PLACEHOLDER_TEXTS, ZERO_WIDTH, as_text, is_placeholder_text
 from jutong.text.width import to_halfwidth
 
 MIDDLE_DOT = "\u00b7"
@@ -77,9 +79,41 @@ FIELDS = (
 )
 
 
+# Already in the register's form: Chinese characters, parts joined by U+00B7 without spaces.
+# Nothing to repair and nothing invalid in such a name, unless it is a "no value" marker.
+_CJK_RE2 = r"\x{3400}-\x{4dbf}\x{4e00}-\x{9fff}\x{f900}-\x{faff}"
+CLEAN_NAME = "^[" + _CJK_RE2 + "]+(?:\u00b7[" + _CJK_RE2 + "]+)*$"
+_PLACEHOLDERS = pa.array(sorted(PLACEHOLDER_TEXTS), pa.string())
+
+
+def _clean_names(arr: pa.Array) -> tuple[np.ndarray, pa.StructArray]:
+    """The names ``standardize_name`` leaves as they are (valid, no repair), answered in C++."""
+    mask = matches(arr, CLEAN_NAME) & ~pc.is_in(arr, _PLACEHOLDERS).fill_null(False).to_numpy(
+        zero_copy_only=False
+    )
+    kept = arr.filter(pa.array(mask)).cast(pa.string())
+    n = len(kept)
+    rows = pa.StructArray.from_arrays(
+        [
+            kept,
+            pa.array(np.ones(n, bool)),
+            pa.nulls(n, pa.string()),
+            pa.ListArray.from_arrays(
+                pa.array(np.zeros(n + 1, np.int32)), pa.array([], pa.string())
+            ),
+        ],
+        fields=[pa.field(name, t) for name, t in FIELDS],
+    )
+    return mask, rows
+
+
 def standardize_names(values: object) -> pa.StructArray:
-    """Column form: struct of normalized, valid, reason, repairs."""
-    return map_distinct(values, lambda v: _row(standardize_name(v)), FIELDS)
+    """Column form: struct of normalized, valid, reason, repairs. Names already in the
+    register's form are answered by Arrow compute, the others by ``standardize_name`` once per
+    distinct value."""
+    return with_fast_path(
+        values, _clean_names, lambda a: map_distinct(a, lambda v: _row(standardize_name(v)), FIELDS)
+    )
 
 
 def _row(r: NameResult) -> tuple:
