@@ -93,13 +93,8 @@ def split_address(value: object) -> AddressParts:
     if not s:
         return AddressParts(None, None, None, None, None, False, "empty")
     divs = load_divisions()
-    rest, province, city, county = s, None, None, None
-    m = _match(rest, "province", None)
-    if m:
-        province, rest = m[1], rest[len(m[0]) :]
-    m = _match(rest, "city", province[:2] if province else None)
-    if m:
-        city, rest = m[1], rest[len(m[0]) :]
+    taken, province, city = _province_city(s)
+    rest, county = s[taken:], None
     within = city[:4] if city else province[:2] if province else None
     m = _match(rest, "county", within)
     if m:
