@@ -65,13 +65,10 @@ class Stages:
 
 
 def _settings(work: Path, master: str):
+    from bench._home import bench_home
     from jutong.settings import load_settings
 
-    home = work / "home"
-    home.mkdir(parents=True, exist_ok=True)
-    repo = Path(__file__).resolve().parents[1]
-    if not (home / "catalog").exists():
-        shutil.copytree(repo / "catalog", home / "catalog")
+    home = bench_home(work)
     return load_settings(
         {
             "JUTONG_HOME": str(home),

@@ -16,9 +16,12 @@ import datetime as dt
 import os
 import resource
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 # rows of renshe.shebao per synthetic person (about 1.0 with the default rates)
 ROWS_PER_PERSON = {"renshe.shebao": 1.02, "gongan.huji": 0.97}
@@ -32,11 +35,9 @@ def main() -> int:
     args = ap.parse_args()
 
     work = Path(args.keep or tempfile.mkdtemp(prefix="jutong-bench-gate-"))
-    home = work / "home"
-    home.mkdir(parents=True, exist_ok=True)
-    repo = Path(__file__).resolve().parents[1]
-    if not (home / "catalog").exists():
-        shutil.copytree(repo / "catalog", home / "catalog")
+    from bench._home import bench_home
+
+    home = bench_home(work)
     os.environ["JUTONG_HOME"] = str(home)
 
     from jutong.catalog import load_catalog

@@ -333,11 +333,9 @@ def baseline(table, entry, as_of: dt.date) -> dict[str, float]:
 def prepare(work: Path, dataset: str, rows: int):
     """The synthetic province's extract of ``dataset`` ingested into the lake under ``work``
     (once: a kept work folder is reused)."""
-    home = work / "home"
-    home.mkdir(parents=True, exist_ok=True)
-    repo = Path(__file__).resolve().parents[1]
-    if not (home / "catalog").exists():
-        shutil.copytree(repo / "catalog", home / "catalog")
+    from bench._home import bench_home
+
+    home = bench_home(work)
     os.environ["JUTONG_HOME"] = str(home)
     from jutong.catalog import load_catalog
     from jutong.ingest import ingest_file
