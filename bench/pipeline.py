@@ -126,7 +126,9 @@ def _base(spark, settings, base: str) -> int:
     from jutong.lake.history import rows_at
     from spark_jobs.base.run import build_base
 
-    build_base(spark, settings, base, AS_OF)
+    summary = build_base(spark, settings, base, AS_OF)
+    if summary.get("steps"):  # the entity builds time their steps (spark_jobs.base.resolve)
+        print("    steps: " + " · ".join(f"{k} {v:.1f} s" for k, v in summary["steps"].items()))
     lake = Lake(settings)
     links = lake.table_or_none("base", f"{base}_links")
     return rows_at(links if links is not None else lake.table("base", base))

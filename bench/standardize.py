@@ -491,6 +491,13 @@ def main() -> int:
             f"{r.status}: {r.published:,} published, {r.quarantined:,} quarantined"
         )
         print(f"    CPU s: {fmt_cpu(cpu_c)}; {rows / sum(cpu_c.values()):,.0f} rows per CPU-second")
+        steps = r.steps
+        print("    steps: " + " · ".join(f"{k} {v:.1f} s" for k, v in steps.items()))
+        if steps.get("standardize") and "gate" in steps:  # issue 19 item 3: gate ≤ 0.5
+            print(
+                f"    gate / standardize: {steps['gate'] / steps['standardize']:.2f} "
+                "(target ≤ 0.50)"
+            )
         print_profile("(c)", prof_c, t_c)
     jvm_kb = max(jvm.hwm_kb, jvm.peak_kb)
     workers_kb = python_workers_peak_kb(pid)

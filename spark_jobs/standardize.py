@@ -39,6 +39,7 @@ from jutong.lake import (
 from jutong.lake.history import batch_rows, published_values
 from jutong.lake.repair import repair_before_job
 from jutong.settings import Settings
+from jutong.steps import StepClock
 from spark_jobs import rules
 from spark_jobs.lake import read_batch, write_files
 
@@ -234,6 +235,7 @@ class BatchResult:
     quarantined: int = 0  # rows sent to quarantine.<department>__<dataset>
     failures: list[str] = field(default_factory=list)
     ticket: str | None = None
+    steps: dict[str, float] = field(default_factory=dict)  # step -> wall seconds (jutong.steps)
 
 
 def pending_batches(lake: Lake, entry: CatalogEntry) -> list[str]:
@@ -326,6 +328,7 @@ def run_standardize(
         return results
     suite = suite if suite is not None else suite_for(entry, settings)
     for batch_id in batches:
+        clock = StepClock()
         raw_df = read_batch(spark, lake, Zone.raw, entry.table_name, batch_id)
         out = standardize_frame(raw_df, entry, as_of)
         gated_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -338,32 +341,40 @@ def run_standardize(
                 raw_rows = raw_df.count()
                 counts, extra = {}, {"valid_rows": 0, "duplicates": 0, "loaded_at": None}
             else:
-                flagged = row_failure_flags(out, suite).cache()
-                raw_rows = flagged.count()
-                counts, extra = _batch_counts(flagged, entry)
+                with clock.step("standardize"):  # the transform runs when the cache is filled
+                    flagged = row_failure_flags(out, suite).cache()
+                    raw_rows = flagged.count()
+                    counts, extra = _batch_counts(flagged, entry)
                 max_age = (suite.get("meta", {}).get("jutong", {}) or {}).get("max_age_days")
                 params = {
                     "fresh_since": dt.datetime.combine(
                         as_of - dt.timedelta(days=max_age or 0), dt.time()
                     )
                 }
-                result = check_frame(
-                    flagged, suite, settings=settings, name=name, parameters=params, flagged=flagged
-                )
+                with clock.step("gate"):
+                    result = check_frame(
+                        flagged,
+                        suite,
+                        settings=settings,
+                        name=name,
+                        parameters=params,
+                        flagged=flagged,
+                    )
             if result.passed:
                 try:
-                    res = _publish_gated(
-                        lake,
-                        entry,
-                        batch_id,
-                        flagged,
-                        raw_rows,
-                        result,
-                        counts,
-                        extra,
-                        as_of,
-                        gated_at,
-                    )
+                    with clock.step("publish"):
+                        res = _publish_gated(
+                            lake,
+                            entry,
+                            batch_id,
+                            flagged,
+                            raw_rows,
+                            result,
+                            counts,
+                            extra,
+                            as_of,
+                            gated_at,
+                        )
                 except AlreadyPublishedError:
                     res = BatchResult(entry.id, batch_id, raw_rows, 0, {}, None, status="skipped")
             else:
@@ -378,10 +389,12 @@ def run_standardize(
                     failures=result.failures,
                 )
             if res.status != "skipped":
-                _record(settings, entry, res, result, extra, suite, as_of, gated_at)
+                with clock.step("record"):
+                    _record(settings, entry, res, result, extra, suite, as_of, gated_at)
         finally:
             if flagged is not None:
                 flagged.unpersist()
+        res.steps = clock.rounded()
         results.append(res)
         if progress:
             if res.status == "skipped":
@@ -395,6 +408,7 @@ def run_standardize(
                 progress(
                     f"{entry.id}: batch {batch_id}: {raw_rows:,} rows, {res.valid_rows:,} valid; "
                     f"gate passed: {res.published:,} published, {res.quarantined:,} quarantined"
+                    f" ({clock.line()})"
                 )
     return results
 

@@ -51,6 +51,7 @@ from jutong.catalog.loader import Catalog
 from jutong.catalog.model import EntityKind
 from jutong.lake import AuditError, Lake, Zone, table_id
 from jutong.settings import Settings
+from jutong.steps import StepClock
 from spark_jobs.base.mentions import authoritative_fields, mention_frame, mentions_of
 from spark_jobs.base.release import releases_jvm_objects
 from spark_jobs.base.resolve import EntityOutputs, resolve_entities
@@ -89,6 +90,7 @@ class EntityBuild:
     snapshot_id: int | None = None
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
     match_model: dict = field(default_factory=dict)
+    steps: dict[str, float] = field(default_factory=dict)  # step -> wall seconds
 
     @property
     def merged(self) -> int:
@@ -194,24 +196,28 @@ def build_entities(
     base = kind.base
     say = progress or (lambda s: log.info(s))
     res = EntityBuild(base=base, as_of=as_of.isoformat())
+    clock = StepClock()
 
     # (1) inputs; the key map's new keys are published here, before any id is used
-    mentions = load_mentions(spark, lake, catalog, kind)
-    if mentions is None:
-        raise AuditError(f"{base}: no staging table holds a {kind.value} mention yet")
-    mentions = mentions.cache()
+    with clock.step("inputs"):
+        mentions = load_mentions(spark, lake, catalog, kind)
+        if mentions is None:
+            raise AuditError(f"{base}: no staging table holds a {kind.value} mention yet")
+        mentions = mentions.cache()
     held: list[DataFrame] = [mentions]  # cached here: unpersisted however the build ends
     outputs: EntityOutputs | None = None
     try:
-        res.mentions = mentions.count()
+        with clock.step("inputs"):
+            res.mentions = mentions.count()
         say(f"{base}: {res.mentions:,} mentions")
-        decisions = review.decisions(settings, base)
-        history_so_far = read_table(spark, lake, BASE_ZONE, f"{base}_history")
-        canon = canonical_keys(mentions, kind).cache()
-        held.append(canon)
-        keymap, res.new_ids = assign_ids(
-            spark, lake, kind, canon.filter(F.col("key").isNotNull()), as_of, held
-        )
+        with clock.step("keys"):
+            decisions = review.decisions(settings, base)
+            history_so_far = read_table(spark, lake, BASE_ZONE, f"{base}_history")
+            canon = canonical_keys(mentions, kind).cache()
+            held.append(canon)
+            keymap, res.new_ids = assign_ids(
+                spark, lake, kind, canon.filter(F.col("key").isNotNull()), as_of, held
+            )
 
         # (2) resolution: every output table, nothing written
         outputs = resolve_entities(
@@ -226,9 +232,13 @@ def build_entities(
             progress=say,
             match=catalog.match_settings(base),
             assign=lambda keys: _assign_provisional(spark, lake, kind, keys, as_of, res, held),
+            clock=clock,
         )
         res = replace(res, **outputs.summary)
-        res.review_pending = review.sync_pending(settings, base, outputs.pending, outputs.covered)
+        with clock.step("review queue"):
+            res.review_pending = review.sync_pending(
+                settings, base, outputs.pending, outputs.covered
+            )
 
         # (3) publish
         props = {
@@ -237,8 +247,10 @@ def build_entities(
             "jutong.mentions": str(res.mentions),
             "jutong.new_versions": str(res.new_versions),
         }
-        res.snapshot_id = publish_outputs(lake, outputs, properties=props, gate=gate)
-        res.tickets = open_conflict_tickets(settings, base, outputs.conflicts, as_of)
+        with clock.step("publish"):
+            res.snapshot_id = publish_outputs(lake, outputs, properties=props, gate=gate)
+        with clock.step("tickets"):
+            res.tickets = open_conflict_tickets(settings, base, outputs.conflicts, as_of)
     finally:
         # cached frames released whether the build published or failed (a failed audit,
         # an interrupted publish): a session building again must not carry them
@@ -252,6 +264,8 @@ def build_entities(
         f"{res.quarantined:,} quarantined), {res.conflicts:,} conflicts, "
         f"{res.new_versions:,} new versions"
     )
+    res.steps = clock.rounded()
+    say(f"{base}: steps: {clock.line()}")
     return res
 
 

@@ -21,6 +21,7 @@ from jutong.base.matching import clusters, features, score_among, score_unkeyed
 from jutong.catalog.matching import DEFAULT as DEFAULT_MATCHING
 from jutong.catalog.matching import MatchSettings
 from jutong.catalog.model import EntityKind
+from jutong.steps import StepClock
 from spark_jobs.base.steps import history, ledger, links, probabilistic, provisional
 from spark_jobs.base.steps.conflicts import conflicts
 from spark_jobs.base.steps.ids import ID_COLUMN, ID_PREFIX, highest_number, new_keys
@@ -82,6 +83,7 @@ def resolve_entities(
     progress: Callable[[str], None],
     match: MatchSettings = DEFAULT_MATCHING,
     assign: Callable[[DataFrame], DataFrame] | None = None,
+    clock: StepClock | None = None,
 ) -> EntityOutputs:
     """Resolve the mentions of ``kind`` into the build's tables.
 
@@ -93,7 +95,8 @@ def resolve_entities(
     the base's thresholds (``catalog/matching.yaml``). ``assign``: the key map rows
     (``key``, ``entity_id``) of the provisional keys it is given (``key``), publishing the new
     ones (``spark_jobs.base.entities``); without it, new ids are numbered after ``keymap``'s
-    highest, in memory.
+    highest, in memory. ``clock``: the build's step clock (``jutong.steps``), told the time
+    of each step.
     """
     cached: list[DataFrame] = []
     try:
@@ -110,6 +113,7 @@ def resolve_entities(
             progress=progress,
             match=match,
             assign=assign,
+            clock=clock or StepClock(),
         )
     except BaseException:
         for df in cached:  # nothing of a failed resolution stays cached
@@ -131,6 +135,7 @@ def _resolve(
     progress: Callable[[str], None],
     match: MatchSettings,
     assign: Callable[[DataFrame], DataFrame] | None,
+    clock: StepClock,
 ) -> EntityOutputs:
     """``resolve_entities``; every frame it caches is appended to ``cached``."""
     base = kind.base
@@ -139,98 +144,111 @@ def _resolve(
         cached.append(df)
         return df.cache()
 
-    keyed = canon.filter(F.col("key").isNotNull())
-    known = keep(links.keyed_links(keyed, keymap))
+    with clock.step("keyed links"):
+        keyed = canon.filter(F.col("key").isNotNull())
+        known = keep(links.keyed_links(keyed, keymap))
 
     # probabilistic matching of the mentions without a usable key: one review subject
     # (mentions with equal features) scored and decided once for all its rows
-    cols = list(features(kind))
-    unkeyed = keep(canon.filter(F.col("key").isNull()))
-    scored = keep(
-        probabilistic.subjects(
-            probabilistic.candidates(unkeyed, kind), kind, {s for s, _ in decisions}
+    with clock.step("matching"):
+        cols = list(features(kind))
+        unkeyed = keep(canon.filter(F.col("key").isNull()))
+        scored = keep(
+            probabilistic.subjects(
+                probabilistic.candidates(unkeyed, kind), kind, {s for s, _ in decisions}
+            )
         )
-    )
-    members: dict[str, list[str]] = {}
-    for r in scored.select("subject", "mention_id").collect():
-        members.setdefault(r["subject"], []).append(r["mention_id"])
-    by_subject = scored.dropDuplicates(["subject"]).select(
-        F.col("subject").alias("mention_id"), *cols
-    )
-    unk_arrow = by_subject.toArrow()
-    known_arrow = known.select("entity_id", *cols).distinct().toArrow()
-    pairs, model = score_unkeyed(kind, unk_arrow, known_arrow, match=match)
-    decided, pending = probabilistic.decide(pairs, decisions, match)
-    probabilistic.review_details(by_subject, known, pending, kind, members)
-    merged, pending_ids = probabilistic.fan_out(members, decided, pending)
-    n_scored = sum(len(v) for v in members.values())
-    progress(
-        f"{base}: {n_scored:,} mentions without a usable key scored; "
-        f"{len(merged):,} merged, {len(pending_ids):,} to review"
-        + (f" ({len({p['mention_id'] for p in pending}):,} review items)" if pending else "")
-    )
+        members: dict[str, list[str]] = {}
+        for r in scored.select("subject", "mention_id").collect():
+            members.setdefault(r["subject"], []).append(r["mention_id"])
+        by_subject = scored.dropDuplicates(["subject"]).select(
+            F.col("subject").alias("mention_id"), *cols
+        )
+        unk_arrow = by_subject.toArrow()
+        known_arrow = known.select("entity_id", *cols).distinct().toArrow()
+    with clock.step("splink"):
+        pairs, model = score_unkeyed(kind, unk_arrow, known_arrow, match=match)
+    with clock.step("matching"):
+        decided, pending = probabilistic.decide(pairs, decisions, match)
+        probabilistic.review_details(by_subject, known, pending, kind, members)
+        merged, pending_ids = probabilistic.fan_out(members, decided, pending)
+        n_scored = sum(len(v) for v in members.values())
+        progress(
+            f"{base}: {n_scored:,} mentions without a usable key scored; "
+            f"{len(merged):,} merged, {len(pending_ids):,} to review"
+            + (f" ({len({p['mention_id'] for p in pending}):,} review items)" if pending else "")
+        )
 
     # what is still unplaced: legacy-code-only organisations and clusters of unkeyed
     # mentions become entities under a provisional key (steps.provisional)
-    placed = _provisional_placements(
-        unkeyed, by_subject, members, decided, pending, merged, kind, model, match
-    )
-    prov_map = None
-    if placed:
-        spark = canon.sparkSession
-        keys = spark.createDataFrame(sorted({(k,) for k, _ in placed.values()}), "key string")
-        if assign is None:
-            fresh = new_keys(keys, keymap, ID_PREFIX[kind], as_of, highest_number(keymap))
-            assigned = keymap.select("key", "entity_id").unionByName(
-                fresh.select("key", "entity_id")
+    with clock.step("provisional keys"):
+        placed = _provisional_placements(
+            unkeyed, by_subject, members, decided, pending, merged, kind, model, match
+        )
+        prov_map = None
+        if placed:
+            spark = canon.sparkSession
+            keys = spark.createDataFrame(sorted({(k,) for k, _ in placed.values()}), "key string")
+            if assign is None:
+                fresh = new_keys(keys, keymap, ID_PREFIX[kind], as_of, highest_number(keymap))
+                assigned = keymap.select("key", "entity_id").unionByName(
+                    fresh.select("key", "entity_id")
+                )
+            else:
+                assigned = assign(keys)
+            prov_map = keep(assigned.join(F.broadcast(keys), "key").select("key", "entity_id"))
+            ids = {r["key"]: r["entity_id"] for r in prov_map.collect()}
+            for m, (k, how) in placed.items():
+                merged[m] = (ids[k], how, 1.0)
+            progress(
+                f"{base}: {len(placed):,} unplaced mentions placed under {len(ids):,} "
+                "provisional keys (legacy codes, clusters of unkeyed mentions)"
             )
-        else:
-            assigned = assign(keys)
-        prov_map = keep(assigned.join(F.broadcast(keys), "key").select("key", "entity_id"))
-        ids = {r["key"]: r["entity_id"] for r in prov_map.collect()}
-        for m, (k, how) in placed.items():
-            merged[m] = (ids[k], how, 1.0)
-        progress(
-            f"{base}: {len(placed):,} unplaced mentions placed under {len(ids):,} "
-            "provisional keys (legacy codes, clusters of unkeyed mentions)"
-        )
 
-    resolved = keep(
-        links.matched_by_key(known).unionByName(
-            links.unkeyed_links(unkeyed, merged, pending_ids, match.match_upper)
+    with clock.step("links"):
+        resolved = keep(
+            links.matched_by_key(known).unionByName(
+                links.unkeyed_links(unkeyed, merged, pending_ids, match.match_upper)
+            )
         )
-    )
-    link_rows = keep(links.link_table(resolved, links.duplicate_links(mentions, resolved)))
+        link_rows = keep(links.link_table(resolved, links.duplicate_links(mentions, resolved)))
+        link_summary = {
+            **links.link_counts(link_rows),
+            "quarantine_reasons": links.quarantine_reasons(link_rows),
+        }
 
-    linked = resolved.filter(F.col("link_status") == "matched")
-    order = SurvivorOrder(linked)
-    golden = golden_records(linked, kind, order)
-    if prov_map is None:
-        prov_map = canon.sparkSession.createDataFrame([], "key string, entity_id string")
-    golden = keep(provisional.with_provisional(golden, prov_map, kind, ID_COLUMN[kind]))
-    conf = keep(conflicts(linked, golden, kind, order))
+    with clock.step("golden records"):
+        linked = resolved.filter(F.col("link_status") == "matched")
+        order = SurvivorOrder(linked)
+        golden = golden_records(linked, kind, order)
+        if prov_map is None:
+            prov_map = canon.sparkSession.createDataFrame([], "key string, entity_id string")
+        golden = keep(provisional.with_provisional(golden, prov_map, kind, ID_COLUMN[kind]))
+        conf = keep(conflicts(linked, golden, kind, order))
+        n_entities, n_conflicts = golden.count(), conf.count()
 
     # counts for the report and the ledger
-    summary: dict = {"match_model": model.report(), **links.link_counts(link_rows)}
-    summary["quarantine_reasons"] = links.quarantine_reasons(link_rows)
-    summary["entities"] = golden.count()
-    summary["conflicts"] = conf.count()
-    ledger_rows = keep(ledger.ledger(mentions, link_rows, base, as_of))
-    unbalanced = ledger.unbalanced(ledger_rows)
-    summary["ledger_balanced"] = not unbalanced
+    summary: dict = {"match_model": model.report(), **link_summary}
+    summary["entities"], summary["conflicts"] = n_entities, n_conflicts
+    with clock.step("ledger"):
+        ledger_rows = keep(ledger.ledger(mentions, link_rows, base, as_of))
+        unbalanced = ledger.unbalanced(ledger_rows)
+        summary["ledger_balanced"] = not unbalanced
 
     # history: a new version only where the golden values changed
-    id_col = ID_COLUMN[kind]
-    versioned = keep(history.versioned(golden, history_so_far, id_col, as_of, built_at))
-    new_versions = versioned.filter("_changed").drop("_changed")
-    summary["new_versions"] = new_versions.count()
+    with clock.step("history"):
+        id_col = ID_COLUMN[kind]
+        versioned = keep(history.versioned(golden, history_so_far, id_col, as_of, built_at))
+        new_versions = versioned.filter("_changed").drop("_changed")
+        summary["new_versions"] = new_versions.count()
 
-    tables = {base: versioned.drop("_changed")}
-    if summary["new_versions"]:
-        tables[f"{base}_history"] = new_versions
-    tables[f"{base}_links"] = link_rows
-    tables[f"{base}_conflicts"] = conf
-    tables[f"{base}_ledger"] = ledger_rows
+        tables = {base: versioned.drop("_changed")}
+        if summary["new_versions"]:
+            tables[f"{base}_history"] = new_versions
+        tables[f"{base}_links"] = link_rows
+        tables[f"{base}_conflicts"] = conf
+        tables[f"{base}_ledger"] = ledger_rows
+
     return EntityOutputs(
         base=base,
         id_column=id_col,

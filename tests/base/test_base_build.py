@@ -77,6 +77,17 @@ def test_accuracy_against_ground_truth(built):
         assert s.mentions > 0
 
 
+def test_entity_builds_report_the_time_of_each_step(built):
+    """Issue 19 item 4: every step of an entity build is timed (and printed by the build)."""
+    _, _, results = built
+    for base in ("population", "legal_entity"):
+        steps = results[base]["steps"]
+        expected = ["inputs", "keys", "keyed links", "matching", "splink", "provisional keys"]
+        expected += ["links", "golden records", "ledger", "history", "review queue", "publish"]
+        assert list(steps) == [*expected, "tickets"], steps
+        assert all(v >= 0 for v in steps.values()) and steps["publish"] > 0, steps
+
+
 def test_ledger_balances_per_batch_and_role(built):
     settings, _, results = built
     for base in ("population", "legal_entity"):

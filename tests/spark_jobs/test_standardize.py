@@ -130,6 +130,8 @@ def test_province_standardized_matches_ground_truth(
         results = run_standardize(spark, s, e, AS_OF, lake=lake)
         assert len(results) == 1
         assert results[0].status == "passed", results[0].failures  # the quality gate
+        # each step of the batch is timed (issue 19: where the time goes)
+        assert list(results[0].steps) == ["standardize", "gate", "publish", "record"]
     # idempotent: nothing pending, a second run adds nothing
     assert all(pending_batches(lake, e) == [] for e in catalog)
     assert all(run_standardize(spark, s, e, AS_OF, lake=lake) == [] for e in catalog)

@@ -1,0 +1,32 @@
+"""The step clock of long jobs (jutong.steps)."""
+
+import time
+
+from jutong.steps import StepClock
+
+
+def test_steps_add_up_in_order_and_the_line_names_them():
+    clock = StepClock()
+    with clock.step("inputs"):
+        time.sleep(0.02)
+    with clock.step("matching"):
+        time.sleep(0.01)
+    with clock.step("inputs"):  # a step entered twice adds up
+        time.sleep(0.02)
+    assert list(clock.seconds) == ["inputs", "matching"]
+    assert clock.seconds["inputs"] >= 0.04
+    assert 0.01 <= clock.seconds["matching"] < clock.seconds["inputs"]
+    assert clock.total >= sum(clock.seconds.values())
+    line = clock.line()
+    assert line.startswith("inputs 0.0 s · matching 0.0 s · total ") and line.endswith(" s")
+    assert clock.rounded() == {k: round(v, 1) for k, v in clock.seconds.items()}
+
+
+def test_a_failing_step_is_still_timed():
+    clock = StepClock()
+    try:
+        with clock.step("publish"):
+            raise RuntimeError("audit failed")
+    except RuntimeError:
+        pass
+    assert "publish" in clock.seconds
