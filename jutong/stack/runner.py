@@ -44,6 +44,20 @@ def _select(only: list[str] | None) -> list[Service]:
     return [s for s in SERVICES if s.name in only]
 
 
+def ports_to_keep(services, ctx: Context) -> dict[str, int]:
+    """The known ports of every service with a live process: a running service keeps its
+    own, and so does one partly up (a killed Spark worker beside a live master): its live
+    processes hold them, and the ones started again must find the others on the same ports.
+    The ports of a service with no live process get their known or a free port again."""
+    if not ctx.ports:
+        return {}
+    keep: dict[str, int] = {}
+    for service in services:
+        if any(st.pid is not None for st in service.status(ctx)):
+            keep.update({p: ctx.ports[p] for p in service.ports if p in ctx.ports})
+    return keep
+
+
 def up(
     ctx: Context,
     *,
@@ -53,9 +67,8 @@ def up(
     """Start every service that is not running (idempotent); write the settings profile."""
     ctx.sd.root.mkdir(parents=True, exist_ok=True)
     running = {s.name for s in SERVICES if ctx.ports and s.running(ctx)}
-    # ports: a running service keeps its own; the others get their known or a free port
-    keep = {p: ctx.ports[p] for s in SERVICES if s.name in running for p in s.ports}
-    names = [p for s in SERVICES if s.name not in running for p in s.ports]
+    keep = ports_to_keep(SERVICES, ctx)
+    names = [p for s in SERVICES for p in s.ports if p not in keep]
     offsets = {p: o for s in SERVICES for p, o in s.offsets.items()}
     known = {p: v for p, v in ctx.ports.items() if p not in keep}
     ctx.ports = {**keep, **assign_ports(names, known, configured=configured_ports, offsets=offsets)}

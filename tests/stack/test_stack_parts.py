@@ -29,7 +29,7 @@ from jutong.stack.common import (
     stop_pids,
     tail,
 )
-from jutong.stack.runner import SERVICES, context, format_status, status
+from jutong.stack.runner import SERVICES, context, format_status, ports_to_keep, status
 
 ALL_PORTS = [p for s in SERVICES for p in s.ports]
 
@@ -238,3 +238,29 @@ def test_format_status_shows_pid_port_health_log():
     line = format_status([row]).splitlines()[1]
     assert line.split()[:5] == ["redis", "redis-server", "42", "6390", "ok"]
     assert line.endswith("/x/redis.log")
+
+
+class _FakeService:
+    def __init__(self, name, ports, pids):
+        self.name, self.ports, self._pids = name, ports, pids
+
+    def status(self, ctx):
+        return [
+            ProcessStatus(self.name, f"p{i}", pid, None, False, "", "")
+            for i, pid in enumerate(self._pids)
+        ]
+
+
+def test_a_partly_running_service_keeps_its_ports(ctx):
+    """A killed Spark worker beside a live master: the master's ports stay (the master is
+    not started again and must be found where it is); a service with no live process may
+    get new ports."""
+    spark_up = _FakeService("spark", ["spark_master", "spark_worker"], [os.getpid(), None])
+    redis_down = _FakeService("redis", ["redis"], [None])
+    keep = ports_to_keep([spark_up, redis_down], ctx)
+    assert keep == {
+        "spark_master": ctx.ports["spark_master"],
+        "spark_worker": ctx.ports["spark_worker"],
+    }
+    ctx.ports = {}
+    assert ports_to_keep([spark_up], ctx) == {}  # never started: nothing known to keep
