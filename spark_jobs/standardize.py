@@ -266,10 +266,17 @@ def identifier_counts(df: DataFrame, entry: CatalogEntry) -> dict[str, dict[str,
     return _batch_counts(df, entry)[0]
 
 
-def _batch_counts(df: DataFrame, entry: CatalogEntry) -> tuple[dict[str, dict[str, int]], dict]:
-    """One pass: the identifier counts, and the batch's valid rows, exact copies, load time."""
+def _batch_counts(
+    df: DataFrame, entry: CatalogEntry, flag_keys: list[str] | None = None
+) -> tuple[dict[str, dict[str, int]], dict]:
+    """One pass: the identifier counts, and the batch's rows, valid rows, exact copies, load
+    time; with ``flag_keys`` (``df`` a ``row_failure_flags`` frame) also the gate's row-flag
+    counts (``extra["flags"]``, see ``spark_jobs.quality.flags.flag_counts``)."""
+    from spark_jobs.quality.flags import flag_aggregates, flag_counts
+
     items = [i.name for i in entry.items if i.standardize_rule in IDENTIFIER_RULES]
     aggs = [
+        F.count(F.lit(1)).alias("_|rows"),
         F.sum(F.when(F.col("_valid"), 1).otherwise(0)).alias("_|valid_rows"),
         F.sum(F.when(F.col("_duplicate_of").isNotNull(), 1).otherwise(0)).alias("_|duplicates"),
         F.max("_loaded_at").alias("_|loaded_at"),
@@ -283,10 +290,16 @@ def _batch_counts(df: DataFrame, entry: CatalogEntry) -> tuple[dict[str, dict[st
             F.sum(F.when(present & ~F.col(f"{n}_valid"), 1).otherwise(0)).alias(f"{n}|invalid"),
             F.sum(F.when(~present, 1).otherwise(0)).alias(f"{n}|missing"),
         ]
+    if flag_keys is not None:
+        aggs += flag_aggregates(flag_keys)
     row = df.agg(*aggs).collect()[0].asDict()
     out: dict[str, dict[str, int]] = {n: {} for n in items}
     extra: dict = {}
+    if flag_keys is not None:
+        extra["flags"] = flag_counts(row, flag_keys)
     for key, v in row.items():
+        if "|" not in key:  # a flag count
+            continue
         n, what = key.split("|")
         if n == "_":
             extra[what] = v if what == "loaded_at" else int(v or 0)
@@ -318,7 +331,7 @@ def run_standardize(
     from jutong.quality.result import GateResult
     from jutong.quality.suites import suite_for
     from spark_jobs.quality.evaluate import check_frame, precheck
-    from spark_jobs.quality.flags import row_failure_flags
+    from spark_jobs.quality.flags import row_failure_flags, row_keys
 
     lake = lake or Lake(settings)
     results: list[BatchResult] = []
@@ -343,8 +356,8 @@ def run_standardize(
             else:
                 with clock.step("standardize"):  # the transform runs when the cache is filled
                     flagged = row_failure_flags(out, suite).cache()
-                    raw_rows = flagged.count()
-                    counts, extra = _batch_counts(flagged, entry)
+                    counts, extra = _batch_counts(flagged, entry, row_keys(suite))
+                    raw_rows = extra["rows"]
                 max_age = (suite.get("meta", {}).get("jutong", {}) or {}).get("max_age_days")
                 params = {
                     "fresh_since": dt.datetime.combine(
@@ -359,6 +372,7 @@ def run_standardize(
                         name=name,
                         parameters=params,
                         flagged=flagged,
+                        counted=(raw_rows, extra["flags"]),
                     )
             if result.passed:
                 try:

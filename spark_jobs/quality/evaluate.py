@@ -152,16 +152,19 @@ def check_frame(
     parameters: dict[str, Any] | None = None,
     data_docs: bool = True,
     flagged: DataFrame | None = None,
+    counted: tuple[int, tuple[int, dict[str, int]]] | None = None,
 ) -> GateResult:
     """Evaluate ``suite`` on the Spark DataFrame ``df`` with GE and judge the result.
 
     Cache ``df`` first when it is expensive (GE reads it once per metric bundle).
     ``parameters``: GE suite parameters (``{"$PARAMETER": name}`` in the suite).
-    ``flagged``: ``df`` already passed through ``row_failure_flags`` (saves a pass)."""
+    ``flagged``: ``df`` already passed through ``row_failure_flags`` (saves a pass).
+    ``counted``: the rows of ``df`` and its ``flag_counts`` for every key of ``row_keys``,
+    taken by the caller in a pass of its own (saves two passes)."""
     failures, ge_suite = precheck(df, suite, name)
     if failures:
         return GateResult(name, False, 0, failures, 0)
-    rows = df.count()
+    rows = counted[0] if counted is not None else df.count()
     if rows == 0:
         return GateResult(name, False, 0, [f"{name}: the batch has no rows"], 0)
 
@@ -175,8 +178,11 @@ def check_frame(
 
     # row flags: one pass counts every row-level expectation's failures and the failing rows;
     # they must agree with GE's counts, or the quarantine split would not be what GE judged
-    flagged = flagged if flagged is not None else row_failure_flags(df, suite)
-    failed_rows, per_key = count_flags(flagged, flagged_keys(outcomes))
+    if counted is not None:
+        failed_rows, per_key = counted[1]
+    else:
+        flagged = flagged if flagged is not None else row_failure_flags(df, suite)
+        failed_rows, per_key = count_flags(flagged, flagged_keys(outcomes))
     failures += row_flag_failures(name, suite, outcomes, rows, failed_rows, per_key)
     docs = data_docs_dir(settings) / "index.html" if data_docs else None
     return GateResult(

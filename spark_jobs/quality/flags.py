@@ -76,13 +76,29 @@ def row_failure_flags(df: DataFrame, suite: dict, column: str = FLAGS) -> DataFr
     return df.withColumn(column, F.array_compact(F.array(*names)))
 
 
-def count_flags(flagged: DataFrame, keys: list[str]) -> tuple[int, dict[str, int]]:
-    """One pass over ``flagged`` (a ``row_failure_flags`` frame): the rows failing any
-    row-level expectation, and the rows failing each of ``keys``."""
+def row_keys(suite: dict) -> list[str]:
+    """The keys of the suite's row-level expectations (the ones ``row_failure_flags`` names)."""
+    return [meta_of(e)["key"] for e in suite["expectations"] if meta_of(e)["level"] == ROW]
+
+
+def flag_aggregates(keys: list[str]) -> list[Column]:
+    """Aggregations over a ``row_failure_flags`` frame, to add to another pass: the rows
+    failing any row-level expectation (``_any``) and those failing each of ``keys``
+    (``k0``, ``k1`` … in order); read them back with ``flag_counts``."""
     aggs = [F.sum(F.when(F.size(FLAGS) > 0, 1).otherwise(0)).alias("_any")]
     aggs += [
         F.sum(F.when(F.array_contains(FLAGS, k), 1).otherwise(0)).alias(f"k{i}")
         for i, k in enumerate(keys)
     ]
-    counts = flagged.agg(*aggs).collect()[0]
-    return int(counts["_any"] or 0), {k: int(counts[f"k{i}"] or 0) for i, k in enumerate(keys)}
+    return aggs
+
+
+def flag_counts(row: dict, keys: list[str]) -> tuple[int, dict[str, int]]:
+    """The failing rows and the rows per key, from a row holding ``flag_aggregates``."""
+    return int(row["_any"] or 0), {k: int(row[f"k{i}"] or 0) for i, k in enumerate(keys)}
+
+
+def count_flags(flagged: DataFrame, keys: list[str]) -> tuple[int, dict[str, int]]:
+    """One pass over ``flagged`` (a ``row_failure_flags`` frame): the rows failing any
+    row-level expectation, and the rows failing each of ``keys``."""
+    return flag_counts(flagged.agg(*flag_aggregates(keys)).collect()[0].asDict(), keys)

@@ -65,6 +65,32 @@ def test_base_gate_api_clean_and_failing(frame, settings):
     assert 'id="ge-cta-footer"' not in index and "newsletter" not in index
 
 
+def test_counts_taken_in_the_callers_pass_give_the_same_verdict(frame, settings):
+    """A caller that counts the rows and the row flags in a pass of its own (the standardize
+    job, with its batch counts) gets the verdict of the gate's own counts; counts that do not
+    agree with GE's are still refused."""
+    from spark_jobs.quality.flags import count_flags, row_failure_flags, row_keys
+
+    suite = simple_suite("base.t", [*SUITE, ("valid_resident_id", "resident_id")])
+    flagged = row_failure_flags(frame, suite)
+    counted = (flagged.count(), count_flags(flagged, row_keys(suite)))
+    assert counted[1][0] == 1
+    own = check_frame(flagged, suite, settings=settings, name="base.t", data_docs=False)
+    given = check_frame(
+        flagged, suite, settings=settings, name="base.t", data_docs=False, counted=counted
+    )
+    assert (given.passed, given.failures, given.failed_rows) == (
+        own.passed,
+        own.failures,
+        own.failed_rows,
+    )
+    wrong = (counted[0], (0, {k: 0 for k in counted[1][1]}))
+    off = check_frame(
+        flagged, suite, settings=settings, name="base.t", data_docs=False, counted=wrong
+    )
+    assert any("the row flags 0" in f for f in off.failures), off.failures
+
+
 @pytest.mark.parametrize(
     "trap, match",
     [
