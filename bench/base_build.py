@@ -13,8 +13,8 @@ extracts of N persons, about 4 rows per person at the default sizes):
 
 Prints rows/s, peak memory (this process, and the Spark JVM sampled from /proc), the ratios
 Spark / DuckDB, and whether the three results agree on values and on the rows they came from.
-Target: Spark within 2× of the baseline (issue 19 item 4) (judged against the faster DuckDB formulation). Not
-part of the tests.
+Target (issue 19 item 4): Spark within 2× of the baseline, judged against the faster DuckDB
+formulation. Not part of the tests.
 
     .venv/bin/python bench/base_build.py [--persons 1000000] [--work DIR] [--master URL]
 """
