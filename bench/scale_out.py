@@ -76,6 +76,7 @@ def main() -> int:
     t = time.perf_counter()
     results["local[2]"] = _run(args.persons, "local[2]", work)
     print(f"local[2]: done ({time.perf_counter() - t:.0f} s with the data generation)", flush=True)
+    print("  " + results["local[2]"][2].strip().replace("\n", "\n  "), flush=True)
     spark = Spark()
     spark.start(ctx)
     try:
