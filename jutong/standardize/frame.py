@@ -136,13 +136,18 @@ def try_cast_long(text: pa.Array) -> pa.Array:
     )
     long_ = pc.and_(ok, pc.invert(short)).fill_null(False)
     if pc.any(long_).as_py():
-        idx = np.flatnonzero(long_.to_numpy(zero_copy_only=False))
-        values = [_long_or_none(s) for s in text.take(pa.array(idx)).to_pylist()]
-        out_np = out.to_pylist()
-        for i, v in zip(idx, values, strict=True):
-            out_np[i] = v
-        out = pa.array(out_np, pa.int64())
+        rest = text.filter(long_)
+        out = _scatter(
+            long_, pa.array([_long_or_none(v) for v in rest.to_pylist()], pa.int64()), out
+        )
     return out
+
+
+def _scatter(mask: pa.Array, values: pa.Array, out: pa.Array) -> pa.Array:
+    """``out`` with the rows of ``mask`` replaced by ``values`` (one per true row, in order)."""
+    m = mask.to_numpy(zero_copy_only=False)
+    position = np.maximum(np.cumsum(m) - 1, 0)
+    return pc.if_else(mask, values.take(pa.array(position)), out)
 
 
 def _long_or_none(s: str) -> int | None:
@@ -185,14 +190,9 @@ def try_cast_decimal(text: pa.Array) -> pa.Array:
     out = pc.cast(pc.if_else(clean, text, _NULL_STR), DECIMAL)
     rest = pc.and_(pc.is_valid(text), pc.invert(clean))
     if pc.any(rest).as_py():
-        idx = pa.array(np.flatnonzero(rest.to_numpy(zero_copy_only=False)))
-        enc = pc.dictionary_encode(text.take(idx))
-        parsed = pa.array([java_decimal(s) for s in enc.dictionary.to_pylist()], DECIMAL)
-        values = parsed.take(enc.indices)
-        merged = out.to_pylist()
-        for i, v in zip(idx.to_pylist(), values.to_pylist(), strict=True):
-            merged[i] = v
-        out = pa.array(merged, DECIMAL)
+        enc = pc.dictionary_encode(text.filter(rest))
+        parsed = pa.array([java_decimal(v) for v in enc.dictionary.to_pylist()], DECIMAL)
+        out = _scatter(rest, parsed.take(enc.indices), out)
     return out
 
 
@@ -230,7 +230,8 @@ def _declared_person(entry: CatalogEntry, item: str, table: pa.Table) -> pa.Arra
     for when, kind in entry.declared_kinds(item):
         cond = pa.array(np.ones(n, bool))
         for col, value in when.items():
-            cond = pc.and_kleene(cond, pc.equal(table.column(col), pa.scalar(value, _STR)))
+            column = as_string_array(table.column(col)).cast(_STR)
+            cond = pc.and_kleene(cond, pc.equal(column, pa.scalar(value, _STR)))
         hit = pc.and_(cond.fill_null(False), pc.invert(decided))
         person = pa.scalar(kind is EntityKind.person)
         base = declared if declared is not None else pa.nulls(n, pa.bool_())
