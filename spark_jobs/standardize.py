@@ -39,6 +39,7 @@ from pyspark.sql.window import Window
 from jutong.catalog.model import CatalogEntry
 from jutong.lake import (
     BATCH_PROPERTY,
+    PROVENANCE,
     AlreadyPublishedError,
     AuditError,
     Lake,
@@ -86,6 +87,7 @@ def standardize_frame(df: DataFrame, entry: CatalogEntry, as_of: dt.date) -> Dat
     # The content's hash leads the partition key: the shuffle and the sort compare one long
     # first, the values only where the hashes are equal (the groups are the same).
     content = [F.col(i.name) for i in entry.items]
+    df = df.select(*content, *PROVENANCE)  # the only columns passed through: the provenance
     same_content = Window.partitionBy(F.xxhash64(*content), "_batch_id", *content)
     df = df.withColumn(FIRST_COPY, F.min("_row_number").over(same_content))
     items = {i.name for i in entry.items}
