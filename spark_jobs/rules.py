@@ -25,14 +25,12 @@ from pyspark.sql.functions import arrow_udf
 from jutong.identifiers.resident_id import as_of_number, check_resident_ids
 from jutong.identifiers.uscc import check_usccs
 from jutong.standardize import (
-    address_division_codes,
     lookup_division_codes,
     split_addresses,
     standardize_dates,
     standardize_names,
     standardize_phones,
     standardize_sexes,
-    tag_code_lists,
 )
 
 RESIDENT_ID_TYPE = (
@@ -66,34 +64,14 @@ def _as_of(as_of: dt.date | str) -> dt.date:
     return dt.date(n // 10000, n // 100 % 100, n % 100)
 
 
-TAGGED = ", tagged_reasons array<string>, tagged_warnings array<string>"
-
-
-def _with_tags(struct: pa.StructArray, tag: str | None) -> pa.StructArray:
-    """``struct`` plus its reasons and warnings tagged with the item (``item:code``; reasons
-    without ``empty``, which the job reports as ``missing`` when the item is required)."""
-    if tag is None:
-        return struct
-    fields = [struct.type.field(i) for i in range(struct.type.num_fields)]
-    arrays = [struct.field(i) for i in range(len(fields))]
-    arrays += [
-        tag_code_lists(struct.field("reasons"), f"{tag}:", drop="empty"),
-        tag_code_lists(struct.field("warnings"), f"{tag}:"),
-    ]
-    names = [f.name for f in fields] + ["tagged_reasons", "tagged_warnings"]
-    return pa.StructArray.from_arrays(arrays, names=names, mask=struct.is_null())
-
-
-def resident_id_struct(col: Column | str, as_of: dt.date | str, tag: str | None = None) -> Column:
+def resident_id_struct(col: Column | str, as_of: dt.date | str) -> Column:
     """Struct of the resident ID rule (GB 11643-1999): normalized, valid, reasons, warnings,
-    repairs, birth_date, sex (GB/T 2261.1 code), province (GB/T 2260 code). With ``tag`` (the
-    item's name) also ``tagged_reasons`` and ``tagged_warnings`` (``_with_tags``), computed
-    in the same Arrow batch instead of by Spark lambdas per row."""
+    repairs, birth_date, sex (GB/T 2261.1 code), province (GB/T 2260 code)."""
     day = _as_of(as_of)
 
-    @arrow_udf(RESIDENT_ID_TYPE + (TAGGED if tag else ""))
+    @arrow_udf(RESIDENT_ID_TYPE)
     def rid(values: pa.Array) -> pa.Array:
-        return _with_tags(check_resident_ids(values, day).to_arrow(), tag)
+        return check_resident_ids(values, day).to_arrow()
 
     return rid(_col(col))
 
@@ -109,14 +87,13 @@ def resident_id_valid(col: Column | str, as_of: dt.date | str) -> Column:
     return rid_valid(_col(col))
 
 
-def uscc_struct(col: Column | str, tag: str | None = None) -> Column:
+def uscc_struct(col: Column | str) -> Column:
     """Struct of the credit-code rule (GB 32100-2015, legacy codes recognised): normalized,
-    valid, kind, reasons, warnings, repairs, division, orgcode; with ``tag``, also
-    ``tagged_reasons`` and ``tagged_warnings`` (see ``resident_id_struct``)."""
+    valid, kind, reasons, warnings, repairs, division, orgcode."""
 
-    @arrow_udf(USCC_TYPE + (TAGGED if tag else ""))
+    @arrow_udf(USCC_TYPE)
     def uscc(values: pa.Array) -> pa.Array:
-        return _with_tags(check_usccs(values).to_arrow(), tag)
+        return check_usccs(values).to_arrow()
 
     return uscc(_col(col))
 
@@ -167,14 +144,3 @@ def division_struct(col: Column | str) -> Column:
 def address_struct(col: Column | str) -> Column:
     """Address split into province, city, county, rest (and the division code recognised)."""
     return _struct_udf(split_addresses, ADDRESS_TYPE)(_col(col))
-
-
-def address_division(col: Column | str) -> Column:
-    """The division code recognised at the head of an address (``address_struct``'s
-    ``division_code`` without the other parts, which are not matched per row)."""
-
-    @arrow_udf("string")
-    def division(values: pa.Array) -> pa.Array:
-        return address_division_codes(values)
-
-    return division(_col(col))

@@ -19,14 +19,24 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from pyspark.sql import Column, DataFrame
+import pyarrow as pa
+from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
+from pyspark.sql.pandas.types import from_arrow_type
+from pyspark.sql.types import (
+    ArrayType,
+    DataType,
+    StructField,
+    StructType,
+    TimestampNTZType,
+    TimestampType,
+)
 from pyspark.sql.window import Window
 
-from jutong.catalog.model import CatalogEntry, DataItem, EntityKind, StandardizeRule
+from jutong.catalog.model import CatalogEntry
 from jutong.lake import (
     BATCH_PROPERTY,
     PROVENANCE,
@@ -39,184 +49,63 @@ from jutong.lake import (
 from jutong.lake.history import batch_rows, published_values
 from jutong.lake.repair import repair_before_job
 from jutong.settings import Settings
+from jutong.standardize.frame import (
+    FIRST_COPY,
+    IDENTIFIER_RULES,
+    TRAILER_FIELDS,
+    item_fields,
+    standardize_table,
+)
 from jutong.steps import StepClock
-from spark_jobs import rules
 from spark_jobs.lake import read_batch, write_files
 
 log = logging.getLogger(__name__)
-IDENTIFIER_RULES = (StandardizeRule.resident_id, StandardizeRule.uscc, StandardizeRule.party_id)
-FIRST_COPY = "__first_copy"  # the window's result: the first row of the batch with this content
 
 
-def _empty() -> Column:
-    return F.array().cast("array<string>")
+def _spark_type(t: pa.DataType) -> DataType:
+    """The Spark type of an Arrow type of ``standardize_table``'s output."""
+    if pa.types.is_list(t):
+        return ArrayType(_spark_type(t.value_type), containsNull=t.value_field.nullable)
+    if pa.types.is_timestamp(t):
+        return TimestampType() if t.tz else TimestampNTZType()
+    return from_arrow_type(t)
 
 
-def _one(item: str, reason: Column) -> Column:
-    return F.when(reason.isNotNull(), F.array(F.concat(F.lit(f"{item}:"), reason))).otherwise(
-        _empty()
-    )
-
-
-@dataclass
-class _ItemColumns:
-    value: Column  # the standardized value
-    text: Column  # its text form, to compare with the raw value
-    reasons: Column  # array<string>, tagged
-    warnings: Column = field(default_factory=_empty)
-    extra: dict[str, Column] = field(default_factory=dict)
-
-
-def _blank_to_null(c: Column) -> Column:
-    t = F.trim(c)
-    return F.when(t == "", None).otherwise(t)
-
-
-def _declared_person(entry: CatalogEntry, item: str) -> Column | None:
-    """True / False where the row's own identifier type (the mentions' ``when:``) says the
-    item holds a resident ID / an organisation's identifier; null elsewhere. None when no
-    mention types the item per row."""
-    declared = None
-    for when, kind in entry.declared_kinds(item):
-        cond = F.lit(True)
-        for col, value in when.items():
-            cond = cond & (F.col(col) == F.lit(value))
-        person = F.lit(kind is EntityKind.person)
-        declared = F.when(cond, person) if declared is None else declared.when(cond, person)
-    return declared
-
-
-def _item_columns(item: DataItem, as_of: dt.date, declared: Column | None = None) -> _ItemColumns:
-    raw = F.col(item.name)
-    rule = item.standardize_rule
-    name = item.name
-    if rule in IDENTIFIER_RULES:
-        rid = rules.resident_id_struct(raw, as_of, tag=name)
-        usc = rules.uscc_struct(raw, tag=name)
-        if rule is StandardizeRule.resident_id:
-            use_rid = F.lit(True)
-        elif rule is StandardizeRule.uscc:
-            use_rid = F.lit(False)
-        else:  # party_id: a person's resident ID or an organisation's credit code
-            # whichever rule accepts the value; when neither does, judge it by its shape
-            rid_shape = rid["normalized"].rlike(r"^([0-9]{17}[0-9X]|[0-9]{15})$")
-            use_rid = rid["valid"] | (~usc["valid"] & rid_shape)
-            if declared is not None:  # the row's own 证件类型 decides where it says
-                use_rid = F.coalesce(declared, use_rid)
-        pick = lambda field_: F.when(use_rid, rid[field_]).otherwise(usc[field_])  # noqa: E731
-        normalized = pick("normalized")
-        kind = F.when(use_rid, F.lit("resident_id")).otherwise(usc["kind"])
-        extra = {
-            f"{name}_valid": pick("valid"),
-            f"{name}_repairs": F.coalesce(pick("repairs"), _empty()),
-            f"{name}_kind": kind,
-        }
-        if rule is not StandardizeRule.uscc:
-            extra[f"{name}_birth_date"] = F.when(use_rid, rid["birth_date"])
-            extra[f"{name}_sex"] = F.when(use_rid, rid["sex"])
-        # an empty value is "missing" (reported only when the item is required), not invalid;
-        # the codes are tagged with the item in the rules' Arrow batch (``rules._with_tags``)
-        reasons = F.coalesce(pick("tagged_reasons"), _empty())
-        warnings = F.coalesce(pick("tagged_warnings"), _empty())
-        return _ItemColumns(normalized, normalized, reasons, warnings, extra)
-    if rule is StandardizeRule.person_name:
-        s = rules.name_struct(raw)
-        return _ItemColumns(
-            s["normalized"],
-            s["normalized"],
-            _one(
-                name, F.when(raw.isNotNull() & ~s["valid"] & (s["reason"] != "empty"), s["reason"])
-            ),
-        )
-    if rule is StandardizeRule.phone:
-        s = rules.phone_struct(raw)
-        return _ItemColumns(
-            s["normalized"],
-            s["normalized"],
-            _one(name, F.when(~s["valid"] & (s["reason"] != "empty"), s["reason"])),
-            extra={f"{name}_kind": s["kind"]},
-        )
-    if rule is StandardizeRule.sex:
-        s = rules.sex_struct(raw)
-        return _ItemColumns(
-            s["code"],
-            s["code"],
-            _one(name, F.when(~s["valid"] & (s["reason"] != "empty"), s["reason"])),
-        )
-    if rule is StandardizeRule.date:
-        s = rules.date_struct(raw)
-        value = F.to_date(s["iso"])
-        return _ItemColumns(
-            value, s["iso"], _one(name, F.when(~s["valid"] & (s["reason"] != "empty"), s["reason"]))
-        )
-    if rule is StandardizeRule.division:
-        s = rules.division_struct(_blank_to_null(raw))
-        return _ItemColumns(
-            s["code"],
-            s["code"],
-            _one(name, F.when(~s["valid"] & (s["reason"] != "empty"), s["reason"])),
-            F.when(
-                s["status"] == "abolished", F.array(F.lit(f"{name}:abolished_division"))
-            ).otherwise(_empty()),
-            extra={f"{name}_name": s["full_name"]},
-        )
-    if rule is StandardizeRule.address:
-        value = F.regexp_replace(_blank_to_null(raw), r"\s+", "")
-        division = rules.address_division(value)
-        return _ItemColumns(value, value, _empty(), extra={f"{name}_division": division})
-    if rule in (StandardizeRule.integer, StandardizeRule.decimal):
-        text = _blank_to_null(raw)
-        value = text.try_cast("long" if rule is StandardizeRule.integer else "decimal(20,4)")
-        bad = F.when(text.isNotNull() & value.isNull(), F.lit(f"not_{rule.value}"))
-        return _ItemColumns(value, text, _one(name, bad))
-    value = _blank_to_null(raw)
-    return _ItemColumns(value, value, _empty())
+def _spark_schema(fields: list[pa.Field]) -> StructType:
+    return StructType([StructField(f.name, _spark_type(f.type), f.nullable) for f in fields])
 
 
 def standardize_frame(df: DataFrame, entry: CatalogEntry, as_of: dt.date) -> DataFrame:
-    """The pure transform: raw rows (text) → standardized, typed rows with reasons."""
-    cols: list[Column] = []
-    reason_arrays: list[Column] = []
-    warning_arrays: list[Column] = []
-    for item in entry.items:
-        declared = (
-            _declared_person(entry, item.name)
-            if item.standardize_rule is StandardizeRule.party_id
-            else None
-        )
-        ic = _item_columns(item, as_of, declared)
-        raw = F.col(item.name)
-        cols.append(ic.value.alias(item.name))
-        differs = raw.isNotNull() & (ic.text.isNull() | (ic.text != raw))
-        cols.append(F.when(differs, raw).alias(f"{item.name}_raw"))
-        cols.extend(c.alias(n) for n, c in ic.extra.items())
-        # "missing" only when nothing was delivered; a delivered value that does not parse
-        # carries its rule's reason instead
-        blank = raw.isNull() | (F.trim(raw) == "")
-        missing = F.when(blank & F.lit(item.required), F.array(F.lit(f"{item.name}:missing")))
-        reason_arrays.append(F.concat(F.coalesce(missing, _empty()), ic.reasons))
-        warning_arrays.append(ic.warnings)
-    reasons = F.array_compact(F.flatten(F.array(*reason_arrays)))
-    warnings = F.flatten(F.array(*warning_arrays))
+    """The pure transform: raw rows (text) → standardized, typed rows with reasons.
+
+    Two steps: the window marking exact copies, on the raw rows, then one ``mapInArrow`` in
+    which ``standardize_table`` (``jutong.standardize.frame``) builds every output column of a
+    batch with Arrow compute: the rules and the projection (values, ``_raw``, reasons, flags)
+    in one Python round trip, the JVM only scanning, shuffling and writing
+    (docs/performance.md)."""
     # An exact copy of an earlier row of the same batch (every delivered value equal) points
     # to that row: the base build links it to its survivor instead of counting it twice.
-    # The window runs on the raw rows, in a step of its own: in the same projection as the
-    # rules, Spark evaluated the rules' UDFs on both sides of its shuffle. The content's hash
-    # leads the partition key: the shuffle and the sort compare one long first, the values
-    # only where the hashes are equal (the groups are the same; docs/performance.md).
+    # The content's hash leads the partition key: the shuffle and the sort compare one long
+    # first, the values only where the hashes are equal (the groups are the same).
     content = [F.col(i.name) for i in entry.items]
+    df = df.select(*content, *PROVENANCE)  # the only columns passed through: the provenance
     same_content = Window.partitionBy(F.xxhash64(*content), "_batch_id", *content)
     df = df.withColumn(FIRST_COPY, F.min("_row_number").over(same_content))
-    first_row = F.col(FIRST_COPY)
-    duplicate_of = F.when(first_row != F.col("_row_number"), first_row)
-    out = df.select(
-        *cols,
-        *[F.col(c) for c in PROVENANCE],
-        reasons.alias("_reasons"),
-        warnings.alias("_warnings"),
-        duplicate_of.alias("_duplicate_of"),
+    items = {i.name for i in entry.items}
+    passthrough = [f for f in df.schema.fields if f.name not in items and f.name != FIRST_COPY]
+    schema = StructType(
+        [
+            *_spark_schema([f for item in entry.items for f in item_fields(item)]).fields,
+            *passthrough,
+            *_spark_schema(list(TRAILER_FIELDS)).fields,
+        ]
     )
-    return out.withColumn("_valid", F.size("_reasons") == 0).withColumn("_as_of", F.lit(as_of))
+
+    def standardize_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            yield from standardize_table(pa.Table.from_batches([batch]), entry, as_of).to_batches()
+
+    return df.mapInArrow(standardize_batches, schema)
 
 
 # ---- I/O ---------------------------------------------------------------------------------
