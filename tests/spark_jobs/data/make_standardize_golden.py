@@ -23,7 +23,7 @@ from jutong.settings import get_settings
 from spark_jobs.lake import read_table
 from spark_jobs.quality.flags import row_failure_flags
 from spark_jobs.session import get_spark
-from spark_jobs.standardize import _batch_counts, standardize_frame_columns
+from spark_jobs.standardize import _batch_counts, standardize_frame
 
 AS_OF = dt.date(2026, 11, 21)
 out = Path(sys.argv[1])
@@ -36,7 +36,7 @@ for e in load_catalog(s.catalog_dir):
     df = read_table(spark, lake, "raw", e.table_name)
     raw = df.toArrow().sort_by([("_batch_id", "ascending"), ("_row_number", "ascending")])
     pq.write_table(raw, out / f"{e.id}.raw.parquet", compression="zstd")
-    std = standardize_frame_columns(spark.read.parquet(str(out / f"{e.id}.raw.parquet")), e, AS_OF)
+    std = standardize_frame(spark.read.parquet(str(out / f"{e.id}.raw.parquet")), e, AS_OF)
     exp = std.toArrow().sort_by([("_batch_id", "ascending"), ("_row_number", "ascending")])
     pq.write_table(exp, out / f"{e.id}.expected.parquet", compression="zstd")
     flagged = row_failure_flags(std, suite_for(e, s))
