@@ -7,10 +7,9 @@ Iceberg table ``<zone>.<name>``. Writes go through ``jutong.lake.publish`` (writ
 
 from __future__ import annotations
 
-import os
-
 import contextlib
 import logging
+import os
 import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -67,7 +66,17 @@ class Lake:
         return self._catalog
 
     def ensure_namespace(self, zone_: str | Zone) -> None:
-        self.catalog.create_namespace_if_not_exists(zone(zone_).value)
+        """Create the zone's namespace unless it exists. Two processes may both find it missing
+        and both insert it: the loser's catalog then raises its own error (a SQL catalog an
+        ``IntegrityError``, not pyiceberg's ``NamespaceAlreadyExistsError``); the namespace
+        exists either way, which is all the caller asked for."""
+        ns = zone(zone_).value
+        try:
+            self.catalog.create_namespace_if_not_exists(ns)
+        except Exception:
+            if not self.catalog.namespace_exists(ns):
+                raise
+            log.debug("namespace %s was created by another process meanwhile", ns)
 
     def table_exists(self, zone_: str | Zone, name: str) -> bool:
         return self.catalog.table_exists(table_id(zone_, name))

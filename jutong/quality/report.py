@@ -29,6 +29,12 @@ def data_docs_dir(settings: Settings) -> Path:
     return settings.lake_root / "quality" / "data_docs"
 
 
+def validation_results_dir(settings: Settings) -> Path:
+    """Where the gate keeps Great Expectations' validation results (counts only, one JSON per
+    checkpoint run): the Data Docs index of every process lists them all."""
+    return settings.lake_root / "quality" / "validation_results"
+
+
 def build_report(settings: Settings) -> dict:
     depts: dict[str, dict] = {}
     for r in runs(settings):

@@ -9,7 +9,7 @@ route outside): nothing a page loads may come from another host.
 - ``fonts``: the CJK font stack of the platform's pages.
 """
 
-from jutong.webassets.datadocs import localize_site
+from jutong.webassets.datadocs import localize_site, site_lock
 from jutong.webassets.scan import scan_html
 
-__all__ = ["localize_site", "scan_html"]
+__all__ = ["localize_site", "scan_html", "site_lock"]

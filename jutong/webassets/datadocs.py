@@ -27,6 +27,7 @@ import os
 import posixpath
 import re
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -221,12 +222,35 @@ class SiteResult:
     unexpected: list[tuple[str, str]] = field(default_factory=list)  # (page, url) dropped
 
 
+_THREAD_LOCKS: dict[str, threading.RLock] = {}
+_HELD: dict[str, int] = {}  # site → depth of the holding thread's nested ``site_lock``s
+_GUARD = threading.Lock()
+
+
 @contextlib.contextmanager
-def _site_lock(site: Path):
-    """One localizer at a time per site (gates in several processes share a lake)."""
-    with open(site / ".jutong-localize.lock", "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        yield
+def site_lock(site: Path):
+    """One writer at a time per Data Docs site: across processes (gates in several processes
+    share a lake: a file lock) and across threads; re-entrant, so that a caller holding it
+    (building pages, then localizing them) can call ``localize_site``."""
+    key = str(Path(site).resolve())
+    with _GUARD:
+        rlock = _THREAD_LOCKS.setdefault(key, threading.RLock())
+    with rlock:
+        if _HELD.get(key):
+            _HELD[key] += 1
+            try:
+                yield
+            finally:
+                _HELD[key] -= 1
+            return
+        Path(site).mkdir(parents=True, exist_ok=True)
+        with open(Path(site) / ".jutong-localize.lock", "w") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            _HELD[key] = 1
+            try:
+                yield
+            finally:
+                _HELD[key] = 0
 
 
 def _write(path: Path, text: str) -> None:
@@ -245,7 +269,7 @@ def localize_site(site: Path, since: float | None = None) -> SiteResult:
     if not site.is_dir():
         return result
     folders = {folder for folder, _ in CDN.values()}
-    with _site_lock(site):
+    with site_lock(site):
         copy_packages(site / VENDOR, [PACKAGES[f] for f in sorted(folders)])
         for page in sorted(p for p in site.rglob("*") if p.suffix in (".html", ".css")):
             rel_page = page.relative_to(site).as_posix()

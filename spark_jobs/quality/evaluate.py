@@ -13,6 +13,9 @@ import time
 from typing import Any
 
 import great_expectations as gx
+from great_expectations.data_context.types.resource_identifiers import (
+    ExpectationSuiteIdentifier,
+)
 from pyspark.sql import DataFrame
 
 from jutong.quality.report import data_docs_dir
@@ -20,7 +23,7 @@ from jutong.quality.result import GateResult, Outcome
 from jutong.quality.spec import ROW, columns_of, meta_of
 from jutong.quality.verdict import flagged_keys, outcome_failures, row_flag_failures
 from jutong.settings import Settings
-from jutong.webassets import localize_site
+from jutong.webassets import localize_site, site_lock
 from spark_jobs.quality.context import DATA_SOURCE, LOCK, SITE, context, safe_name, to_ge_suite
 from spark_jobs.quality.flags import count_flags, row_failure_flags, row_flag
 
@@ -88,25 +91,26 @@ def _checkpoint(settings: Settings, ge_suite, sname: str, data_docs: bool):
         vd = ctx.validation_definitions.add(
             gx.ValidationDefinition(name=sname, data=bd, suite=ge_suite)
         )
-        actions = (
-            [gx.checkpoint.UpdateDataDocsAction(name="docs", site_names=[SITE])]
-            if data_docs
-            else []
-        )
         return ctx.checkpoints.add(
             gx.Checkpoint(
                 name=sname,
                 validation_definitions=[vd],
-                actions=actions,
+                actions=[],  # the pages are built by ``_update_docs``, under the site's lock
                 result_format=RESULT_FORMAT,
             )
         )
 
 
-def _localize_docs(settings: Settings, since: float) -> None:
-    """Point the pages GE just wrote at the vendored assets (no page loads anything from
-    outside the lake); an asset GE added that has no vendored copy is removed and logged."""
-    done = localize_site(data_docs_dir(settings), since=since)
+def _update_docs(settings: Settings, run, suite_name: str, since: float) -> None:
+    """Build the run's pages and the index, then point the pages at the vendored assets (no
+    page loads anything from outside the lake; an asset GE added that has no vendored copy is
+    removed and logged) — one process at a time per site: GE writes pages in place, and two
+    index builds at once would interleave."""
+    site = data_docs_dir(settings)
+    ids = [*run.run_results.keys(), ExpectationSuiteIdentifier(name=suite_name)]
+    with site_lock(site):
+        context(settings).build_data_docs(site_names=[SITE], resource_identifiers=ids)
+        done = localize_site(site, since=since)
     for page, url in done.unexpected:
         log.warning("Data Docs: removed external asset %s from %s (no vendored copy)", url, page)
 
@@ -172,7 +176,7 @@ def check_frame(
     started = time.time() - 1.0  # file times may be coarser than the clock
     run = cp.run(batch_parameters={"dataframe": df}, expectation_parameters=parameters or {})
     if data_docs:
-        _localize_docs(settings, started)
+        _update_docs(settings, run, ge_suite.name, started)
     outcomes = [_outcome(r) for vr in run.run_results.values() for r in vr.results]
     failures += outcome_failures(name, suite, outcomes, rows)
 

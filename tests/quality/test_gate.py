@@ -247,3 +247,32 @@ def test_failing_rows_are_quarantined_published_plus_quarantined_is_rows_in(
     props = lake.table("staging", entry.table_name).current_snapshot().summary.additional_properties
     assert props["jutong.quarantined_rows"] == "3"
     assert int(props["jutong.published_rows"]) + 3 == int(props["jutong.rows"])
+
+
+def _validation_pages(docs):
+    return sorted(p.relative_to(docs).as_posix() for p in (docs / "validations").rglob("*.html"))
+
+
+def test_data_docs_keep_every_run_of_every_process(frame, settings, monkeypatch):
+    """GE's index builder deleted each page whose result its own (in-memory) store lacked: a
+    new process's first gate erased every earlier run's page, and two gates at once erased
+    each other's page mid-write (CI: FileNotFoundError). The results are kept in the lake and
+    no page is ever deleted; each index lists the runs of all processes."""
+    from spark_jobs.quality import context as ge_context
+
+    suite = simple_suite("docs.a", SUITE)
+    check_frame(frame, suite, settings=settings, name="docs.a")
+    check_frame(frame, simple_suite("docs.b", SUITE), settings=settings, name="docs.b")
+    docs = settings.lake_root / "quality" / "data_docs"
+    before = _validation_pages(docs)
+    assert any("docs/a/" in p for p in before) and any("docs/b/" in p for p in before)
+
+    monkeypatch.setattr(ge_context, "_CONTEXTS", {})  # the next gate: a new process's context
+    check_frame(frame, simple_suite("docs.c", SUITE), settings=settings, name="docs.c")
+    after = _validation_pages(docs)
+    assert set(before) < set(after) and any("docs/c/" in p for p in after)
+    index = (docs / "index.html").read_text(encoding="utf-8")
+    for p in after:
+        assert p in index, p  # the new process's index links the earlier runs too
+    results = settings.lake_root / "quality" / "validation_results"
+    assert len(list(results.rglob("*.json"))) >= len(after)

@@ -160,3 +160,28 @@ def test_the_index_fills_its_results_table_in_a_browser_with_no_network(ge_site)
     rows = re.findall(r'<tr class="clickable-row" data-href="([^"]+)" data-index="\d+"', dom)
     assert any(r.startswith("validations/gongan/huji/") for r in rows), rows
     assert "expectations/gongan/huji.html" in rows
+
+
+def test_site_lock_is_reentrant_and_held_against_other_processes(tmp_path):
+    """The gate builds pages and localizes them under one ``site_lock``; ``localize_site``
+    takes it again (no deadlock), while another process waits for it."""
+    import subprocess
+    import sys
+
+    from jutong.webassets import site_lock
+
+    probe = (
+        "import fcntl, sys\n"
+        "fh = open(sys.argv[1], 'w')\n"
+        "try:\n"
+        "    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)\n"
+        "except BlockingIOError:\n"
+        "    sys.exit(3)\n"
+    )
+    lock_file = tmp_path / ".jutong-localize.lock"
+    with site_lock(tmp_path):
+        assert localize_site(tmp_path).pages == 0  # re-entered
+        held = subprocess.run([sys.executable, "-c", probe, str(lock_file)], check=False)
+        assert held.returncode == 3
+    free = subprocess.run([sys.executable, "-c", probe, str(lock_file)], check=False)
+    assert free.returncode == 0
