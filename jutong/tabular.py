@@ -288,7 +288,7 @@ def csv_rows(
                 if len(row) != width:
                     problems.add(f"{r.where}: {len(row)} fields, the header has {width}")
                     continue
-                if any(len(v) > field_size_limit for v in row):
+                if max(map(len, row)) > field_size_limit:
                     i = next(i for i, v in enumerate(row) if len(v) > field_size_limit)
                     problems.add(
                         f"{r.where}, column '{header[i]}': {len(row[i]):,} characters, more "
@@ -340,16 +340,15 @@ def xlsx_rows(
     a number in one of ``date_columns`` is an Excel date serial, read as a date."""
     import zipfile
 
-    from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
     from openpyxl.utils.datetime import from_excel
 
-    from jutong.workbook import structure_problems
+    from jutong.workbook import open_read_only, structure_problems
 
     problems = problems or Problems(path)
     error = problems.error
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = open_read_only(path)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise error(path, [f"not a readable .xlsx workbook ({_first_line(exc)})"]) from None
     try:

@@ -184,7 +184,7 @@ def _write_parquet(
     fs, fpath = lake.filesystem(uri)
     fs.create_dir(fpath.rsplit("/", 1)[0], recursive=True)
     writer = pq.ParquetWriter(fpath, schema, filesystem=fs, compression="zstd")
-    columns: list[list[str | None]] = [[] for _ in range(n_items)]
+    rows: list[list[str | None]] = []  # a chunk of rows, turned into columns at flush
     row_numbers: list[int] = []
     sources: list[str] = []  # the file, and the sheet of a workbook read in several sheets
     total = 0
@@ -193,6 +193,7 @@ def _write_parquet(
         n = len(row_numbers)
         if not n:
             return
+        columns = list(zip(*rows, strict=True)) if n_items else []
         arrays = [pa.array(c, pa.string()) for c in columns]
         arrays += [
             pa.array([entry.department] * n, pa.string()),
@@ -203,15 +204,13 @@ def _write_parquet(
             pa.array([loaded_at] * n, pa.timestamp("us", tz="UTC")),
         ]
         writer.write_batch(pa.record_batch(arrays, schema=schema))
-        for c in columns:
-            c.clear()
+        rows.clear()
         row_numbers.clear()
         sources.clear()
 
     try:
         for row_number, values, part in read_extract(entry, path):
-            for i, v in enumerate(values):
-                columns[i].append(v)
+            rows.append(values)
             row_numbers.append(row_number)
             sources.append(source_file if part is None else f"{source_file}#sheet={part}")
             total += 1

@@ -23,9 +23,15 @@ from pathlib import Path
 
 from jutong.catalog.model import CatalogEntry, DataItem, ExtractFormat, ItemType
 from jutong.ingest.redact import mask_value
-from jutong.ingest.textcheck import CONTROL, control_problem, is_legacy_cjk, utf8_in_legacy
+from jutong.ingest.textcheck import (
+    CONTROL,
+    control_problem,
+    is_legacy_cjk,
+    rare_char,
+    utf8_in_legacy,
+)
 from jutong.tabular import Problems, TabularError, csv_rows, shown_names, xlsx_rows
-from jutong.workbook import sheets_with_data
+from jutong.workbook import open_read_only, sheets_with_data
 
 
 class ContractError(TabularError):
@@ -125,12 +131,14 @@ def _check_text(
     legacy: str | None = None,
 ) -> None:
     """Control characters in any value; with ``legacy`` (a GBK-family encoding), values whose
-    bytes are UTF-8 (``jutong.ingest.textcheck``)."""
-    if CONTROL.search("\t".join(v for v in values if v)):
+    bytes are UTF-8 (``jutong.ingest.textcheck``). The whole row is searched first (one regex
+    call each); values are looked at one by one only in a row that has a hit."""
+    row = "\t".join(v for v in values if v)
+    if CONTROL.search(row):
         for it, v in zip(items, values, strict=True):
             if v and (problem := control_problem(v)):
                 checker.add(f"{where}, column '{it.column}': {problem}")
-    if legacy:
+    if legacy and not row.isascii() and rare_char().search(row):
         for it, v in zip(items, values, strict=True):
             if v and utf8_in_legacy(v, legacy):
                 checker.add(
@@ -165,16 +173,14 @@ def _sheets(entry: CatalogEntry, path: Path) -> list[str]:
     Another sheet holding data is refused: its rows would be ignored without a word."""
     import zipfile
 
-    from openpyxl import load_workbook
-
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = open_read_only(path)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
         return [entry.extract.sheet] if entry.extract.sheet else [None]  # xlsx_rows says why
     try:
         first = entry.extract.sheet or wb.sheetnames[0]
         listed = [first, *entry.extract.sheets]
-        others = [t for t in sheets_with_data(wb) if t not in listed]
+        others = sheets_with_data(wb, skip=listed)
     finally:
         wb.close()
     if others:
@@ -265,20 +271,9 @@ def read_jsonl(entry: CatalogEntry, path: Path) -> Iterator[Record]:
                 )
                 continue
             seen_columns.update(obj)
-            values: list[str | None] = []
-            for it, col in zip(entry.items, columns, strict=True):
-                v = obj.get(col)
-                if isinstance(v, (dict, list)):
-                    checker.add(
-                        f"{where}, key '{col}': a {type(v).__name__} where {it.type.value} is expected"
-                    )
-                    values.append(None)
-                elif v is None or isinstance(v, str):
-                    values.append(v)
-                elif isinstance(v, bool):
-                    values.append("true" if v else "false")
-                else:
-                    values.append(json.dumps(v))
+            values: list[str | None] = [obj.get(col) for col in columns]
+            if not set(map(type, values)) <= _PLAIN_JSON:
+                values = _json_values(entry, columns, obj, where, checker)
             _check_text(entry.items, values, where, checker)
             _check_types(entry.items, values, where, checker)
             if not checker.total:
@@ -287,6 +282,31 @@ def read_jsonl(entry: CatalogEntry, path: Path) -> Iterator[Record]:
     never = [c for c in columns if c not in seen_columns]
     if row_number and never:
         raise ContractError(path, [f"missing key(s) {', '.join(map(repr, never))} in every record"])
+
+
+_PLAIN_JSON = {str, type(None)}  # values kept as they are (the common case: one set test)
+
+
+def _json_values(
+    entry: CatalogEntry, columns: list[str], obj: dict, where: str, checker: Problems
+) -> list[str | None]:
+    """A record's values as text: numbers as JSON writes them, booleans ``true``/``false``;
+    an object or a list is refused."""
+    values: list[str | None] = []
+    for it, col in zip(entry.items, columns, strict=True):
+        v = obj.get(col)
+        if isinstance(v, (dict, list)):
+            checker.add(
+                f"{where}, key '{col}': a {type(v).__name__} where {it.type.value} is expected"
+            )
+            values.append(None)
+        elif v is None or isinstance(v, str):
+            values.append(v)
+        elif isinstance(v, bool):
+            values.append("true" if v else "false")
+        else:
+            values.append(json.dumps(v))
+    return values
 
 
 READERS = {

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -40,12 +41,39 @@ def _in_gb2312(ch: str) -> bool:
     return True
 
 
+def _ranges(code_points: list[int]) -> str:
+    """A regex character-class body for sorted ``code_points`` (runs as ranges)."""
+    out, start, prev = [], None, None
+    for cp in code_points:
+        if start is None:
+            start = prev = cp
+        elif cp == prev + 1:
+            prev = cp
+        else:
+            out.append((start, prev))
+            start = prev = cp
+    if start is not None:
+        out.append((start, prev))
+    return "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in out
+    )
+
+
+@functools.cache
+def rare_char() -> re.Pattern:
+    """A pattern matching any character above U+007F that GB 2312 cannot encode (the mark of
+    mojibake, see the module docstring): the same test as encoding each character, done by
+    the regex engine over a whole row at once (ingestion reads millions of values)."""
+    encodable = [cp for cp in range(0x80, 0x10000) if _in_gb2312(chr(cp))]
+    return re.compile(f"[^\\x00-\\x7f{_ranges(encodable)}]")
+
+
 def utf8_in_legacy(value: str, encoding: str) -> bool:
     """Whether ``value``, read in the legacy ``encoding``, was really written in UTF-8."""
-    if value.isascii():
+    if value.isascii() or rare_char().search(value) is None:
         return False
     try:
         value.encode(encoding).decode("utf-8")
     except (UnicodeEncodeError, UnicodeDecodeError):
         return False
-    return any(not _in_gb2312(ch) for ch in value if ord(ch) > 0x7F)
+    return True

@@ -9,7 +9,7 @@ import pytest
 
 from jutong.catalog import load_catalog
 from jutong.ingest import ContractError, ingest_file
-from jutong.ingest.textcheck import utf8_in_legacy
+from jutong.ingest.textcheck import _in_gb2312, rare_char, utf8_in_legacy
 from tests.ingest.extracts import HUJI_ROWS, deliver_csv, raw_rows, snapshot_id
 
 
@@ -56,6 +56,27 @@ def test_genuine_gbk_names_that_happen_to_be_valid_utf8_are_kept():
         assert not utf8_in_legacy(name, "gbk")
     assert not utf8_in_legacy("韦小宝", "gbk") and not utf8_in_legacy("abc", "gbk")
     assert utf8_in_legacy("鏉庡洓", "gbk")
+
+
+def test_the_rare_character_pattern_is_gb2312s_complement_over_the_bmp():
+    """Ingestion searches whole rows with ``rare_char`` instead of encoding each character:
+    for every code point it must say what encoding says."""
+    rare = rare_char()
+    for cp in range(0x10000):
+        ch = chr(cp)
+        assert (rare.search(ch) is not None) == (cp > 0x7F and not _in_gb2312(ch)), hex(cp)
+    assert rare.search("\U0001f600") and rare.search("𠀀")  # beyond the BMP: never GB 2312
+
+
+def test_mojibake_anywhere_in_a_row_names_its_column(settings, huji):
+    """The row-level search finds the value wherever it sits (here the address, after
+    values that are genuine GBK and valid UTF-8 by chance)."""
+    path = deliver_csv(settings, huji, "addr.csv", HUJI_ROWS[1:])
+    row = "450102199003071250,谭萍,男,1990-03-07,汉族,{},\r\n".encode("gbk")
+    path.write_bytes(path.read_bytes() + row.replace(b"{}", "桂林市七星区".encode()))
+    _refused(
+        settings, huji, path, "row 3 (line 4), column '户籍地址': the bytes are UTF-8, not gbk"
+    )
 
 
 @pytest.mark.parametrize(
