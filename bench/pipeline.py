@@ -131,7 +131,14 @@ def _base(spark, settings, base: str) -> int:
         print("    steps: " + " · ".join(f"{k} {v:.1f} s" for k, v in summary["steps"].items()))
     lake = Lake(settings)
     links = lake.table_or_none("base", f"{base}_links")
-    return rows_at(links if links is not None else lake.table("base", base))
+    if links is not None:  # an entity build: every mention it placed
+        return rows_at(links)
+    # spatial and e-licences: the rows of their record tables (spatial_division, …)
+    own = [t for t in lake.tables("base") if t == base or t.startswith(f"{base}_")]
+    return sum(rows_at(lake.table("base", t)) for t in own if not t.endswith(_BOOKKEEPING))
+
+
+_BOOKKEEPING = ("_history", "_ledger", "_keys", "_conflicts", "_links")
 
 
 def main() -> int:

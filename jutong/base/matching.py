@@ -23,6 +23,7 @@ pass: it is not an ID to compare (docs/base_databases.md).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass, field
 
@@ -32,6 +33,7 @@ from jutong.base.comparisons import blocking, comparisons, features
 from jutong.catalog.matching import DEFAULT as DEFAULT_MATCHING
 from jutong.catalog.matching import MatchSettings
 from jutong.catalog.model import EntityKind
+from jutong.steps import StepClock
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +52,8 @@ class MatchModel:
     unkeyed: int
     pairs_scored: int
     match_weights: dict[str, dict[str, float]]
+    # seconds per part of the scoring (u, m, identifier EM, prediction, best pairs)
+    steps: dict[str, float] = field(default_factory=dict, compare=False)
     # the trained Splink settings (for ``score_among``); not part of the report
     splink_settings: dict | None = field(default=None, repr=False, compare=False)
 
@@ -61,6 +65,7 @@ class MatchModel:
             "unkeyed": self.unkeyed,
             "pairs_scored": self.pairs_scored,
             "match_weights": self.match_weights,
+            "steps": self.steps,
         }
 
 
@@ -90,6 +95,7 @@ def score_unkeyed(
     mentions (column ``entity_id`` + features). Returns the pairs at or above
     ``match.match_lower`` as (mention_id, entity_id, match_probability, match_weight) — the best
     pair per (mention, entity) — and what the model learned."""
+    import duckdb
     from splink import Linker
     from splink.backends.duckdb import DuckDBAPI
 
@@ -114,7 +120,9 @@ def score_unkeyed(
     unk = unkeyed.select(["mention_id", *cols]).rename_columns(["uid", *cols])
     unk = unk.append_column("entity_id", pa.nulls(unk.num_rows, pa.string()))
 
-    db = DuckDBAPI()
+    clock = StepClock()
+    con = duckdb.connect()
+    db = DuckDBAPI(connection=con)
     prior = 1.0 / n_entities
     # u from pairs of different entities: one row per entity, so that random pairs are
     # non-matches (several rows of one entity would count its own agreement as chance)
@@ -124,14 +132,16 @@ def score_unkeyed(
         _settings(kind, "dedupe_only", prior, scoring=False),
         log_level=None,
     )
-    u_trainer.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+    with clock.step("u"):
+        u_trainer.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
     # m from pairs of rows sharing a valid key: what the departments' dirt looks like
     m_trainer = Linker(
         db.register(known_rows, table_name="known_train"),
         _settings(kind, "dedupe_only", prior, scoring=False),
         log_level=None,
     )
-    m_trainer.training.estimate_m_from_label_column("entity_id")
+    with clock.step("m"):
+        m_trainer.training.estimate_m_from_label_column("entity_id")
     n = one_each.num_rows
     shape = _settings(kind, "link_only", prior, scoring=True).create_settings_dict("duckdb")
     model = _combine(
@@ -146,21 +156,63 @@ def score_unkeyed(
 
     left = db.register(unk, table_name="unkeyed")
     right = db.register(known_rows, table_name="known")
-    _learn_identifier_m(
-        Linker([left, right], model, log_level=None),
-        model,
-        m_floor=match.m_floor,
-        min_pairs=match.em_min_pairs,
+    with clock.step("identifier em"):
+        _learn_identifier_m(
+            Linker([left, right], model, log_level=None),
+            model,
+            m_floor=match.m_floor,
+            min_pairs=match.em_min_pairs,
+        )
+    with clock.step("predict"), _written_join_order(con):
+        linker = Linker([left, right], model, log_level=None)
+        pred = linker.inference.predict_between(
+            left, right, threshold_match_probability=match.match_lower, warning_mode="never"
+        )
+        pairs = pred.as_duckdbpyrelation().arrow() if hasattr(pred, "as_duckdbpyrelation") else None
+        if pairs is None:
+            pairs = pa.Table.from_pandas(pred.as_pandas_dataframe(), preserve_index=False)
+        if hasattr(pairs, "read_all"):
+            pairs = pairs.read_all()
+    with clock.step("best pairs"):
+        out = _best_pairs(pairs, known_rows)
+    weights = _learned_weights(model)
+    log.info(
+        "%s: splink scored %s unkeyed against %s candidates, %s pairs: %s",
+        kind.value,
+        f"{unkeyed.num_rows:,}",
+        f"{known_rows.num_rows:,}",
+        f"{len(pairs):,}",
+        clock.line(),
     )
-    linker = Linker([left, right], model, log_level=None)
-    pred = linker.inference.predict_between(
-        left, right, threshold_match_probability=match.match_lower, warning_mode="never"
+    return out, MatchModel(
+        kind.value,
+        n_entities,
+        unkeyed.num_rows,
+        len(pairs),
+        weights,
+        steps=clock.rounded(),
+        splink_settings=model,
     )
-    pairs = pred.as_duckdbpyrelation().arrow() if hasattr(pred, "as_duckdbpyrelation") else None
-    if pairs is None:
-        pairs = pa.Table.from_pandas(pred.as_pandas_dataframe(), preserve_index=False)
-    if hasattr(pairs, "read_all"):
-        pairs = pairs.read_all()
+
+
+@contextlib.contextmanager
+def _written_join_order(con):
+    """DuckDB's join-order optimizer off while Splink blocks the unkeyed against the known.
+    Splink 5's ``predict_between`` (``link_only``) joins its blocked pairs back to both sides
+    to keep pairs of different sources; DuckDB cannot estimate the union of blocking joins
+    (it guesses ~10^15 rows) and puts a cross product of the two sides first: 4,717 × 397,283
+    rows, 65 of the 68 s of a 200,000-person population build, and a quarter of an hour at a
+    million. Joined as written, every join is a hash join on the pair keys."""
+    con.execute("SET disabled_optimizers = 'join_order'")
+    try:
+        yield
+    finally:
+        con.execute("SET disabled_optimizers = ''")
+
+
+def _best_pairs(pairs: pa.Table, known_rows: pa.Table) -> pa.Table:
+    """Splink's pairs as (mention_id, entity_id, match_probability, match_weight), the best
+    pair per (mention, entity)."""
     # pairs are (left, right) in either order; map candidate uids back to entities
     uid_entity = dict(
         zip(
@@ -192,10 +244,7 @@ def score_unkeyed(
             "match_weight": pa.array([v[1] for v in best.values()], pa.float64()),
         }
     )
-    weights = _learned_weights(model)
-    return out, MatchModel(
-        kind.value, n_entities, unkeyed.num_rows, len(pairs), weights, splink_settings=model
-    )
+    return out
 
 
 # suffix of the second row of a subject that stands for several mentions (``score_among``)

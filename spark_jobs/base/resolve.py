@@ -177,6 +177,11 @@ def _resolve(
             f"{base}: {n_scored:,} mentions without a usable key scored; "
             f"{len(merged):,} merged, {len(pending_ids):,} to review"
             + (f" ({len({p['mention_id'] for p in pending}):,} review items)" if pending else "")
+            + (
+                "; splink: " + " · ".join(f"{k} {v:.1f} s" for k, v in model.steps.items())
+                if model.steps
+                else ""
+            )
         )
 
     # what is still unplaced: legacy-code-only organisations and clusters of unkeyed

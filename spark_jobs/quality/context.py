@@ -27,7 +27,7 @@ from jutong.settings import Settings
 SITE = "jutong_lake"
 RESULTS_STORE = "jutong_lake_validation_results"
 DATA_SOURCE = "jutong_spark"
-INDEX_LIMIT = 500  # the index lists the latest runs; every page stays in the site
+INDEX_LIMIT = 200  # the index lists the latest runs (2 ms each to read); every page stays
 LOCK = threading.Lock()  # held while the shared context's stores are changed
 _CONTEXTS: dict[str, Any] = {}
 

@@ -88,6 +88,7 @@ def test_every_table_and_the_figures_the_audits_need(inputs):
         "unkeyed": 0,
         "pairs_scored": 0,
         "match_weights": {},
+        "steps": {},
     }
     assert summary == {
         "exact": 2,
