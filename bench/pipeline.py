@@ -124,11 +124,12 @@ def _standardize(spark, settings, catalog) -> int:
 def _base(spark, settings, base: str) -> int:
     from jutong.lake import Lake
     from jutong.lake.history import rows_at
+    from jutong.steps import steps_line
     from spark_jobs.base.run import build_base
 
     summary = build_base(spark, settings, base, AS_OF)
     if summary.get("steps"):  # the entity builds time their steps (spark_jobs.base.resolve)
-        print("    steps: " + " · ".join(f"{k} {v:.1f} s" for k, v in summary["steps"].items()))
+        print("    steps: " + steps_line(summary["steps"]))
     lake = Lake(settings)
     links = lake.table_or_none("base", f"{base}_links")
     if links is not None:  # an entity build: every mention it placed

@@ -492,7 +492,9 @@ def main() -> int:
         )
         print(f"    CPU s: {fmt_cpu(cpu_c)}; {rows / sum(cpu_c.values()):,.0f} rows per CPU-second")
         steps = r.steps
-        print("    steps: " + " · ".join(f"{k} {v:.1f} s" for k, v in steps.items()))
+        from jutong.steps import steps_line
+
+        print("    steps: " + steps_line(steps))
         if steps.get("standardize") and "gate" in steps:  # issue 19 item 3: gate ≤ 0.5
             print(
                 f"    gate / standardize: {steps['gate'] / steps['standardize']:.2f} "

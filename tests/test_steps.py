@@ -30,3 +30,10 @@ def test_a_failing_step_is_still_timed():
     except RuntimeError:
         pass
     assert "publish" in clock.seconds
+
+
+def test_steps_line_is_the_clocks_line_without_the_total():
+    from jutong.steps import steps_line
+
+    assert steps_line({"inputs": 1.234, "splink": 24.0}) == "inputs 1.2 s · splink 24.0 s"
+    assert steps_line({}) == ""

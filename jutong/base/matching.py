@@ -201,7 +201,7 @@ def _written_join_order(con):
     Splink 5's ``predict_between`` (``link_only``) joins its blocked pairs back to both sides
     to keep pairs of different sources; DuckDB cannot estimate the union of blocking joins
     (it guesses ~10^15 rows) and puts a cross product of the two sides first: 4,717 × 397,283
-    rows, 65 of the 68 s of a 200,000-person population build, and a quarter of an hour at a
+    rows, 65 of the 68 s of a 200,000-person population build, and about half an hour at a
     million. Joined as written, every join is a hash join on the pair keys."""
     con.execute("SET disabled_optimizers = 'join_order'")
     try:

@@ -21,7 +21,7 @@ from jutong.base.matching import clusters, features, score_among, score_unkeyed
 from jutong.catalog.matching import DEFAULT as DEFAULT_MATCHING
 from jutong.catalog.matching import MatchSettings
 from jutong.catalog.model import EntityKind
-from jutong.steps import StepClock
+from jutong.steps import StepClock, steps_line
 from spark_jobs.base.steps import history, ledger, links, probabilistic, provisional
 from spark_jobs.base.steps.conflicts import conflicts
 from spark_jobs.base.steps.ids import ID_COLUMN, ID_PREFIX, highest_number, new_keys
@@ -177,11 +177,7 @@ def _resolve(
             f"{base}: {n_scored:,} mentions without a usable key scored; "
             f"{len(merged):,} merged, {len(pending_ids):,} to review"
             + (f" ({len({p['mention_id'] for p in pending}):,} review items)" if pending else "")
-            + (
-                "; splink: " + " · ".join(f"{k} {v:.1f} s" for k, v in model.steps.items())
-                if model.steps
-                else ""
-            )
+            + ("; splink: " + steps_line(model.steps) if model.steps else "")
         )
 
     # what is still unplaced: legacy-code-only organisations and clusters of unkeyed
