@@ -31,14 +31,20 @@ def read_table(
     table = lake.table_or_none(zone, name)
     if table is None or table.current_snapshot() is None:
         return None
-    paths = table.inspect.files(snapshot_id).column("file_path").to_pylist()
-    if not paths:
+    df = frame_at(spark, table, snapshot_id)
+    if df is None:
         return None
-    df = spark.read.parquet(*paths)
     if Zone(zone) is Zone.staging and "_duplicate_of" not in df.columns:
         # staged before exact duplicates were marked: no row is known to be a copy
         df = df.withColumn("_duplicate_of", F.lit(None).cast("long"))
     return df
+
+
+def frame_at(spark: SparkSession, table, snapshot_id: int | None = None) -> DataFrame | None:
+    """The rows of an Iceberg ``table`` at ``snapshot_id`` (default: main's current; a
+    branch's snapshot too) read from its data files, or None when it has none."""
+    paths = table.inspect.files(snapshot_id).column("file_path").to_pylist()
+    return spark.read.parquet(*paths) if paths else None
 
 
 def read_unit(

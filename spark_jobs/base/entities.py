@@ -59,7 +59,7 @@ from spark_jobs.base.steps import history
 from spark_jobs.base.steps.ids import ID_COLUMN, ID_PREFIX, canonical_keys, highest_number, new_keys
 from spark_jobs.base.steps.ledger import imbalance_message
 from spark_jobs.base.steps.provisional import inherit_legacy
-from spark_jobs.lake import count_at, publish_tables, read_table, write_table
+from spark_jobs.lake import count_at, frame_at, publish_tables, read_table, write_table
 
 log = logging.getLogger(__name__)
 
@@ -300,8 +300,10 @@ def publish_outputs(
 
 def _current_audit(outputs: EntityOutputs, gate: Callable[[DataFrame, str], None] | None):
     """The audit of the current table's branch: the expected row count, a balanced ledger,
-    one row per id, and the quality gate."""
-    base, id_col, current = outputs.base, outputs.id_column, outputs.current
+    one row per id, and the quality gate — on the rows as written on the branch (read back
+    from its files: what is published, and a short plan instead of the whole resolution's)."""
+    base, id_col = outputs.base, outputs.id_column
+    spark = outputs.current.sparkSession
     expected = outputs.expected_rows[base]
 
     def audit(table, snapshot_id: int) -> None:
@@ -310,6 +312,9 @@ def _current_audit(outputs: EntityOutputs, gate: Callable[[DataFrame, str], None
             raise AuditError(f"base.{base}: {n} rows on the branch for {expected}")
         if outputs.unbalanced:
             raise AuditError(imbalance_message(base, outputs.unbalanced[0]))
+        current = frame_at(spark, table, snapshot_id)
+        if current is None:
+            raise AuditError(f"base.{base}: no data file on the branch")
         dup_ids = current.groupBy(id_col).count().filter("count > 1").limit(1).collect()
         if dup_ids:
             raise AuditError(f"base.{base}: {id_col} {dup_ids[0][id_col]} appears twice")

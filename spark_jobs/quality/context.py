@@ -74,7 +74,9 @@ def context(settings: Settings):
                     "show_how_to_buttons": False,
                 },
             )
-            ctx.data_sources.add_spark(DATA_SOURCE)
+            # GE persists each batch it validates and never unpersists it: every gated frame
+            # would stay in the session's memory. The caller caches what it reads repeatedly.
+            ctx.data_sources.add_spark(DATA_SOURCE, persist=False)
             _CONTEXTS[key] = ctx
         return ctx
 

@@ -276,3 +276,26 @@ def test_data_docs_keep_every_run_of_every_process(frame, settings, monkeypatch)
         assert p in index, p  # the new process's index links the earlier runs too
     results = settings.lake_root / "quality" / "validation_results"
     assert len(list(results.rglob("*.json"))) >= len(after)
+
+
+def test_the_gate_leaves_nothing_cached(spark, settings, tmp_path):
+    """GE's Spark data source persists every batch it validates and never releases it: a
+    long-lived session (an Airflow worker building base after base) would keep each gated
+    frame in memory. The gate caches nothing of its own; a caller's cache stays the caller's."""
+    path = str(tmp_path / "rows.parquet")
+    spark.createDataFrame(
+        [(RID_OK, "p1", "有效"), ("110105194912310021", "p2", "注销")],
+        "resident_id string, person_id string, status string",
+    ).write.parquet(path)
+    df = spark.read.parquet(path)
+    check_frame(
+        df, simple_suite("base.t", SUITE), settings=settings, name="base.t", data_docs=False
+    )
+    assert not df.is_cached
+    assert spark.read.parquet(path).storageLevel.useMemory is False
+    mine = spark.read.parquet(path).cache()
+    check_frame(
+        mine, simple_suite("base.t", SUITE), settings=settings, name="base.t", data_docs=False
+    )
+    assert mine.is_cached
+    mine.unpersist()
