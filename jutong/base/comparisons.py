@@ -45,7 +45,13 @@ ORG_FEATURES = ("id17", "m_name", "m_birth", "m_division", "m_rep")
 
 ID_LEVELS = {
     "exact": "id17_l = id17_r",
-    "transposed": "damerau_levenshtein(id17_l, id17_r) = 1 AND hamming(id17_l, id17_r) = 2",
+    # hamming first, in a CASE: DuckDB evaluates both sides of an AND on every pair, and
+    # damerau_levenshtein is ~400x dearer than hamming (13 s on 4 M random pairs, the bulk
+    # of u's estimation); CASE computes it only for the pairs two characters apart
+    "transposed": (
+        "CASE WHEN hamming(id17_l, id17_r) = 2 "
+        "THEN damerau_levenshtein(id17_l, id17_r) = 1 ELSE FALSE END"
+    ),
 }
 PERSON_ID_LEVELS = {
     **ID_LEVELS,
