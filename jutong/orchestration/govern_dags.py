@@ -13,6 +13,9 @@ from jutong.settings import get_settings
 
 SLA_SWEEP_DAG_ID = "govern__sla_sweep"
 SHARE_DELIVER_DAG_ID = "share__deliver"
+# the share tables a delivery run wrote are known only when it ran: its outlet is this alias,
+# and the run records one Asset event per share table it delivered to (none when nothing changed)
+SHARE_DELIVERIES_ALIAS = "share_deliveries"
 
 
 def build_sla_sweep_dag():
@@ -50,11 +53,13 @@ def build_sla_sweep_dag():
 def build_share_deliver_dag(catalog=None):
     """``share__deliver``: re-deliver subscribed share requests when a table they read gets a
     new snapshot (scheduled on every staging Asset and on the base and theme tables of the
-    bureau's share list, ``catalog/shared/``; ``masking.delivery``)."""
+    bureau's share list, ``catalog/shared/``; ``masking.delivery``). Each share table a run
+    delivered to gets an Asset event (``share.<request>``) through the alias
+    ``SHARE_DELIVERIES_ALIAS``: what the run handed on, for the Assets view and lineage."""
     import functools
     import operator
 
-    from airflow.sdk import DAG, task
+    from airflow.sdk import DAG, AssetAlias, task
 
     from jutong.catalog import load_catalog
     from jutong.orchestration.assets import table_asset
@@ -74,14 +79,20 @@ def build_share_deliver_dag(catalog=None):
         tags=["governance", "share"],
         doc_md=build_share_deliver_dag.__doc__,
     ) as dag:
+        alias = AssetAlias(SHARE_DELIVERIES_ALIAS)
 
-        @task(task_id="deliver")
-        def deliver_task() -> list[str]:
+        @task(task_id="deliver", outlets=[alias])
+        def deliver_task(*, outlet_events=None) -> list[str]:
             from masking.delivery import deliver_all
 
             results = deliver_all(get_settings(), actor="airflow")
             for r in results:
                 print(r.summary())
+                if not r.unchanged:
+                    zone, _, table = r.share_table.partition(".")
+                    outlet_events[alias].add(
+                        table_asset(zone, table), extra={"request": r.ref, "version": r.version}
+                    )
             return [r.summary() for r in results]
 
         deliver_task()

@@ -89,6 +89,12 @@ def _edges_for(settings, table: str) -> list:
         from jutong.lineage.store import read_lineage
 
         edges += read_lineage(Lake(settings)) or []
+    elif table.startswith("share."):  # what was delivered: the lake's share zone and requests
+        from jutong.catalog.loader import load_catalog
+        from jutong.lake import Lake
+        from jutong.lineage.share_edges import share_edges
+
+        edges += share_edges(settings, Lake(settings), load_catalog(settings.catalog_dir))
     return edges
 
 
@@ -161,6 +167,13 @@ def _task_extractor() -> type:
                 job_facets=base.job_facets,
             )
 
+        def extract_on_complete(self, task_instance) -> OperatorLineage | None:
+            # what a task recorded through an Asset alias (share__deliver's share tables) is
+            # known once it ran
+            lineage = self.extract() or OperatorLineage()
+            lineage.outputs = [*lineage.outputs, *alias_outputs(task_instance)]
+            return lineage
+
     TaskExtractor.__module__ = __name__
     TaskExtractor.__qualname__ = "TaskExtractor"
     return TaskExtractor
@@ -177,9 +190,45 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def alias_outputs(task_instance) -> list:
+    """Output datasets for the Assets a finished task recorded through an Asset alias (the
+    events in its context's ``outlet_events``); none when there is no such context."""
+    get_context = getattr(task_instance, "get_template_context", None)
+    if get_context is None:
+        return []
+    try:
+        events = get_context().get("outlet_events")
+        accessors = list(getattr(events, "_dict", {}).values())
+    except Exception:  # noqa: BLE001 - lineage never fails a task (module doc)
+        return []
+    from jutong.settings import get_settings
+
+    settings = get_settings()
+    out, seen = [], set()
+    for acc in accessors:
+        for ev in getattr(acc, "asset_alias_events", []):
+            ds = _dataset_name(ev.dest_asset_key)
+            if ds is not None and ds not in seen:
+                seen.add(ds)
+                out.append(_output(settings, ds))
+    return out
+
+
+def _output(settings, ds: tuple[str, str]):
+    """An OpenLineage output dataset, with its column lineage where Jutong knows it."""
+    from openlineage.client.event_v2 import OutputDataset
+
+    facets = {}
+    if ds[0] in (NAMESPACE_LAKE, NAMESPACE_RELEASES):
+        facet = _column_facet(settings, ds[1])
+        if facet is not None:
+            facets["columnLineage"] = facet
+    return OutputDataset(namespace=ds[0], name=ds[1], facets=facets)
+
+
 def task_datasets(task) -> tuple[list, list]:
     """(inputs, outputs) of a task as OpenLineage datasets (see the module doc)."""
-    from openlineage.client.event_v2 import InputDataset, OutputDataset
+    from openlineage.client.event_v2 import InputDataset
 
     from jutong.settings import get_settings
 
@@ -193,14 +242,7 @@ def task_datasets(task) -> tuple[list, list]:
     landing = _landing(settings, getattr(dag, "dag_id", ""))
     if landing and not inlets:
         inputs.append(InputDataset(namespace="file://", name=landing.removeprefix("file://")))
-    outputs = []
-    for a in task.outlets or []:
-        if (ds := _dataset_name(a)) is None:
-            continue
-        facets = {}
-        if ds[0] in (NAMESPACE_LAKE, NAMESPACE_RELEASES):
-            facet = _column_facet(settings, ds[1])
-            if facet is not None:
-                facets["columnLineage"] = facet
-        outputs.append(OutputDataset(namespace=ds[0], name=ds[1], facets=facets))
+    outputs = [
+        _output(settings, ds) for a in task.outlets or [] if (ds := _dataset_name(a)) is not None
+    ]
     return inputs, outputs

@@ -189,3 +189,39 @@ def test_every_dag_run_emits_openlineage_events_to_the_file(ran):
     # a task's run points at its DAG run
     parent = done["run"]["facets"]["parent"]
     assert parent["job"]["name"] == "release__qiye_registrations"
+
+
+def test_share_deliver_records_each_delivered_table_as_an_asset_event(ran):
+    """The share table a run delivered to is known only then: one Asset event through the
+    run's alias outlet, and the run's OpenLineage COMPLETE names it as output with its
+    column lineage from the staging table, masking shown (GX-Dispatch art. 42)."""
+    import sqlalchemy as sa
+
+    s, runs, log, shared, *_ = ran
+    assert runs[SHARE_DELIVER_DAG_ID].asset_events == 1, log.read_text(encoding="utf-8")[-3000:]
+    table = f"share.{shared.lower().replace('-', '_')}"
+    events = [e for e in _openlineage_events(s) if e["job"]["name"] == "share__deliver.deliver"]
+    assert [e["eventType"] for e in events] == ["START", "COMPLETE"]
+    [out] = events[1]["outputs"]
+    assert (out["namespace"], out["name"]) == ("iceberg://jutong", table)
+    fields = out["facets"]["columnLineage"]["fields"]
+    [src] = fields["name"]["inputFields"]
+    assert (src["name"], src["field"]) == ("staging.gongan__huji", "name")
+    assert src["transformations"][0]["masking"] is True  # 姓名: masked for the requester
+    assert fields["sex"]["inputFields"][0]["transformations"][0]["subtype"] == "IDENTITY"
+    # the event is in Airflow's database under the share table's Asset
+    uri = s.airflow_database_uri or f"sqlite:///{s.airflow_home / 'airflow.db'}"
+    engine = sa.create_engine(uri)
+    with engine.connect() as conn:
+        uris = (
+            conn.execute(
+                sa.text(
+                    "select a.uri from asset_event e join asset a on a.id = e.asset_id "
+                    "where e.source_dag_id = :d"
+                ),
+                {"d": SHARE_DELIVER_DAG_ID},
+            )
+            .scalars()
+            .all()
+        )
+    assert uris == [f"iceberg://jutong/{table.replace('.', '/')}"]
