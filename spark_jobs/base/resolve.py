@@ -213,10 +213,7 @@ def _resolve(
             )
         )
         link_rows = keep(links.link_table(resolved, links.duplicate_links(mentions, resolved)))
-        link_summary = {
-            **links.link_counts(link_rows),
-            "quarantine_reasons": links.quarantine_reasons(link_rows),
-        }
+        link_summary = links.link_summary(link_rows)
 
     with clock.step("golden records"):
         linked = resolved.filter(F.col("link_status") == "matched")

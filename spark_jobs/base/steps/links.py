@@ -160,16 +160,26 @@ def link_table(resolved: DataFrame, duplicates: DataFrame) -> DataFrame:
     )
 
 
-def link_counts(links: DataFrame) -> dict[str, int]:
-    """How the mentions were linked (one Spark action): ``exact``, ``legacy_code``,
-    ``probabilistic``, ``reviewed``, ``legacy_key`` (an organisation known only by a legacy
-    code, under that code), ``clustered`` (unkeyed mentions that are one entity among
-    themselves), ``duplicates``, ``quarantined``.
-    Input: the links table (``status``, ``match_kind``)."""
-    counts = {
-        (r["status"], r["match_kind"]): r["n"]
-        for r in links.groupBy("status", "match_kind").agg(F.count("*").alias("n")).collect()
-    }
+def link_summary(links: DataFrame) -> dict:
+    """How the mentions were linked and why the quarantined ones were, in one Spark action:
+    ``exact``, ``legacy_code``, ``probabilistic``, ``reviewed``, ``legacy_key`` (an
+    organisation known only by a legacy code, under that code), ``clustered`` (unkeyed
+    mentions that are one entity among themselves), ``duplicates``, ``quarantined``, and
+    ``quarantine_reasons`` (quarantined mentions per reason).
+    Input: the links table (``status``, ``match_kind``, ``reason``)."""
+    quarantined = F.col("status") == "quarantined"
+    rows = (
+        links.groupBy("status", "match_kind", F.when(quarantined, F.col("reason")).alias("why"))
+        .agg(F.count("*").alias("n"))
+        .collect()
+    )
+    counts: dict[tuple[str, str], int] = {}
+    reasons: dict[str, int] = {}
+    for r in rows:
+        key = (r["status"], r["match_kind"])
+        counts[key] = counts.get(key, 0) + r["n"]
+        if r["status"] == "quarantined":
+            reasons[r["why"]] = reasons.get(r["why"], 0) + r["n"]
     return {
         "exact": counts.get(("matched", "exact"), 0),
         "legacy_code": counts.get(("matched", "legacy_code"), 0),
@@ -179,15 +189,5 @@ def link_counts(links: DataFrame) -> dict[str, int]:
         "clustered": counts.get(("matched", "clustered"), 0),
         "duplicates": sum(v for (s, _), v in counts.items() if s == "duplicate"),
         "quarantined": sum(v for (s, _), v in counts.items() if s == "quarantined"),
-    }
-
-
-def quarantine_reasons(links: DataFrame) -> dict[str, int]:
-    """Quarantined mentions per reason (one Spark action). Input: the links table."""
-    return {
-        r["reason"]: r["n"]
-        for r in links.filter(F.col("status") == "quarantined")
-        .groupBy("reason")
-        .agg(F.count("*").alias("n"))
-        .collect()
+        "quarantine_reasons": reasons,
     }

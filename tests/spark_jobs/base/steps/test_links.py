@@ -91,10 +91,9 @@ def test_duplicates_follow_their_row_and_the_table_counts_every_mention(mentions
     from spark_jobs.base.steps.links import (
         LINK_COLUMNS,
         duplicate_links,
-        link_counts,
+        link_summary,
         link_table,
         matched_by_key,
-        quarantine_reasons,
         unkeyed_links,
     )
 
@@ -127,7 +126,7 @@ def test_duplicates_follow_their_row_and_the_table_counts_every_mention(mentions
         ("u", None, "quarantined", None),
         ("u2", None, "duplicate", "u"),
     ]
-    assert link_counts(links) == {
+    assert link_summary(links) == {
         "exact": 1,
         "legacy_code": 0,
         "probabilistic": 0,
@@ -136,5 +135,5 @@ def test_duplicates_follow_their_row_and_the_table_counts_every_mention(mentions
         "clustered": 0,
         "duplicates": 2,
         "quarantined": 1,
+        "quarantine_reasons": {"no identifier; no match at or above 0.99": 1},
     }
-    assert quarantine_reasons(links) == {"no identifier; no match at or above 0.99": 1}

@@ -1,0 +1,41 @@
+"""The demo's summary of the chain's time per stage (issue 19 item 5)."""
+
+from jutong.demo import stage_line, stage_seconds
+from jutong.orchestration.runner import DagRunResult
+
+
+def _run(dag_id: str, seconds: float) -> DagRunResult:
+    return DagRunResult(dag_id=dag_id, state="success", seconds=seconds)
+
+
+RUNS = [
+    _run("ingest__gongan__huji", 5.6),
+    _run("ingest__shenpi__xuke", 1.1),
+    _run("standardize__gongan__huji", 16.8),
+    _run("build__legal_entity", 32.9),
+    _run("build__population", 23.9),
+    _run("build__themes", 18.0),
+    _run("release__qiye_registrations", 1.0),
+]
+
+
+def test_each_dag_run_counts_in_its_stage_the_theme_build_apart_from_the_bases():
+    assert stage_seconds(RUNS) == {
+        "ingest": 6.7,
+        "standardize + gate": 16.8,
+        "base databases": 56.8,
+        "theme databases": 18.0,
+        "open releases": 1.0,
+    }
+
+
+def test_the_line_adds_what_the_wall_time_spent_outside_the_runs():
+    line = stage_line(RUNS, wall=110.0)
+    assert line.startswith("ingest 6.7 s · standardize + gate 16.8 s · base databases 56.8 s")
+    assert line.endswith("open releases 1.0 s · the rest (Airflow, waiting) 10.7 s")
+
+
+def test_runs_that_overlap_on_a_scheduler_leave_no_negative_rest_and_unknown_dags_are_named():
+    runs = [*RUNS, _run("share__deliver", 2.0)]
+    assert stage_seconds(runs)["other DAGs"] == 2.0
+    assert stage_line(runs, wall=50.0).endswith("the rest (Airflow, waiting) 0.0 s")
