@@ -47,7 +47,9 @@ class Stages:
         self.peak = peak
         self.rows: list[tuple[str, float, int, float, float]] = []
 
-    def run(self, name: str, rows_of, fn):
+    def run(self, name: str, rows_of, fn, detail=None):
+        """Run ``fn`` as the stage ``name``; ``rows_of(out)`` (or a number): the rows it read;
+        ``detail(out)``: a line printed under the stage's (the build's steps)."""
         self.peak.reset()
         t = time.perf_counter()
         out = fn()
@@ -61,6 +63,8 @@ class Stages:
             f"python {py:6,.0f} MiB  JVM {jvm:6,.0f} MiB",
             flush=True,
         )
+        if detail is not None and (line := detail(out)):
+            print(f"    {line}", flush=True)
         return out
 
 
@@ -121,22 +125,24 @@ def _standardize(spark, settings, catalog) -> int:
     return rows
 
 
-def _base(spark, settings, base: str) -> int:
+def _base(spark, settings, base: str) -> tuple[int, str]:
+    """Build ``base``: the rows it placed, and its steps' line (the entity builds time their
+    steps, ``spark_jobs.base.resolve``; empty for the others)."""
     from jutong.lake import Lake
     from jutong.lake.history import rows_at
     from jutong.steps import steps_line
     from spark_jobs.base.run import build_base
 
     summary = build_base(spark, settings, base, AS_OF)
-    if summary.get("steps"):  # the entity builds time their steps (spark_jobs.base.resolve)
-        print("    steps: " + steps_line(summary["steps"]))
+    steps = "steps: " + steps_line(summary["steps"]) if summary.get("steps") else ""
     lake = Lake(settings)
     links = lake.table_or_none("base", f"{base}_links")
     if links is not None:  # an entity build: every mention it placed
-        return rows_at(links)
+        return rows_at(links), steps
     # spatial and e-licences: the rows of their record tables (spatial_division, …)
     own = [t for t in lake.tables("base") if t == base or t.startswith(f"{base}_")]
-    return sum(rows_at(lake.table("base", t)) for t in own if not t.endswith(_BOOKKEEPING))
+    rows = sum(rows_at(lake.table("base", t)) for t in own if not t.endswith(_BOOKKEEPING))
+    return rows, steps
 
 
 _BOOKKEEPING = ("_history", "_ledger", "_keys", "_conflicts", "_links")
@@ -188,7 +194,10 @@ def main() -> int:
     stages.run("standardize + gate", lambda n: n, lambda: _standardize(spark, settings, catalog))
     for base in BASES:
         stages.run(
-            f"build {base.value}", lambda n: n, lambda b=base: _base(spark, settings, b.value)
+            f"build {base.value}",
+            lambda out: out[0],
+            lambda b=base: _base(spark, settings, b.value),
+            detail=lambda out: out[1],
         )
     stages.run(
         "themes (dbt-duckdb)",
