@@ -301,18 +301,33 @@ def _run_on_scheduler(settings: Settings, ingest: list[str], chain: list[str]) -
     return drive_chain(api, ingest, chain, progress=_dag_progress)
 
 
+def task_bar(done: int, tasks: int, width: int = 20) -> str:
+    """``▕██████░░░░▏ 3/10 tasks``: how many of a run's tasks have ended."""
+    filled = round(width * done / tasks) if tasks else width
+    filled = max(0, min(width, filled))
+    return f"▕{'█' * filled}{'░' * (width - filled)}▏ {done}/{tasks} tasks"
+
+
 def _dag_progress(event: dict) -> None:
-    """One line per DAG run as it starts and ends (a large province runs for many minutes)."""
+    """One line per DAG run as it starts and ends (a large province runs for many minutes);
+    on a terminal, a bar of the run's ended tasks under its start line while it runs."""
     # on the scheduler a DAG may run more than once (one run per Asset event it waited for)
     index, total = event["index"], event["total"]
     where = f"[{index}/{total}]" if index <= total else f"[{index}]"
+    tty = sys.stdout.isatty()
     if event["event"] == "start":
         _say(f"      {where} {event['dag_id']} …")
+        return
+    if event["event"] == "task":
+        if tty:  # rewritten in place; a log gets the start and end lines only
+            bar = task_bar(event["done"], event["tasks"])
+            print(f"\r\033[K      {where} {bar} ({event['task_id']})", end="", flush=True)
         return
     note = ""
     if event.get("skipped_tasks") and not event.get("asset_events"):
         note = " (nothing new)"
-    _say(f"      {where} {event['dag_id']}: {event['state']} in {event['seconds']:.1f} s{note}")
+    line = f"      {where} {event['dag_id']}: {event['state']} in {event['seconds']:.1f} s{note}"
+    _say(("\r\033[K" if tty else "") + line)
 
 
 def _section(settings: Settings, module: str) -> None:

@@ -39,3 +39,12 @@ def test_runs_that_overlap_on_a_scheduler_leave_no_negative_rest_and_unknown_dag
     runs = [*RUNS, _run("share__deliver", 2.0)]
     assert stage_seconds(runs)["other DAGs"] == 2.0
     assert stage_line(runs, wall=50.0).endswith("the rest (Airflow, waiting) 0.0 s")
+
+
+def test_the_task_bar_fills_with_the_ended_tasks():
+    from jutong.demo import task_bar
+
+    assert task_bar(0, 4, width=8) == "▕░░░░░░░░▏ 0/4 tasks"
+    assert task_bar(1, 4, width=8) == "▕██░░░░░░▏ 1/4 tasks"
+    assert task_bar(4, 4, width=8) == "▕████████▏ 4/4 tasks"
+    assert task_bar(0, 0, width=4) == "▕████▏ 0/0 tasks"

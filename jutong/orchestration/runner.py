@@ -86,8 +86,10 @@ def run_dags(
     """Run the DAGs in order in one Airflow process; Airflow's output goes to ``log_file``.
 
     ``progress(event)`` is called as the runs go: ``{"event": "start", "dag_id", "index",
-    "total"}`` when a DAG starts and ``{"event": "end", **result, "index", "total"}`` when it
-    ended (read from a progress file the Airflow process appends to)."""
+    "total"}`` when a DAG starts, ``{"event": "task", "dag_id", "task_id", "state", "done",
+    "tasks", "index", "total"}`` as each of its tasks ends (``done`` of its ``tasks``), and
+    ``{"event": "end", **result, "index", "total"}`` when it ended (read from a progress file
+    the Airflow process appends to)."""
     ensure_airflow_db(settings)
     log_file.parent.mkdir(parents=True, exist_ok=True)
     result_file = log_file.with_suffix(".results.json")
@@ -163,11 +165,60 @@ def _announce_runs() -> None:
     dagrun.get_or_create_dagrun = get_or_create_dagrun
 
 
+class _TaskEnds:
+    """An Airflow listener (``dag.test()`` runs the tasks in this process) announcing each
+    task of the current run as it ends: how many of the run's tasks are done."""
+
+    def __init__(self, result_file: str):
+        self.result_file = result_file
+        self.run: dict = {}
+        self.done: set[str] = set()
+
+    def start(self, dag, index: int, total: int) -> None:
+        self.run = {"dag_id": dag.dag_id, "tasks": len(dag.task_dict), "index": index}
+        self.run["total"] = total
+        self.done = set()
+
+    def _ended(self, task_instance, state: str) -> None:
+        if getattr(task_instance, "dag_id", None) != self.run.get("dag_id"):
+            return
+        if task_instance.task_id in self.done:
+            return  # a mapped task counts once
+        self.done.add(task_instance.task_id)
+        event = {"event": "task", "task_id": task_instance.task_id, "state": state}
+        event.update(self.run, done=len(self.done))
+        _announce(self.result_file, event)
+
+    def listener(self):
+        from airflow.listeners import hookimpl
+
+        ends = self
+
+        class Listener:
+            @hookimpl
+            def on_task_instance_success(self, previous_state, task_instance):
+                ends._ended(task_instance, "success")
+
+            @hookimpl
+            def on_task_instance_failed(self, previous_state, task_instance, error):
+                ends._ended(task_instance, "failed")
+
+            @hookimpl
+            def on_task_instance_skipped(self, previous_state, task_instance):
+                ends._ended(task_instance, "skipped")
+
+        return Listener()
+
+
 def _main(result_file: str, dag_ids: list[str], clear_queue: bool = False) -> int:
     # Runs inside the Airflow environment (see run_dags).
     from airflow.dag_processing.dagbag import DagBag
+    from airflow.sdk.listener import get_listener_manager
 
     _announce_runs()
+    ends = _TaskEnds(result_file)
+    # the task runner's listeners: dag.test() runs each task in this process
+    get_listener_manager().add_listener(ends.listener())
     settings = get_settings()
     bag = DagBag(dag_folder=str(settings.dags_dir))
     results: list[dict] = []
@@ -191,6 +242,7 @@ def _main(result_file: str, dag_ids: list[str], clear_queue: bool = False) -> in
             _announce(result_file, {"event": "end", **results[-1], "index": index, "total": total})
             continue
         t0 = time.perf_counter()
+        ends.start(dag, index, total)
         dr = dag.test()
         failed, skipped = [], []
         for ti in dr.get_task_instances():

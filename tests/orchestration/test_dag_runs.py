@@ -117,13 +117,41 @@ def test_progress_is_reported_as_each_run_starts_and_ends(ran):
     s, runs, *_ = ran
     seen = json.loads(s.home.joinpath("progress.json").read_text(encoding="utf-8"))
     total = 2 + 2 * len(RELEASE_DAGS)
-    assert [(e["event"], e["index"]) for e in seen] == [
+    runs_seen = [e for e in seen if e["event"] != "task"]
+    assert [(e["event"], e["index"]) for e in runs_seen] == [
         (ev, i) for i in range(1, total + 1) for ev in ("start", "end")
     ]
     assert all(e["total"] == total for e in seen)
-    ends = [e for e in seen if e["event"] == "end"]
+    ends = [e for e in runs_seen if e["event"] == "end"]
     assert ends[0]["dag_id"] == SLA_SWEEP_DAG_ID and ends[0]["state"] == "success"
     assert ends[0]["seconds"] == runs[SLA_SWEEP_DAG_ID].seconds
+
+
+def test_each_task_is_reported_as_it_ends_between_its_runs_start_and_end(ran):
+    """The tasks of a run as they end (the demo's progress bar): between the run's start and
+    end, counting up to the run's tasks; a release run with nothing new skips its build."""
+    seen = json.loads(ran[0].home.joinpath("progress.json").read_text(encoding="utf-8"))
+    current, by_run = None, {}
+    for e in seen:
+        if e["event"] == "start":
+            current = e["index"]
+        elif e["event"] == "task":
+            assert e["index"] == current, e
+            by_run.setdefault(current, []).append(e)
+        else:
+            current = None
+    sweep = by_run[1]
+    assert [(e["dag_id"], e["task_id"], e["state"], e["done"]) for e in sweep] == [
+        (SLA_SWEEP_DAG_ID, "sweep", "success", 1)
+    ]
+    assert sweep[0]["tasks"] == 1
+    # every run's tasks counted up one by one, never past its tasks
+    for ended in by_run.values():
+        assert [e["done"] for e in ended] == list(range(1, len(ended) + 1))
+        assert all(e["done"] <= e["tasks"] for e in ended)
+    # the second run of a release finds nothing new: its build skips itself
+    again = by_run[2 + len(RELEASE_DAGS) + 1]
+    assert ("build", "skipped") in {(e["task_id"], e["state"]) for e in again}
 
 
 def test_a_release_run_with_nothing_new_emits_no_asset_event(ran):
