@@ -308,21 +308,34 @@ def task_bar(done: int, tasks: int, width: int = 20) -> str:
     return f"▕{'█' * filled}{'░' * (width - filled)}▏ {done}/{tasks} tasks"
 
 
+# the run being drawn on a terminal: its place, ended tasks, tasks, current step
+_drawn: dict = {}
+
+
 def _dag_progress(event: dict) -> None:
     """One line per DAG run as it starts and ends (a large province runs for many minutes);
-    on a terminal, a bar of the run's ended tasks under its start line while it runs."""
+    on a terminal, under its start line while it runs, a bar of the run's ended tasks and
+    the step its job is in (a base build's keys, splink, golden records …)."""
     # on the scheduler a DAG may run more than once (one run per Asset event it waited for)
     index, total = event["index"], event["total"]
     where = f"[{index}/{total}]" if index <= total else f"[{index}]"
     tty = sys.stdout.isatty()
-    if event["event"] == "start":
+    kind = event["event"]
+    if kind == "start":
+        _drawn.clear()
+        _drawn.update(where=where, done=0, tasks=event.get("tasks") or 0, label="")
         _say(f"      {where} {event['dag_id']} …")
         return
-    if event["event"] == "task":
-        if tty:  # rewritten in place; a log gets the start and end lines only
-            bar = task_bar(event["done"], event["tasks"])
-            print(f"\r\033[K      {where} {bar} ({event['task_id']})", end="", flush=True)
+    if kind in ("task", "step"):
+        if kind == "task":
+            _drawn.update(done=event["done"], tasks=event["tasks"], label=event["task_id"])
+        else:
+            _drawn["label"] = f"{event['dag_id'].split('__')[0]}: {event['step']}"
+        if tty and _drawn:  # rewritten in place; a log gets the start and end lines only
+            bar = task_bar(_drawn["done"], _drawn["tasks"])
+            print(f"\r\033[K      {where} {bar} ({_drawn['label']})", end="", flush=True)
         return
+    _drawn.clear()
     note = ""
     if event.get("skipped_tasks") and not event.get("asset_events"):
         note = " (nothing new)"

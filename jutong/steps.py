@@ -9,13 +9,31 @@ step's time").
 
 A step entered twice adds up. Spark is lazy: a step's time is the time of the actions it
 runs (counts, collects, writes), which is where a build spends it.
+
+``observe(fn)``: ``fn(name)`` is told each step as it starts, in this process (the embedded
+runner shows a long build's current step); an observer's error never reaches the job.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+
+_observers: list[Callable[[str], None]] = []
+
+
+def observe(fn: Callable[[str], None]) -> Callable[[], None]:
+    """Tell ``fn`` the name of each step as it starts; returns the function that stops it."""
+    _observers.append(fn)
+    return lambda: _observers.remove(fn) if fn in _observers else None
+
+
+def _started(name: str) -> None:
+    for fn in list(_observers):
+        with contextlib.suppress(Exception):  # progress display only: never fails a job
+            fn(name)
 
 
 class StepClock:
@@ -25,6 +43,7 @@ class StepClock:
 
     @contextmanager
     def step(self, name: str) -> Iterator[None]:
+        _started(name)
         t0 = time.perf_counter()
         try:
             yield

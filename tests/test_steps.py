@@ -37,3 +37,27 @@ def test_steps_line_is_the_clocks_line_without_the_total():
 
     assert steps_line({"inputs": 1.234, "splink": 24.0}) == "inputs 1.2 s · splink 24.0 s"
     assert steps_line({}) == ""
+
+
+def test_observers_are_told_each_step_as_it_starts_and_never_fail_the_job():
+    from jutong.steps import observe
+
+    seen: list[str] = []
+
+    def broken(name: str) -> None:
+        raise RuntimeError("a progress display that fails")
+
+    stop_seen, stop_broken = observe(seen.append), observe(broken)
+    try:
+        clock = StepClock()
+        with clock.step("keys"):
+            assert seen == ["keys"]  # told on entry, before the step's work
+        with clock.step("splink"):
+            pass
+    finally:
+        stop_seen()
+        stop_broken()
+    assert seen == ["keys", "splink"]
+    with StepClock().step("publish"):
+        pass
+    assert seen == ["keys", "splink"]  # stopped: told nothing more

@@ -86,8 +86,10 @@ def run_dags(
     """Run the DAGs in order in one Airflow process; Airflow's output goes to ``log_file``.
 
     ``progress(event)`` is called as the runs go: ``{"event": "start", "dag_id", "index",
-    "total"}`` when a DAG starts, ``{"event": "task", "dag_id", "task_id", "state", "done",
-    "tasks", "index", "total"}`` as each of its tasks ends (``done`` of its ``tasks``), and
+    "total", "tasks"}`` when a DAG starts, ``{"event": "task", "dag_id", "task_id", "state",
+    "done", "tasks", "index", "total"}`` as each of its tasks ends (``done`` of its
+    ``tasks``), ``{"event": "step", "dag_id", "step", "index", "total", "tasks"}`` as a job
+    in it starts a step (``jutong.steps``: a build's keys, splink, golden records …), and
     ``{"event": "end", **result, "index", "total"}`` when it ended (read from a progress file
     the Airflow process appends to)."""
     ensure_airflow_db(settings)
@@ -179,6 +181,11 @@ class _TaskEnds:
         self.run["total"] = total
         self.done = set()
 
+    def step(self, name: str) -> None:
+        """A job of the current run started the step ``name`` (``jutong.steps``)."""
+        if self.run:
+            _announce(self.result_file, {"event": "step", "step": name, **self.run})
+
     def _ended(self, task_instance, state: str) -> None:
         if getattr(task_instance, "dag_id", None) != self.run.get("dag_id"):
             return
@@ -215,10 +222,14 @@ def _main(result_file: str, dag_ids: list[str], clear_queue: bool = False) -> in
     from airflow.dag_processing.dagbag import DagBag
     from airflow.sdk.listener import get_listener_manager
 
+    from jutong.steps import observe
+
     _announce_runs()
     ends = _TaskEnds(result_file)
-    # the task runner's listeners: dag.test() runs each task in this process
+    # the task runner's listeners: dag.test() runs each task in this process, and so the
+    # steps of the jobs its tasks call
     get_listener_manager().add_listener(ends.listener())
+    observe(ends.step)
     settings = get_settings()
     bag = DagBag(dag_folder=str(settings.dags_dir))
     results: list[dict] = []
@@ -227,8 +238,9 @@ def _main(result_file: str, dag_ids: list[str], clear_queue: bool = False) -> in
             print(f"DAG import error in {path}:\n{err}")
     total = len(dag_ids)
     for index, dag_id in enumerate(dag_ids, 1):
-        _announce(result_file, {"event": "start", "dag_id": dag_id, "index": index, "total": total})
         dag = bag.get_dag(dag_id)
+        start = {"event": "start", "dag_id": dag_id, "index": index, "total": total}
+        _announce(result_file, {**start, "tasks": len(dag.task_dict) if dag else 0})
         if dag is None:
             errs = [f"{p}: {e.strip().splitlines()[-1]}" for p, e in bag.import_errors.items()]
             results.append(

@@ -117,7 +117,7 @@ def test_progress_is_reported_as_each_run_starts_and_ends(ran):
     s, runs, *_ = ran
     seen = json.loads(s.home.joinpath("progress.json").read_text(encoding="utf-8"))
     total = 2 + 2 * len(RELEASE_DAGS)
-    runs_seen = [e for e in seen if e["event"] != "task"]
+    runs_seen = [e for e in seen if e["event"] in ("start", "end")]
     assert [(e["event"], e["index"]) for e in runs_seen] == [
         (ev, i) for i in range(1, total + 1) for ev in ("start", "end")
     ]
@@ -135,9 +135,10 @@ def test_each_task_is_reported_as_it_ends_between_its_runs_start_and_end(ran):
     for e in seen:
         if e["event"] == "start":
             current = e["index"]
-        elif e["event"] == "task":
-            assert e["index"] == current, e
-            by_run.setdefault(current, []).append(e)
+        elif e["event"] in ("task", "step"):
+            assert e["index"] == current, e  # only while its run runs
+            if e["event"] == "task":
+                by_run.setdefault(current, []).append(e)
         else:
             current = None
     sweep = by_run[1]
@@ -145,6 +146,8 @@ def test_each_task_is_reported_as_it_ends_between_its_runs_start_and_end(ran):
         (SLA_SWEEP_DAG_ID, "sweep", "success", 1)
     ]
     assert sweep[0]["tasks"] == 1
+    starts = [e for e in seen if e["event"] == "start"]
+    assert starts[0]["tasks"] == 1 and all(e["tasks"] >= 1 for e in starts)
     # every run's tasks counted up one by one, never past its tasks
     for ended in by_run.values():
         assert [e["done"] for e in ended] == list(range(1, len(ended) + 1))
