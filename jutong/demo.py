@@ -308,7 +308,7 @@ def task_bar(done: int, tasks: int, width: int = 20) -> str:
     return f"▕{'█' * filled}{'░' * (width - filled)}▏ {done}/{tasks} tasks"
 
 
-# the run being drawn on a terminal: its place, ended tasks, tasks, current step
+# the run being drawn on a terminal: its ended tasks, its tasks, the current step
 _drawn: dict = {}
 
 
@@ -323,7 +323,7 @@ def _dag_progress(event: dict) -> None:
     kind = event["event"]
     if kind == "start":
         _drawn.clear()
-        _drawn.update(where=where, done=0, tasks=event.get("tasks") or 0, label="")
+        _drawn.update(done=0, tasks=event.get("tasks") or 0, label="")
         _say(f"      {where} {event['dag_id']} …")
         return
     if kind in ("task", "step"):

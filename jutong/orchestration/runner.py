@@ -176,10 +176,11 @@ class _TaskEnds:
         self.run: dict = {}
         self.done: set[str] = set()
 
-    def start(self, dag, index: int, total: int) -> None:
-        self.run = {"dag_id": dag.dag_id, "tasks": len(dag.task_dict), "index": index}
-        self.run["total"] = total
+    def start(self, dag_id: str, tasks: int, index: int, total: int) -> dict:
+        """A new run: returns its place (the fields of every event of it)."""
+        self.run = {"dag_id": dag_id, "index": index, "total": total, "tasks": tasks}
         self.done = set()
+        return self.run
 
     def step(self, name: str) -> None:
         """A job of the current run started the step ``name`` (``jutong.steps``)."""
@@ -239,8 +240,8 @@ def _main(result_file: str, dag_ids: list[str], clear_queue: bool = False) -> in
     total = len(dag_ids)
     for index, dag_id in enumerate(dag_ids, 1):
         dag = bag.get_dag(dag_id)
-        start = {"event": "start", "dag_id": dag_id, "index": index, "total": total}
-        _announce(result_file, {**start, "tasks": len(dag.task_dict) if dag else 0})
+        run = ends.start(dag_id, len(dag.task_dict) if dag else 0, index, total)
+        _announce(result_file, {"event": "start", **run})
         if dag is None:
             errs = [f"{p}: {e.strip().splitlines()[-1]}" for p, e in bag.import_errors.items()]
             results.append(
@@ -254,7 +255,6 @@ def _main(result_file: str, dag_ids: list[str], clear_queue: bool = False) -> in
             _announce(result_file, {"event": "end", **results[-1], "index": index, "total": total})
             continue
         t0 = time.perf_counter()
-        ends.start(dag, index, total)
         dr = dag.test()
         failed, skipped = [], []
         for ti in dr.get_task_instances():
