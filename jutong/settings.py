@@ -64,6 +64,11 @@ class Settings:
     iceberg_catalog_type: str = "sql"  # sql | rest
     iceberg_catalog_uri: str = ""
     iceberg_warehouse: str = ""
+    # where the lake writes a table's data files: empty = inside the table's own location;
+    # else <root>/<zone>/<table>/data/… (registered in place). For a REST catalog whose
+    # storage takes only the catalog's own writes in a table's location (SeaweedFS's table
+    # buckets refuse Spark's folder markers and _SUCCESS files: 403)
+    data_files_root: str = ""
     # object storage for the warehouse when it is s3:// (later issues)
     s3_endpoint: str = ""
     s3_region: str = ""

@@ -2,7 +2,7 @@
 as a table's new files and publish them by write-audit-publish (``jutong.lake.publish``).
 
 Spark writes Parquet into a fresh folder named with the run's token under the table's data
-folder; the files are then registered in place (``add_files``) on a hidden branch. A run that
+folder (``Lake.data_location``: the table's location, or the lake's ``data_files_root``); the files are then registered in place (``add_files``) on a hidden branch. A run that
 dies before publishing leaves only files that ``jutong lake repair`` can tell are its own.
 """
 
@@ -86,8 +86,7 @@ def write_files(
     nothing is published yet."""
     import pyarrow.parquet as pq
 
-    location = lake.location(zone, name)
-    folder = Lake.new_data_folder(location, partition)
+    folder = Lake.new_data_folder(lake.data_location(zone, name), partition)
     df.coalesce(max(1, files_hint)).write.mode("error").parquet(folder)
     fs, fpath = lake.filesystem(folder)
     names = sorted(
@@ -108,7 +107,9 @@ def write_files(
             schema,
             partition_by=partition_by,
             properties=properties,
-            location=location,
+            # a new table's files are in place before it exists: its location is where
+            # they are, unless the lake keeps data files apart (``data_files_root``)
+            location=None if lake.settings.data_files_root.strip() else lake.location(zone, name),
         )
     return table, files
 

@@ -111,14 +111,35 @@ class Lake:
         t = self.table_or_none(zone_, name)
         return (t.location() if t is not None else self.default_location(zone_, name)).rstrip("/")
 
+    def data_location(self, zone_: str | Zone, name: str) -> str:
+        """Where this lake writes the table's data files (``<here>/data/…``): the table's own
+        location, or ``<data_files_root>/<zone>/<name>`` when that setting is given (a
+        catalog whose storage takes no writes but its own in a table's location)."""
+        root = self.settings.data_files_root.strip().rstrip("/")
+        if root:
+            return f"{root}/{zone(zone_).value}/{name}"
+        return self.location(zone_, name)
+
+    def data_locations(self, zone_: str | Zone, name: str, table=None) -> list[str]:
+        """Every folder whose ``data/`` may hold the table's files: its own location and,
+        with ``data_files_root``, the lake's (``jutong lake repair`` looks in both)."""
+        own = (table.location() if table is not None else self.location(zone_, name)).rstrip("/")
+        out = [own]
+        if self.settings.data_files_root.strip():
+            other = self.data_location(zone_, name)
+            if other != own:
+                out.append(other)
+        return out
+
     def drop_table(self, zone_: str | Zone, name: str) -> None:
         """Drop a table and delete its folder (used only for a table this run created)."""
         table = self.table(zone_, name)
-        location = table.location()
+        locations = self.data_locations(zone_, name, table)
         self.catalog.drop_table(table_id(zone_, name))
-        fs, path = self.filesystem(location)
-        with contextlib.suppress(FileNotFoundError, OSError):
-            fs.delete_dir(path)
+        for location in locations:
+            fs, path = self.filesystem(location)
+            with contextlib.suppress(FileNotFoundError, OSError):
+                fs.delete_dir(path)
 
     def ensure_table(
         self,
@@ -175,11 +196,15 @@ class Lake:
         this lake's object store (``filesystem_for``)."""
         return filesystem_for(self.settings, location)
 
-    @staticmethod
-    def new_data_path(table, partition: str, suffix: str = ".parquet") -> str:
-        """A fresh data-file URI under the table's data folder, named with this run's token
-        (``jutong lake repair`` removes it if the run dies before publishing it)."""
-        loc = table.location().rstrip("/")
+    def new_data_path(self, table, partition: str, suffix: str = ".parquet") -> str:
+        """A fresh data-file URI under the table's data folder (``data_location``), named
+        with this run's token (``jutong lake repair`` removes it if the run dies before
+        publishing it)."""
+        if self.settings.data_files_root.strip():
+            ident = table.name()  # (…, zone, name)
+            loc = self.data_location(ident[-2], ident[-1])
+        else:
+            loc = table.location().rstrip("/")
         return f"{loc}/data/{partition}/{current_run()}_{uuid.uuid4().hex[:12]}{suffix}"
 
     @staticmethod

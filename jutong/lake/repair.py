@@ -83,23 +83,24 @@ def _unit_on_main(lake, unit: str, tables: Iterable[str]) -> bool:
     return False
 
 
-def _data_files(lake, table) -> list[tuple[str, float]]:
-    """Every ``.parquet`` file under the table's ``data/`` folder with its mtime."""
+def _data_files(lake, zone: str, name: str, table) -> list[tuple[str, float]]:
+    """Every ``.parquet`` file under the table's ``data/`` folders (its own location's and,
+    with ``data_files_root``, the lake's) with its mtime."""
     from pyarrow.fs import FileSelector, FileType
 
-    loc = table.location().rstrip("/")
-    fs, root = lake.filesystem(f"{loc}/data")
-    try:
-        infos = fs.get_file_info(FileSelector(root, recursive=True, allow_not_found=True))
-    except (FileNotFoundError, OSError):
-        return []
-    scheme = loc.split("://", 1)[0] + "://" if "://" in loc else ""
     out = []
-    for i in infos:
-        if i.type == FileType.File and i.path.endswith(".parquet"):
-            uri = i.path if not scheme or i.path.startswith(scheme) else f"{scheme}{i.path}"
-            mtime = i.mtime.timestamp() if i.mtime is not None else 0.0
-            out.append((uri, mtime))
+    for loc in lake.data_locations(zone, name, table):
+        fs, root = lake.filesystem(f"{loc}/data")
+        try:
+            infos = fs.get_file_info(FileSelector(root, recursive=True, allow_not_found=True))
+        except (FileNotFoundError, OSError):
+            continue
+        scheme = loc.split("://", 1)[0] + "://" if "://" in loc else ""
+        for i in infos:
+            if i.type == FileType.File and i.path.endswith(".parquet"):
+                uri = i.path if not scheme or i.path.startswith(scheme) else f"{scheme}{i.path}"
+                mtime = i.mtime.timestamp() if i.mtime is not None else 0.0
+                out.append((uri, mtime))
     return out
 
 
@@ -175,7 +176,7 @@ def repair_table(
     # 3. unreferenced files of dead runs
     referenced = {_norm(f) for f in _referenced_by(table, reachable)}
     now = time.time()
-    for uri, mtime in _data_files(lake, table):
+    for uri, mtime in _data_files(lake, zone, name, table):
         if _norm(uri) in referenced:
             continue
         token = RunToken.parse(PurePosixPath(uri).parent.name + "/" + PurePosixPath(uri).name)

@@ -42,7 +42,7 @@ def environ(ctx: Context) -> dict[str, str]:
     from jutong.settings import load_settings
 
     settings = load_settings(
-        {"JUTONG_SETTINGS": str(ctx.sd.settings_file), "JUTONG_HOME": str(ctx.sd.home)}
+        {"JUTONG_SETTINGS": str(profile.settings_file(ctx)), "JUTONG_HOME": str(ctx.sd.home)}
     )
     # the OpenLineage file transport writes into this folder, but does not create it
     settings.openlineage_events_dir.mkdir(parents=True, exist_ok=True)

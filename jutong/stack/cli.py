@@ -64,6 +64,7 @@ def _cmd_down(args) -> int:
 
 
 def _cmd_status(args) -> int:
+    from jutong.stack import profile
     from jutong.stack.runner import format_status, status
 
     ctx = _ctx(args)
@@ -73,7 +74,7 @@ def _cmd_status(args) -> int:
             json.dumps(
                 {
                     "dir": str(ctx.sd.root),
-                    "settings": str(ctx.sd.settings_file),
+                    "settings": str(profile.settings_file(ctx)),
                     "env": str(ctx.sd.env_file),
                     "ports": ctx.ports,
                     "processes": [r.as_dict() for r in rows],
@@ -113,7 +114,8 @@ def register(sub) -> None:
         "--option",
         action="append",
         metavar="KEY=VALUE",
-        help="spark_worker_cores, spark_worker_memory (2g), celery_concurrency (2), "
+        help="catalog (sql | rest: the Iceberg catalog Airflow and .stack/env use; kept), "
+        "spark_worker_cores, spark_worker_memory (2g), celery_concurrency (2), "
         "airflow_timeout (180 s)",
     )
     u.set_defaults(func=_cmd_up)

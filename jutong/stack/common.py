@@ -252,6 +252,11 @@ class StackDir:
     def env_file(self) -> Path:
         return self.root / "env"
 
+    @property
+    def catalog_file(self) -> Path:
+        """The Iceberg catalog (``sql`` or ``rest``) the stack's Airflow and ``env`` use."""
+        return self.root / "catalog"
+
     def service(self, name: str) -> Path:
         d = self.root / name
         (d / "logs").mkdir(parents=True, exist_ok=True)

@@ -17,6 +17,30 @@ from jutong.stack.jars import default_dest, installed
 from jutong.stack.service import Context
 
 CATALOGS = ("sql", "rest")
+REST_DATA_FOLDER = "rest-data"  # data files of the REST profile's tables, in the lake bucket
+
+
+def active_catalog(ctx: Context) -> str:
+    """The catalog the stack's Airflow processes and ``.stack/env`` use: ``--option
+    catalog=…`` of this ``up``, else the one the stack was started with, else ``sql``."""
+    given = ctx.options.get("catalog", "").strip().lower()
+    if given:
+        if given not in CATALOGS:
+            raise ValueError(
+                f"unknown Iceberg catalog type {given!r} (one of {', '.join(CATALOGS)})"
+            )
+        return given
+    try:
+        kept = ctx.sd.catalog_file.read_text(encoding="utf-8").strip()
+    except OSError:
+        return "sql"
+    return kept if kept in CATALOGS else "sql"
+
+
+def settings_file(ctx: Context, catalog: str | None = None) -> Path:
+    """The profile of ``catalog`` (default: the active one)."""
+    chosen = catalog or active_catalog(ctx)
+    return ctx.sd.settings_file if chosen == "sql" else ctx.sd.rest_settings_file
 
 
 def settings_values(ctx: Context, catalog: str = "sql") -> dict[str, object]:
@@ -35,6 +59,9 @@ def settings_values(ctx: Context, catalog: str = "sql") -> dict[str, object]:
             "iceberg_catalog_type": "rest",
             "iceberg_catalog_uri": seaweedfs.rest_uri(ctx),
             "iceberg_warehouse": seaweedfs.TABLE_BUCKET,
+            # SeaweedFS's table bucket takes only the catalog's own writes (Spark's folder
+            # markers and _SUCCESS files get 403): Spark's data files go to the lake bucket
+            "data_files_root": f"s3://{seaweedfs.LAKE_BUCKET}/{REST_DATA_FOLDER}",
         }
     extra = {}
     jars = installed(default_dest(ctx.sd.home))
@@ -91,9 +118,9 @@ def credentials_env(ctx: Context) -> dict[str, str]:
     }
 
 
-def client_env(ctx: Context, catalog: str = "sql") -> dict[str, str]:
-    """Everything ``.stack/env`` exports."""
-    settings = ctx.sd.settings_file if catalog == "sql" else ctx.sd.rest_settings_file
+def client_env(ctx: Context, catalog: str | None = None) -> dict[str, str]:
+    """Everything ``.stack/env`` exports (``catalog``: default the active one)."""
+    settings = settings_file(ctx, catalog)
     return {
         # home is the checkout (DAGs, catalog), not the folder of the settings file
         "JUTONG_HOME": str(ctx.sd.home),
@@ -109,6 +136,7 @@ def client_env(ctx: Context, catalog: str = "sql") -> dict[str, str]:
 def write_profile(ctx: Context) -> list[Path]:
     """Write both settings files and the env file; returns their paths."""
     ctx.sd.root.mkdir(parents=True, exist_ok=True)
+    ctx.sd.catalog_file.write_text(active_catalog(ctx) + "\n", encoding="utf-8")
     for catalog, path in (("sql", ctx.sd.settings_file), ("rest", ctx.sd.rest_settings_file)):
         header = HEADER.format(catalog=catalog.upper(), env=ctx.sd.env_file)
         path.write_text(to_toml(settings_values(ctx, catalog), header), encoding="utf-8")

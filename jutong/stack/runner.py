@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from jutong.stack import profile
@@ -67,6 +68,16 @@ def up(
     """Start every service that is not running (idempotent); write the settings profile."""
     ctx.sd.root.mkdir(parents=True, exist_ok=True)
     running = {s.name for s in SERVICES if ctx.ports and s.running(ctx)}
+    try:
+        want = profile.active_catalog(ctx)
+    except ValueError as err:
+        raise StackError(str(err)) from None
+    kept = profile.active_catalog(replace(ctx, options={}))
+    if "airflow" in running and want != kept:
+        raise StackError(
+            f"Airflow runs with the {kept.upper()} catalog profile; to switch to {want.upper()}, "
+            "stop it first: jutong stack down airflow"
+        )
     keep = ports_to_keep(SERVICES, ctx)
     names = [p for s in SERVICES for p in s.ports if p not in keep]
     offsets = {p: o for s in SERVICES for p, o in s.offsets.items()}
@@ -87,7 +98,7 @@ def up(
             raise StackError(_failure(ctx, service, err)) from None
         echo(f"  {service.name:<10} up in {time.monotonic() - t0:.1f} s")
     echo(
-        f"stack up in {time.monotonic() - total:.1f} s; settings {ctx.sd.settings_file}; "
+        f"stack up in {time.monotonic() - total:.1f} s; settings {profile.settings_file(ctx)}; "
         f"run: source {ctx.sd.env_file}"
     )
     return status(ctx)

@@ -8,6 +8,7 @@ import sys
 from jutong.lake.catalog import Lake
 from jutong.lake.publish import new_branch_name
 from jutong.lake.runs import RunToken, current_run, run_is_alive
+from jutong.settings import load_settings
 
 
 class _T:
@@ -15,10 +16,11 @@ class _T:
         return "file:///lake/warehouse/staging/t"
 
 
-def test_token_round_trips_through_branch_file_and_folder_names():
+def test_token_round_trips_through_branch_file_and_folder_names(tmp_path):
     me = current_run()
     assert RunToken.parse(new_branch_name()) == me
-    assert RunToken.parse(Lake.new_data_path(_T(), "_batch_id=b1")) == me
+    lake = Lake(load_settings({"JUTONG_HOME": str(tmp_path)}))
+    assert RunToken.parse(lake.new_data_path(_T(), "_batch_id=b1")) == me
     folder = Lake.new_data_folder("file:///lake/t", "all")
     assert RunToken.parse(folder + "/part-00000.parquet") == me
     assert RunToken.parse("file:///lake/t/data/run-0a1b2c/part-0.parquet") is None

@@ -154,9 +154,32 @@ def test_profile_loads_as_settings_and_holds_no_secret(ctx, catalog):
     if catalog == "sql":
         assert s.iceberg_catalog_uri.startswith("postgresql+psycopg2://iceberg@")
         assert s.iceberg_warehouse == "s3://lake/warehouse"
+        assert s.data_files_root == ""  # data files inside each table's location
     else:
         assert s.iceberg_catalog_uri == f"http://{HOST}:{ctx.ports['iceberg_rest']}"
+        # the table bucket takes no folder markers: the lake's data files go to the lake bucket
+        assert s.data_files_root == "s3://lake/rest-data"
     assert tomllib.loads(text)["jutong"]["lake_root"] == str(ctx.sd.root / "lake")
+
+
+def test_the_catalog_option_chooses_the_profile_of_airflow_and_env_and_is_kept(ctx):
+    from jutong.stack.airflow import environ
+
+    profile.write_profile(ctx)
+    assert profile.active_catalog(ctx) == "sql"
+    assert environ(ctx)["JUTONG_SETTINGS"] == str(ctx.sd.settings_file)
+    ctx.options["catalog"] = "REST"
+    profile.write_profile(ctx)
+    assert ctx.sd.catalog_file.read_text().strip() == "rest"
+    assert f"JUTONG_SETTINGS={ctx.sd.rest_settings_file}" in ctx.sd.env_file.read_text()
+    assert environ(ctx)["JUTONG_SETTINGS"] == str(ctx.sd.rest_settings_file)
+    # a later `up` without the option keeps it
+    again = context(ctx.sd.root, ctx.sd.home)
+    assert profile.active_catalog(again) == "rest"
+    assert profile.settings_file(again) == ctx.sd.rest_settings_file
+    again.options["catalog"] = "hive"
+    with pytest.raises(ValueError, match="unknown Iceberg catalog type 'hive'"):
+        profile.active_catalog(again)
 
 
 @pytest.mark.parametrize(

@@ -198,6 +198,71 @@ def test_spark_on_s3a_and_pyiceberg_registers_its_files(stack, client_env):
     assert result["iceberg_rows"] == 1000 and result["spark_again"] == 1000
 
 
+REST_WRITE_PROBE = """
+import json, uuid
+import pyarrow as pa
+import pyarrow.parquet as pq
+from jutong.lake.catalog import Lake
+from jutong.settings import get_settings
+from spark_jobs.lake import read_table, write_table
+from spark_jobs.session import get_spark
+settings = get_settings()
+lake = Lake(settings)
+name = f"rest_probe_{uuid.uuid4().hex[:8]}"
+spark = get_spark(settings, "stack-rest-probe", **{"spark.driver.memory": "512m",
+                  "spark.executor.memory": "512m"})
+# Spark's write (a base build's path): files in the lake bucket, the table in the REST catalog
+df = spark.range(0, 500, numPartitions=2).selectExpr("id", "CAST(id % 7 AS STRING) AS k")
+write_table(lake, "base", name, df, replace=True, properties={"jutong.as_of": "probe"})
+table = lake.table("base", name)
+files = table.inspect.files().column("file_path").to_pylist()
+spark_rows = read_table(spark, lake, "base", name).count()
+# a pyarrow write (ingestion's path) into the same table's data folder, published
+uri = lake.new_data_path(table, "extra")
+fs, path = lake.filesystem(uri)
+fs.create_dir(path.rsplit("/", 1)[0], recursive=True)
+with fs.open_output_stream(path) as out:
+    pq.write_table(pa.table({"id": pa.array([1000], pa.int64()), "k": ["x"]}), out)
+lake.publish_files(table, [uri], properties={"jutong.as_of": "probe2"}, audit=lambda t, s: None)
+print(json.dumps({"location": table.location(), "files": files + [uri],
+                  "spark_rows": spark_rows,
+                  "iceberg_rows": lake.table("base", name).scan().to_arrow().num_rows}))
+spark.stop()
+"""
+
+
+def test_lake_writes_under_the_rest_catalog_go_to_the_lake_bucket(stack, client_env):
+    """SeaweedFS's table bucket answers 403 to Spark's folder markers and ``_SUCCESS`` files:
+    the REST profile's ``data_files_root`` puts the lake's data files in the lake bucket, and
+    the tables (in the REST catalog, located in the table bucket) register them in place."""
+    rest = tomllib.loads((stack / "jutong-rest.toml").read_text())["jutong"]
+    assert rest["data_files_root"] == "s3://lake/rest-data"
+    env = {
+        **os.environ,
+        **client_env,
+        "JUTONG_SETTINGS": str(stack / "jutong-rest.toml"),
+        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+    }
+    t0 = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-c", REST_WRITE_PROBE],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        cwd=stack,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    print(f"Spark and pyarrow writes under the REST catalog: {time.monotonic() - t0:.1f} s")
+    assert result["location"].startswith("s3://warehouse/")
+    assert result["files"] and all(
+        f.startswith("s3://lake/rest-data/base/") for f in result["files"]
+    )
+    assert result["spark_rows"] == 500
+    assert result["iceberg_rows"] == 501
+
+
 def test_airflow_api_health_and_version(stack):
     ports = json.loads((stack / "ports.json").read_text())
     base = f"http://127.0.0.1:{ports['airflow_api']}"
