@@ -48,3 +48,28 @@ def test_the_task_bar_fills_with_the_ended_tasks():
     assert task_bar(1, 4, width=8) == "▕██░░░░░░▏ 1/4 tasks"
     assert task_bar(4, 4, width=8) == "▕████████▏ 4/4 tasks"
     assert task_bar(0, 0, width=4) == "▕████▏ 0/0 tasks"
+
+
+def test_a_stage_of_overlapping_scheduler_runs_counts_the_span_they_cover_once():
+    from jutong.demo import covered_seconds
+
+    def run(dag_id, start, end):
+        return DagRunResult(
+            dag_id=dag_id, state="success", seconds=end - start, started=start, ended=end
+        )
+
+    runs = [
+        run("standardize__a", 100.0, 160.0),
+        run("standardize__b", 110.0, 150.0),  # inside the first
+        run("standardize__c", 150.0, 190.0),  # overlaps its end
+        run("standardize__d", 200.0, 205.0),  # after a gap
+        run("build__population", 190.0, 260.0),
+    ]
+    stages = stage_seconds(runs)
+    assert stages["standardize + gate"] == 95.0  # 100–190 and 200–205, not 60+40+40+5
+    assert stages["base databases"] == 70.0
+    assert covered_seconds([]) == 0.0
+    assert covered_seconds([(0.0, 1.0), (1.0, 2.0), (5.0, 6.5)]) == 3.5
+    # a run whose times are unknown (the embedded runner's): its time is added
+    mixed = [*runs[:2], DagRunResult(dag_id="standardize__e", state="success", seconds=7.0)]
+    assert stage_seconds(mixed)["standardize + gate"] == 107.0

@@ -34,6 +34,10 @@ class DagRunResult:
     errors: list[str] = field(default_factory=list)
     skipped_tasks: list[str] = field(default_factory=list)
     asset_events: int = 0
+    # when the run started and ended (epoch seconds), where known: runs of the scheduler
+    # overlap, so a stage's time is the span its runs cover, not the sum of their times
+    started: float | None = None
+    ended: float | None = None
 
 
 def airflow_environ(settings: Settings) -> dict[str, str]:

@@ -132,11 +132,20 @@ class AirflowAPI:
         )
 
     def runs_since(self, since: dt.datetime) -> list[dict]:
-        """Every DAG run started at or after ``since``, and every run still queued (all DAGs):
-        a run created then for an earlier interval (an ingest DAG's scheduled run on
-        unpausing) counts; a run that started before does not."""
+        """Every DAG run active at or after ``since`` (all DAGs): started or ended since then,
+        running or still queued. A run created for an earlier interval (an ingest DAG's
+        scheduled run on unpausing) counts, and so does one that started just before
+        ``since`` but was still running (on a stack just started, the scheduler's first run
+        of an ingest DAG begins while the files are being delivered and takes them); a run
+        that ended before does not."""
         seen: dict[tuple[str, str], dict] = {}
-        for query in ({"start_date_gte": since.isoformat()}, {"state": "queued"}):
+        queries = (
+            {"start_date_gte": since.isoformat()},
+            {"end_date_gte": since.isoformat()},
+            {"state": "running"},
+            {"state": "queued"},
+        )
+        for query in queries:
             for run in self._paged("/api/v2/dags/~/dagRuns", query, "dag_runs"):
                 seen.setdefault((run["dag_id"], run["dag_run_id"]), run)
         return list(seen.values())
@@ -205,7 +214,13 @@ def result_of(api: AirflowAPI, run: dict) -> DagRunResult:
         failed_tasks=failed,
         skipped_tasks=skipped,
         asset_events=api.asset_events(run["dag_id"], run["dag_run_id"]),
+        started=_epoch(run.get("start_date")),
+        ended=_epoch(run.get("end_date")),
     )
+
+
+def _epoch(stamp: str | None) -> float | None:
+    return dt.datetime.fromisoformat(stamp).timestamp() if stamp else None
 
 
 def drive_chain(
@@ -220,9 +235,14 @@ def drive_chain(
     parse_timeout: float = 300,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
+    since: dt.datetime | None = None,
 ) -> list[DagRunResult]:
     """Trigger the DAGs of ``trigger`` and wait until every run of ``chain`` they cause has
     ended (see the module docstring); returns the runs' results in the order they ended.
+
+    ``since``: when the files were delivered (default: now). Every run of the chain started
+    from then on belongs to it — on a stack just started, the scheduler's first run of an
+    ingest DAG may take the files before the triggered one (which then finds nothing new).
 
     ``progress(event)`` is called as in ``runner.run_dags``: ``{"event": "start", "dag_id",
     "index", "total"}`` and ``{"event": "end", ... "state", "seconds", "skipped_tasks",
@@ -234,7 +254,7 @@ def drive_chain(
     began = clock()
     # before unpausing: the runs the scheduler then creates (an ingest DAG's latest interval)
     # belong to the chain too
-    since = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+    since = (since or dt.datetime.now(dt.UTC)) - dt.timedelta(seconds=1)
     # every DAG of the chain parsed and unpaused before anything is triggered
     missing = set(chain)
     while missing:

@@ -131,6 +131,28 @@ def test_waits_for_the_whole_chain_and_reports_each_run():
     assert results[1].seconds == 18
 
 
+def test_runs_since_the_delivery_belong_to_the_chain():
+    """On a stack just started, the scheduler's first run of an ingest DAG may take the files
+    before the triggered run: the runs are looked for from the delivery on."""
+    clock = Clock()
+    sched = ScriptedScheduler(clock, [("ingest__a", 0, 10, "success")])
+    asked = []
+    runs_since = sched.runs_since
+    sched.runs_since = lambda since: asked.append(since) or runs_since(since)
+    delivered = dt.datetime(2026, 12, 4, 18, 12, 0, tzinfo=dt.UTC)
+    drive_chain(
+        sched,
+        ["ingest__a"],
+        ["ingest__a"],
+        poll=2,
+        settle=4,
+        clock=clock,
+        sleep=clock.sleep,
+        since=delivered,
+    )
+    assert set(asked) - {None} == {delivered - dt.timedelta(seconds=1)}  # None: task lookups
+
+
 def test_a_failed_run_is_reported_with_its_tasks():
     clock = Clock()
     sched = ScriptedScheduler(clock, [("ingest__a", 0, 4, "failed")])
@@ -209,7 +231,16 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path.startswith("/api/v2/dags/~/dagRuns"):
             started = {"dag_id": "a", "dag_run_id": "r1", "state": "running"}
             queued = {"dag_id": "b", "dag_run_id": "r2", "state": "queued"}
-            runs = [queued] if "state=queued" in self.path else [started, queued]
+            ended = {"dag_id": "c", "dag_run_id": "r3", "state": "success"}
+            early = {"dag_id": "d", "dag_run_id": "r4", "state": "running"}  # began before
+            if "state=queued" in self.path:
+                runs = [queued]
+            elif "state=running" in self.path:
+                runs = [started, early]
+            elif "end_date_gte" in self.path:
+                runs = [ended]
+            else:
+                runs = [started, queued]
             return self._reply(200, {"dag_runs": runs, "total_entries": len(runs)})
         return self._reply(200, {"ok": True})
 
@@ -248,10 +279,12 @@ def test_client_logs_in_once_sends_the_token_and_renews_it_when_expired(server):
     trigger = next(b for m, p, b, _ in _Handler.calls if p.endswith("/dagRuns") and m == "POST")
     assert trigger == {"logical_date": None, "note": "n"}  # Airflow 3 requires logical_date
     since = dt.datetime(2026, 12, 3, tzinfo=dt.UTC)
-    # runs started since, and runs still queued (not started yet), each once
-    assert [r["dag_run_id"] for r in api.runs_since(since)] == ["r1", "r2"]
-    query = next(p for m, p, _, _ in _Handler.calls if "dagRuns?" in p)
-    assert "start_date_gte=2026-12-03T00%3A00%3A00%2B00%3A00" in query
+    # runs started or ended since, running (one began before: it may have taken the files)
+    # and still queued (not started yet), each once
+    assert [r["dag_run_id"] for r in api.runs_since(since)] == ["r1", "r2", "r3", "r4"]
+    queries = [p for m, p, _, _ in _Handler.calls if "dagRuns?" in p]
+    assert "start_date_gte=2026-12-03T00%3A00%3A00%2B00%3A00" in queries[0]
+    assert "end_date_gte=2026-12-03T00%3A00%3A00%2B00%3A00" in queries[1]
 
 
 def test_wrong_credentials_and_no_server_are_clear_errors(server):
