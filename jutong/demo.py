@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import sys
 import time
@@ -143,6 +144,12 @@ def run_demo(people: int, orgs: int, seed: int, with_broken: bool = True) -> int
     settings = get_settings()
     catalog = load_catalog(settings.catalog_dir)
     _say(f"Jutong demo — home {settings.home}, lake {settings.lake_root}")
+    stack_dir = Path(os.environ.get("JUTONG_STACK_DIR") or settings.home / ".stack")
+    if not settings.airflow_api_url and (stack_dir / "env").is_file():
+        _say(
+            f"      (embedded Airflow; a stack is set up in {stack_dir}: "
+            "`JUTONG_PROFILE=stack make demo` runs the chain through its scheduler)"
+        )
     province = generate_province(settings, people, orgs, seed)
 
     delivered_at = dt.datetime.now(dt.UTC)  # every run of the chain starts after this

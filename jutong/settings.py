@@ -33,7 +33,14 @@ log = logging.getLogger(__name__)
 
 ENV_PREFIX = "JUTONG_"
 # Read elsewhere: the settings file and home; crash points of the recovery tests (jutong.lake).
-_META_ENV = {"JUTONG_SETTINGS", "JUTONG_HOME", "JUTONG_FAILPOINTS"}
+_META_ENV = {
+    "JUTONG_SETTINGS",
+    "JUTONG_HOME",
+    "JUTONG_FAILPOINTS",
+    "JUTONG_PROFILE",
+    "JUTONG_STACK_DIR",
+}
+PROFILES = ("embedded", "stack")
 # Secrets are read by the modules that need them, never stored in Settings: the keys of
 # keyed pseudonyms, JUTONG_KEY_<PURPOSE> (masking.keys). JUTONG_KEY_DIR is a setting (key_dir).
 _SECRET_ENV_PREFIX = "JUTONG_KEY_"
@@ -221,9 +228,51 @@ def _coerce(name: str, value: object, home: Path, where: str) -> object:
     return value
 
 
+def stack_exports(env: dict[str, str]) -> dict[str, str]:
+    """``JUTONG_PROFILE=stack``: what ``.stack/env`` (written by ``jutong stack up``) exports —
+    the stack's settings file and its credentials. The stack's folder: ``JUTONG_STACK_DIR``,
+    else ``<JUTONG_HOME or the checkout>/.stack``."""
+    import shlex
+
+    if env.get("JUTONG_STACK_DIR"):
+        folder = Path(env["JUTONG_STACK_DIR"]).expanduser()
+    else:
+        base = Path(env["JUTONG_HOME"]).expanduser() if env.get("JUTONG_HOME") else None
+        folder = (base or _repo_root() or Path.cwd()) / ".stack"
+    env_file = folder / "env"
+    if not env_file.is_file():
+        raise SettingsError(
+            f"JUTONG_PROFILE=stack, but there is no stack in {folder} (no env file): start it "
+            "with `make stack` (jutong stack up), or set JUTONG_STACK_DIR"
+        )
+    out: dict[str, str] = {}
+    for line in env_file.read_text(encoding="utf-8").splitlines():
+        if line.startswith("export ") and "=" in line:
+            key, value = line[len("export ") :].split("=", 1)
+            words = shlex.split(value)
+            out[key.strip()] = words[0] if words else ""
+    return out
+
+
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
-    """Build the settings from the environment, the settings file and the defaults."""
+    """Build the settings from the environment, the settings file and the defaults.
+
+    ``JUTONG_PROFILE=stack`` takes the settings file and credentials of the stack that
+    ``jutong stack up`` started (``stack_exports``; variables set explicitly win); for the
+    process's own settings they are also put into its environment, where the object store's,
+    the catalog's and the databases' clients read them."""
     env = dict(os.environ if environ is None else environ)
+    profile = env.get("JUTONG_PROFILE", "").strip().lower()
+    if profile and profile not in PROFILES:
+        raise SettingsError(
+            f"JUTONG_PROFILE={profile!r}: unknown profile (one of {', '.join(PROFILES)})"
+        )
+    if profile == "stack":
+        exported = stack_exports(env)
+        if environ is None:
+            for key, value in exported.items():
+                os.environ.setdefault(key, value)
+        env = {**exported, **env}
     file_values: dict[str, object] = {}
     settings_file: Path | None = None
     if env.get("JUTONG_SETTINGS"):

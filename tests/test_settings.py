@@ -1,4 +1,5 @@
 import logging
+import os
 from pathlib import Path
 
 import pytest
@@ -175,3 +176,60 @@ def test_a_number_setting_refuses_text_and_negatives(tmp_path: Path):
     for bad in ("soon", "-1"):
         with pytest.raises(SettingsError, match="ingest_quiet_seconds"):
             load_settings({"JUTONG_HOME": str(tmp_path), "JUTONG_INGEST_QUIET_SECONDS": bad})
+
+
+def _fake_stack(home: Path, catalog: str = "sql") -> Path:
+    """A stack folder as `jutong stack up` leaves it: settings files and the env file."""
+    folder = home / ".stack"
+    folder.mkdir(parents=True)
+    for name, kind in (("jutong.toml", "sql"), ("jutong-rest.toml", "rest")):
+        (folder / name).write_text(
+            f'[jutong]\niceberg_catalog_type = "{kind}"\n'
+            'iceberg_catalog_uri = "http://127.0.0.1:1/x"\n'
+            'airflow_api_url = "http://127.0.0.1:2"\n',
+            encoding="utf-8",
+        )
+    settings = folder / ("jutong.toml" if catalog == "sql" else "jutong-rest.toml")
+    (folder / "env").write_text(
+        f"export JUTONG_HOME={home}\nexport JUTONG_SETTINGS={settings}\n"
+        "export AWS_ACCESS_KEY_ID=k3y\nexport AIRFLOW_API_PASSWORD='p w'\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+def test_the_stack_profile_takes_the_stacks_settings_and_credentials(tmp_path: Path, monkeypatch):
+    home = tmp_path / "home"
+    _fake_stack(home, "rest")
+    s = load_settings({"JUTONG_PROFILE": "stack", "JUTONG_HOME": str(home)})
+    assert s.iceberg_catalog_type == "rest" and s.airflow_api_url == "http://127.0.0.1:2"
+    assert s.source == str(home / ".stack" / "jutong-rest.toml")
+    # an explicit variable wins over the profile's
+    other = tmp_path / "other.toml"
+    other.write_text('[jutong]\niceberg_catalog_type = "sql"\n', encoding="utf-8")
+    s = load_settings(
+        {"JUTONG_PROFILE": "stack", "JUTONG_HOME": str(home), "JUTONG_SETTINGS": str(other)}
+    )
+    assert s.iceberg_catalog_type == "sql" and s.airflow_api_url == ""
+    # the process's own settings: the credentials reach its environment (S3, API clients)
+    monkeypatch.setenv("JUTONG_PROFILE", "stack")
+    monkeypatch.setenv("JUTONG_HOME", str(home))
+    monkeypatch.delenv("JUTONG_SETTINGS", raising=False)
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID", raising=False)
+    monkeypatch.delenv("AIRFLOW_API_PASSWORD", raising=False)
+    assert load_settings().iceberg_catalog_type == "rest"
+    assert os.environ["AWS_ACCESS_KEY_ID"] == "k3y"
+    assert os.environ["AIRFLOW_API_PASSWORD"] == "p w"
+
+
+def test_the_stack_profile_without_a_stack_or_an_unknown_profile_is_refused(tmp_path: Path):
+    with pytest.raises(SettingsError, match=r"no stack in .*\.stack.*make stack"):
+        load_settings({"JUTONG_PROFILE": "stack", "JUTONG_HOME": str(tmp_path)})
+    with pytest.raises(SettingsError, match="unknown profile"):
+        load_settings({"JUTONG_PROFILE": "cluster", "JUTONG_HOME": str(tmp_path)})
+    # JUTONG_STACK_DIR names a stack elsewhere
+    folder = _fake_stack(tmp_path / "elsewhere")
+    s = load_settings(
+        {"JUTONG_PROFILE": "stack", "JUTONG_STACK_DIR": str(folder), "JUTONG_HOME": str(tmp_path)}
+    )
+    assert s.iceberg_catalog_type == "sql"

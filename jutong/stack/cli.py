@@ -75,6 +75,7 @@ def _cmd_status(args) -> int:
                 {
                     "dir": str(ctx.sd.root),
                     "settings": str(profile.settings_file(ctx)),
+                    "catalog": profile.active_catalog(ctx),
                     "env": str(ctx.sd.env_file),
                     "ports": ctx.ports,
                     "processes": [r.as_dict() for r in rows],
@@ -83,7 +84,10 @@ def _cmd_status(args) -> int:
             )
         )
     else:
-        print(f"stack in {ctx.sd.root}")
+        print(
+            f"stack in {ctx.sd.root} (Iceberg catalog: {profile.active_catalog(ctx).upper()}, "
+            f"settings {profile.settings_file(ctx)})"
+        )
         print(format_status(rows))
     return 0 if rows and all(r.healthy for r in rows) else 3
 

@@ -99,7 +99,8 @@ def up(
         echo(f"  {service.name:<10} up in {time.monotonic() - t0:.1f} s")
     echo(
         f"stack up in {time.monotonic() - total:.1f} s; settings {profile.settings_file(ctx)}; "
-        f"run: source {ctx.sd.env_file}"
+        f"run: source {ctx.sd.env_file} (or JUTONG_PROFILE=stack before a command, e.g. "
+        "JUTONG_PROFILE=stack make demo)"
     )
     return status(ctx)
 

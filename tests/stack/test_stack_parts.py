@@ -254,6 +254,14 @@ def test_status_of_a_stack_never_started(ctx, tmp_path):
     assert proc.returncode == 3, proc.stderr
     data = json.loads(proc.stdout)
     assert len(data["processes"]) == 10 and not any(p["healthy"] for p in data["processes"])
+    assert data["catalog"] == "sql" and data["settings"].endswith("jutong.toml")
+    text = subprocess.run(
+        [sys.executable, "-m", "jutong", "stack", "status", "--dir", str(tmp_path / "s")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "(Iceberg catalog: SQL, settings " in text.stdout.splitlines()[0]
 
 
 def test_format_status_shows_pid_port_health_log():
