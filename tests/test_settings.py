@@ -214,9 +214,10 @@ def test_the_stack_profile_takes_the_stacks_settings_and_credentials(tmp_path: P
     # the process's own settings: the credentials reach its environment (S3, API clients)
     monkeypatch.setenv("JUTONG_PROFILE", "stack")
     monkeypatch.setenv("JUTONG_HOME", str(home))
-    monkeypatch.delenv("JUTONG_SETTINGS", raising=False)
-    monkeypatch.delenv("AWS_ACCESS_KEY_ID", raising=False)
-    monkeypatch.delenv("AIRFLOW_API_PASSWORD", raising=False)
+    for name in ("JUTONG_SETTINGS", "AWS_ACCESS_KEY_ID", "AIRFLOW_API_PASSWORD"):
+        # set, then deleted: monkeypatch records it and removes what load_settings puts there
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
     assert load_settings().iceberg_catalog_type == "rest"
     assert os.environ["AWS_ACCESS_KEY_ID"] == "k3y"
     assert os.environ["AIRFLOW_API_PASSWORD"] == "p w"

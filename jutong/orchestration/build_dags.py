@@ -53,6 +53,27 @@ def waiting_inputs(lake, catalog: Catalog, base: BaseDatabase, pending) -> list[
     return [e.id for e in catalog if e.id in ids and pending(lake, e)]
 
 
+def being_standardized(
+    lake, catalog: Catalog, base: BaseDatabase, pending, active_runs
+) -> list[str]:
+    """The datasets of ``waiting_inputs`` whose standardize DAG has a run queued or running
+    (``active_runs(dag_id)``): the build waits for those (``inputs_settled``), so that the
+    files delivered together are built once, not once per dataset. A dataset with raw batches
+    but no such run (its standardize failed, or is paused) is not waited for."""
+    by_id = {e.id: e for e in catalog}
+    return [
+        cid
+        for cid in waiting_inputs(lake, catalog, base, pending)
+        if active_runs(by_id[cid].standardize_dag_id) > 0
+    ]
+
+
+# how long a build waits for its inputs' standardize runs (reschedule mode: no worker slot is
+# held while waiting); after that it is skipped, and the next input's event triggers it
+SETTLE_POKE_SECONDS = 15
+SETTLE_TIMEOUT_SECONDS = 3 * 3600
+
+
 def inputs_fingerprint(settings, catalog: Catalog, base: BaseDatabase, lake) -> str:
     """What the build would read now (``jutong.orchestration.freshness``): the input tables'
     snapshots, the catalog, and the clerical-review decisions of an entity base."""
@@ -90,6 +111,39 @@ def build_base_dag(base: BaseDatabase, catalog: Catalog):
         ),
     ) as dag:
 
+        @task.sensor(
+            task_id="inputs_settled",
+            mode="reschedule",
+            poke_interval=SETTLE_POKE_SECONDS,
+            timeout=SETTLE_TIMEOUT_SECONDS,
+            soft_fail=True,
+        )
+        def inputs_settled():
+            """Wait while a dataset this base reads is being standardized (its run queued or
+            running): the events of files delivered together then cause one build, and the
+            events that arrive meanwhile one more run at most (which finds nothing new)."""
+            from airflow.sdk import PokeReturnValue
+            from airflow.sdk.execution_time.task_runner import RuntimeTaskInstance
+
+            from jutong.lake import Lake
+            from spark_jobs.standardize import pending_batches
+
+            settings = get_settings()
+
+            def active_runs(dag_id: str) -> int:
+                return RuntimeTaskInstance.get_dr_count(dag_id, states=["queued", "running"])
+
+            busy = being_standardized(
+                Lake(settings),
+                load_catalog(settings.catalog_dir),
+                base,
+                pending_batches,
+                active_runs,
+            )
+            if busy:
+                print(f"base.{base.value} waits for standardize of {', '.join(busy)}")
+            return PokeReturnValue(is_done=not busy)
+
         @task(task_id="build", outlets=[base_asset(base)])
         def build() -> dict:
             from airflow.sdk import get_current_context
@@ -120,7 +174,7 @@ def build_base_dag(base: BaseDatabase, catalog: Catalog):
             mark_built(lake, output, fp)
             return summary
 
-        build()
+        inputs_settled() >> build()
     return dag
 
 
